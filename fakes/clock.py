@@ -1,0 +1,28 @@
+"""Scenario time for a fake: wall time since the world's epoch, multiplied by the world's time scale."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+@dataclass
+class ScaledClock:
+    """Reads scenario time; ``scale`` scenario seconds pass for every wall second since ``epoch``."""
+
+    scale: float = 1.0
+    epoch: float = field(default_factory=time.time)
+    wall: Callable[[], float] = time.time
+
+    def now(self) -> float:
+        """Scenario time as a Unix timestamp."""
+        return self.epoch + (self.wall() - self.epoch) * self.scale
+
+    def now_datetime(self) -> datetime:
+        return datetime.fromtimestamp(self.now(), tz=UTC)
+
+    def to_wall(self, scenario_seconds: float) -> float:
+        """How many wall seconds a scenario duration lasts."""
+        return scenario_seconds / self.scale

@@ -1,0 +1,48 @@
+"""Reading a fake's configuration from its environment, as a deployed service does."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from fakes.clock import ScaledClock
+
+
+class SettingError(ValueError):
+    """An environment variable is missing or malformed."""
+
+
+def text(name: str, default: str | None = None, env: Mapping[str, str] = os.environ) -> str:
+    value = env.get(name, default)
+    if value is None:
+        raise SettingError(f"environment variable {name} is not set")
+    return value
+
+
+def number(name: str, default: float, env: Mapping[str, str] = os.environ) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingError(f"environment variable {name}={raw!r} is not a number") from None
+
+
+def integer(name: str, default: int, env: Mapping[str, str] = os.environ) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingError(f"environment variable {name}={raw!r} is not a whole number") from None
+
+
+def clock_from(env: Mapping[str, str] = os.environ) -> ScaledClock:
+    """The world's clock: DRILLBIT_TIME_SCALE and DRILLBIT_EPOCH (Unix seconds) from the environment."""
+    scale = number("DRILLBIT_TIME_SCALE", 1.0, env)
+    if scale <= 0:
+        raise SettingError(f"DRILLBIT_TIME_SCALE must be above 0, not {scale}")
+    epoch = env.get("DRILLBIT_EPOCH")
+    return ScaledClock(scale=scale) if not epoch else ScaledClock(scale=scale, epoch=float(epoch))
