@@ -1,0 +1,91 @@
+"""Every error drillbit raises on purpose, and the exit code the CLI gives it.
+
+    DrillbitError                 exit 1 unless said otherwise
+    ├── InputError                exit 2: the user's input is wrong
+    │   ├── ScenarioError         a scenario file: `file:line: message`
+    │   ├── UnknownScenarioError  an id that no scenario file has
+    │   └── ReportError           a report.json that cannot be read back
+    ├── WorldError                a world could not come up, or a service misbehaved
+    │   ├── ServiceStartError     one service did not become healthy (with its last log lines)
+    │   ├── MissingBinaryError    a server binary (postgres, redis-server) was not found
+    │   └── TargetRefusedError    a fault or step aimed outside the world's own services
+    ├── FaultError                injecting or reverting a fault failed
+    ├── ProbeError                a probe could not be evaluated (not the same as "did not hold")
+    └── DrillTimeoutError         a phase of a drill ran past its bound
+
+Messages end with a ``Hint:`` line when the user can do something about it.
+"""
+
+from __future__ import annotations
+
+
+class DrillbitError(Exception):
+    """The root of every error drillbit raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return self.message if self.hint is None else f"{self.message}\nHint: {self.hint}"
+
+
+class InputError(DrillbitError):
+    """The user's input is wrong: exit code 2."""
+
+    exit_code = 2
+
+
+class ScenarioError(InputError):
+    """A scenario file is malformed; says where as `file:line: message`."""
+
+    def __init__(self, path: str, line: int | None, message: str, *, hint: str | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = path if line is None else f"{path}:{line}"
+        super().__init__(f"{where}: {message}", hint=hint)
+
+
+class UnknownScenarioError(InputError):
+    """No scenario has the id asked for."""
+
+
+class ReportError(InputError):
+    """A saved report cannot be read back."""
+
+
+class WorldError(DrillbitError):
+    """A world could not come up, or one of its services misbehaved."""
+
+
+class ServiceStartError(WorldError):
+    """A service did not become healthy in time."""
+
+    def __init__(self, service: str, reason: str, log_tail: str = "", *, hint: str | None = None) -> None:
+        self.service = service
+        self.log_tail = log_tail
+        detail = f"\n--- last lines of {service}'s log ---\n{log_tail}" if log_tail else ""
+        super().__init__(f"service {service!r} did not start: {reason}{detail}", hint=hint)
+
+
+class MissingBinaryError(WorldError):
+    """A server binary the world needs was not found."""
+
+
+class TargetRefusedError(WorldError):
+    """An action was aimed at something outside the world's own services."""
+
+
+class FaultError(DrillbitError):
+    """Injecting or reverting a fault failed."""
+
+
+class ProbeError(DrillbitError):
+    """A probe could not be evaluated at all."""
+
+
+class DrillTimeoutError(DrillbitError):
+    """A phase of a drill ran past its bound."""
