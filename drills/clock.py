@@ -1,0 +1,81 @@
+"""The drill's clock: monotonic wall time, and a time scale that turns it into scenario time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """What the engine reads time from; tests pass a clock they can move by hand."""
+
+    def monotonic(self) -> float: ...
+
+    def wall(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+@dataclass
+class SystemClock:
+    """The real clock."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def wall(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(max(0.0, seconds))
+
+
+@dataclass
+class ManualClock:
+    """A clock that moves only when told to (or when something sleeps on it)."""
+
+    now: float = 0.0
+    epoch: float = 1_700_000_000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def wall(self) -> float:
+        return self.epoch + self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += max(0.0, seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass(frozen=True)
+class TimeScale:
+    """Scenario seconds per wall second: at 60, a 15-minute scheduler tick lasts 15 wall seconds."""
+
+    factor: float = 1.0
+
+    def to_scenario(self, wall_seconds: float) -> float:
+        return wall_seconds * self.factor
+
+    def to_wall(self, scenario_seconds: float) -> float:
+        return scenario_seconds / self.factor
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, clock: Clock, interval: float = 0.05) -> bool:
+    """Polls ``condition`` at fixed ticks until it holds or ``timeout`` wall seconds pass."""
+    start = clock.monotonic()
+    tick = 0
+    while True:
+        if condition():
+            return True
+        tick += 1
+        next_tick = start + tick * interval
+        if next_tick - start > timeout:
+            return False
+        clock.sleep(next_tick - clock.monotonic())

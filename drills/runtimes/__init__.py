@@ -1,0 +1,1 @@
+"""Runtimes: the ways a world is brought up (``local`` processes, ``docker`` containers)."""

@@ -1,0 +1,90 @@
+"""A real PostgreSQL server for one world: its own data directory, TCP on loopback, password auth."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from drills.binaries import Binary
+from drills.errors import ServiceStartError
+from drills.runtimes.local.privileges import hand_over
+from drills.runtimes.local.processes import RunAs
+
+SUPERUSER = "postgres"
+DATABASE = "drillbit"
+
+# Durability is not what a drill tests, and fsync on a shared CI disk costs seconds.
+FAST_SETTINGS = {
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "unix_socket_directories": "",
+    "max_connections": "100",
+    "log_line_prefix": "%m [%p] %u@%d ",
+}
+
+
+@dataclass(frozen=True)
+class PostgresInstall:
+    """Where one world's Postgres lives and runs."""
+
+    bin_dir: Path
+    data_dir: Path
+    account: RunAs | None
+
+    def initialise(self, password: str) -> None:
+        """initdb with password auth over TCP; the data directory belongs to the server's account."""
+        work = self.data_dir.parent
+        work.mkdir(parents=True, exist_ok=True)
+        password_file = work / "pwfile"
+        password_file.write_text(password + "\n")
+        hand_over(work, self.account)
+        argv = [
+            str(self.bin_dir / "initdb"),
+            *("-D", str(self.data_dir), "-U", SUPERUSER, "-E", "UTF8", "--locale=C"),
+            *("--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={password_file}"),
+            "--no-sync",
+            "--no-instructions",
+        ]
+        account = self.account
+        done = subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            user=account.uid if account else None,
+            group=account.gid if account else None,
+            extra_groups=[] if account else None,
+        )
+        password_file.unlink()
+        if done.returncode != 0:
+            raise ServiceStartError("postgres", "initdb failed", (done.stdout + done.stderr)[-2000:])
+
+    def argv(self, host: str, port: int) -> list[str]:
+        settings = {**FAST_SETTINGS, "listen_addresses": host, "port": str(port)}
+        flags = [item for key, value in settings.items() for item in ("-c", f"{key}={value}")]
+        return [str(self.bin_dir / "postgres"), "-D", str(self.data_dir), *flags]
+
+
+def url(host: str, port: int, password: str, database: str = DATABASE) -> str:
+    return f"postgresql://{SUPERUSER}:{password}@{host}:{port}/{database}"
+
+
+def ready(host: str, port: int, password: str) -> bool:
+    """The server answers a query and the world's database exists (it is created on first success)."""
+    try:
+        with psycopg.connect(url(host, port, password, "postgres"), connect_timeout=1, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone()
+            if exists is None:
+                conn.execute(f"CREATE DATABASE {DATABASE}")
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+def binaries(server: Binary) -> Path:
+    return server.path.parent

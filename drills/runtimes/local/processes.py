@@ -1,0 +1,107 @@
+"""One service process: started in its own session with its output in a log file, stopped for sure."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+STOP_GRACE_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class RunAs:
+    """An unprivileged account to run a server as (Postgres refuses to run as root)."""
+
+    uid: int
+    gid: int
+
+
+class ServiceProcess:
+    """A process of the world, in its own process group so that stopping it stops its children too."""
+
+    def __init__(self, name: str, popen: subprocess.Popen[bytes], log_path: Path) -> None:
+        self.name = name
+        self.popen = popen
+        self.log_path = log_path
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    @classmethod
+    def spawn(
+        cls,
+        name: str,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        log_path: Path,
+        *,
+        cwd: Path | None = None,
+        run_as: RunAs | None = None,
+    ) -> ServiceProcess:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("ab") as log:
+            popen = subprocess.Popen(
+                list(argv),
+                env=dict(env),
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                user=run_as.uid if run_as else None,
+                group=run_as.gid if run_as else None,
+                extra_groups=[] if run_as else None,
+            )
+        return cls(name, popen, log_path)
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def send(self, signum: int) -> None:
+        """Signal the whole process group; a group that is already gone is fine."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.popen.pid, signum)
+
+    def stop(self, signum: int = signal.SIGTERM, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Ask politely, then kill the group; always reaps the process."""
+        if self.alive():
+            self.send(signum)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.popen.wait(timeout=grace)
+        self.send(signal.SIGKILL)
+        self.popen.wait(timeout=5)
+
+
+def wait_until_gone(pids: Sequence[int], timeout: float) -> list[int]:
+    """Waits for processes that are not our children; returns those still alive at the deadline."""
+    deadline = time.monotonic() + timeout
+    remaining = list(pids)
+    while remaining and time.monotonic() < deadline:
+        remaining = [pid for pid in remaining if pid_alive(pid)]
+        if remaining:
+            time.sleep(0.05)
+    return remaining
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,34 @@
+"""Putting a toxiproxy proxy in front of each dependency, through the proxy server's own HTTP API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import httpx
+
+from drills.errors import WorldError
+from drills.world import Endpoint
+from drills.world_spec import ProxySpec
+
+
+def create(api: Endpoint, proxies: Sequence[ProxySpec], upstreams: Mapping[str, Endpoint]) -> dict[str, int]:
+    """Creates every proxy on a free loopback port; returns each proxy's bound port."""
+    entries = [
+        {
+            "name": p.name,
+            "listen": f"{api.host}:0",
+            "upstream": upstreams[p.upstream].address,
+            "enabled": True,
+        }
+        for p in proxies
+    ]
+    try:
+        answer = httpx.post(f"{api.url}/populate", json=entries, timeout=10.0)
+    except httpx.HTTPError as error:
+        raise WorldError(f"toxiproxy at {api.url} did not answer: {error}") from error
+    if answer.status_code != 201:
+        raise WorldError(f"toxiproxy refused the world's proxies: {answer.status_code} {answer.text}")
+    ports: dict[str, int] = {}
+    for proxy in answer.json()["proxies"]:
+        ports[proxy["name"]] = int(proxy["listen"].rsplit(":", 1)[1])
+    return ports

@@ -1,0 +1,75 @@
+"""The local runtime: brings a world spec up as processes on loopback, in dependency order."""
+
+from __future__ import annotations
+
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+
+from drills.binaries import find_postgres, find_redis
+from drills.clock import Clock, SystemClock
+from drills.runtimes.local import proxies, registry
+from drills.runtimes.local.launch import Servers
+from drills.runtimes.local.privileges import reachable_install, service_account
+from drills.runtimes.local.world import LocalWorld
+from drills.world import WorldOptions
+from drills.world_spec import WorldSpec
+
+
+def servers() -> Servers:
+    """The binaries, made reachable by the account the servers run as."""
+    account = service_account()
+    postgres_bin = find_postgres().path.parent
+    if account is not None:
+        postgres_bin = reachable_install(postgres_bin.parent, registry.worlds_root().parent / "cache") / "bin"
+    return Servers(postgres_bin=postgres_bin, redis=find_redis(), account=account)
+
+
+def clean_orphans() -> list[str]:
+    """Removes worlds whose harness is gone; returns their names."""
+    removed = []
+    for found in registry.all_worlds():
+        if isinstance(found, registry.WorldRecord) and found.orphaned:
+            registry.remove(found)
+            removed.append(found.directory.name)
+    return removed
+
+
+class LocalRuntime:
+    """Real processes on loopback; nothing to install beyond the project's own wheels."""
+
+    name = "local"
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock or SystemClock()
+
+    def up(self, spec: WorldSpec, options: WorldOptions) -> LocalWorld:
+        clean_orphans()
+        directory = registry.worlds_root() / f"world-{secrets.token_hex(4)}"
+        world = LocalWorld(spec, options, directory, servers(), self.clock)
+        try:
+            self._bring_up(world)
+        except BaseException:
+            world.teardown()
+            raise
+        return world
+
+    def _bring_up(self, world: LocalWorld) -> None:
+        spec = world.spec
+        for wave in spec.waves():
+            self._create_proxies(world)
+            with ThreadPoolExecutor(max_workers=len(wave)) as pool:
+                for started in [pool.submit(world.start, service.name) for service in wave]:
+                    started.result()
+        self._create_proxies(world)
+
+    def _create_proxies(self, world: LocalWorld) -> None:
+        spec = world.spec
+        started = set(world.endpoints)
+        due = [
+            p
+            for p in spec.proxies
+            if p.name not in world.proxies and p.upstream in started and spec.proxy_server in started
+        ]
+        if due:
+            api = world.endpoints[spec.proxy_server]
+            world.set_proxies(proxies.create(api, due, world.endpoints))

@@ -1,0 +1,222 @@
+"""A world of local processes: starting, checking, changing and stopping each of its services."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from drills.clock import Clock, wait_for
+from drills.errors import ServiceStartError
+from drills.reference_world import SECRET_NAMES
+from drills.runtimes.local import launch as launching
+from drills.runtimes.local import postgres, registry
+from drills.runtimes.local.ports import free_port
+from drills.runtimes.local.processes import ServiceProcess
+from drills.world import Endpoint, WorldOptions, references, resolve
+from drills.world_spec import ServiceKind, ServiceSpec, WorldSpec
+
+START_TIMEOUT_SECONDS = 30.0
+START_ATTEMPTS = 3
+STOP_SIGNALS = {ServiceKind.POSTGRES: signal.SIGINT}
+
+
+def make_secrets(rng: random.Random) -> dict[str, str]:
+    """Every secret of the world, from the world's seeded generator."""
+    return {name: f"{name.split('_')[0]}-{rng.getrandbits(96):024x}" for name in SECRET_NAMES}
+
+
+class LocalWorld:
+    """The services of one world as processes on loopback; every action is one a deploy tool could take."""
+
+    def __init__(
+        self,
+        spec: WorldSpec,
+        options: WorldOptions,
+        directory: Path,
+        servers: launching.Servers,
+        clock: Clock,
+    ) -> None:
+        self._spec = spec
+        self._options = options
+        self.directory = directory
+        self._servers = servers
+        self._clock = clock
+        self.epoch = clock.wall()
+        self._secrets = make_secrets(random.Random(options.seed))
+        self._processes: dict[str, ServiceProcess] = {}
+        self._endpoints: dict[str, Endpoint] = {}
+        self._proxies: dict[str, Endpoint] = {}
+        self._settings: dict[str, dict[str, str]] = {}
+        self._initialised: set[str] = set()
+        self._reaper = self._start_reaper()
+
+    @property
+    def name(self) -> str:
+        return self.directory.name
+
+    @property
+    def spec(self) -> WorldSpec:
+        return self._spec
+
+    @property
+    def options(self) -> WorldOptions:
+        return self._options
+
+    @property
+    def endpoints(self) -> Mapping[str, Endpoint]:
+        return dict(self._endpoints)
+
+    @property
+    def proxies(self) -> Mapping[str, Endpoint]:
+        return dict(self._proxies)
+
+    @property
+    def secrets(self) -> Mapping[str, str]:
+        return dict(self._secrets)
+
+    @property
+    def processes(self) -> Mapping[str, ServiceProcess]:
+        return dict(self._processes)
+
+    def settings(self, service: str) -> Mapping[str, str]:
+        return dict(self._settings.get(service, {}))
+
+    def log_path(self, service: str) -> Path:
+        return self.directory / "logs" / f"{service}.log"
+
+    def set_proxies(self, ports: Mapping[str, int]) -> None:
+        for name, port in ports.items():
+            upstream = self._spec.service(name)
+            self._proxies[name] = launching.endpoint(upstream, port, self._secrets)
+
+    # Starting and checking
+
+    def start(self, service: str) -> None:
+        """Starts a service (on its old port if it had one) and waits until it is healthy."""
+        spec = self._spec.service(service)
+        for attempt in range(1, START_ATTEMPTS + 1):
+            process = self._spawn(spec)
+            if self._wait_healthy(spec, process):
+                return
+            clash = "in use" in process.log_tail(50)
+            process.stop()
+            if not (clash and attempt < START_ATTEMPTS):
+                break
+            self._endpoints.pop(service)
+        raise ServiceStartError(
+            service,
+            "it exited" if process.popen.poll() is not None else f"no health after {START_TIMEOUT_SECONDS:.0f}s",
+            process.log_tail(),
+            hint=f"its whole log is {process.log_path}",
+        )
+
+    def healthy(self, service: str) -> bool:
+        process = self._processes.get(service)
+        if process is None or not process.alive():
+            return False
+        return launching.healthy(self._spec.service(service), self._endpoints[service], self._secrets)
+
+    def _spawn(self, spec: ServiceSpec) -> ServiceProcess:
+        if spec.name not in self._endpoints:
+            self._endpoints[spec.name] = launching.endpoint(spec, free_port(), self._secrets)
+        settings = self._settings.setdefault(spec.name, self._initial_settings(spec))
+        work = self.directory / spec.name
+        if spec.kind is ServiceKind.POSTGRES and spec.name not in self._initialised:
+            install = postgres.PostgresInstall(self._servers.postgres_bin, work / "data", self._servers.account)
+            install.initialise(self._secrets["postgres_password"])
+            self._initialised.add(spec.name)
+        how = launching.launch(spec, self._endpoints[spec.name].port, settings, self._servers, work)
+        process = ServiceProcess.spawn(spec.name, how.argv, how.env, self.log_path(spec.name), run_as=how.run_as)
+        self._processes[spec.name] = process
+        self._watch(process.pid)
+        return process
+
+    def _initial_settings(self, spec: ServiceSpec) -> dict[str, str]:
+        if spec.kind is ServiceKind.REDIS:
+            return {"REDIS_PASSWORD": self._secrets["redis_password"]}
+        names = references(self, self.epoch)
+        settings = {key: resolve(value, names) for key, value in spec.env.items()}
+        settings.update(self._options.overrides.get(spec.name, {}))
+        return settings
+
+    def _wait_healthy(self, spec: ServiceSpec, process: ServiceProcess) -> bool:
+        endpoint = self._endpoints[spec.name]
+
+        def settled() -> bool:
+            return not process.alive() or launching.healthy(spec, endpoint, self._secrets)
+
+        wait_for(settled, START_TIMEOUT_SECONDS, self._clock)
+        return process.alive() and launching.healthy(spec, endpoint, self._secrets)
+
+    # What a deploy tool or an operator does
+
+    def stop(self, service: str) -> None:
+        process = self._processes.get(service)
+        if process is not None:
+            process.stop(STOP_SIGNALS.get(self._spec.service(service).kind, signal.SIGTERM))
+
+    def kill(self, service: str) -> None:
+        process = self._processes.get(service)
+        if process is not None:
+            process.stop(signal.SIGKILL, grace=0)
+
+    def pause(self, service: str) -> None:
+        self._processes[service].send(signal.SIGSTOP)
+
+    def resume(self, service: str) -> None:
+        self._processes[service].send(signal.SIGCONT)
+
+    def restart(self, service: str) -> None:
+        self.stop(service)
+        self.start(service)
+
+    def redeploy(self, service: str, changes: Mapping[str, str | None]) -> None:
+        """Changes settings (None removes one) and restarts the service with them, like a deploy."""
+        settings = self._settings.setdefault(service, self._initial_settings(self._spec.service(service)))
+        for key, value in changes.items():
+            if value is None:
+                settings.pop(key, None)
+            else:
+                settings[key] = value
+        self.restart(service)
+
+    # Lifetime
+
+    def _start_reaper(self) -> subprocess.Popen[str]:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.chmod(0o755)
+        reaper = subprocess.Popen(
+            [sys.executable, "-m", "drills.runtimes.local.reaper", str(self.directory)],
+            stdin=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        registry.write_record(self.directory, os.getpid(), {"reaper": reaper.pid})
+        return reaper
+
+    def _watch(self, pid: int) -> None:
+        if self._reaper.stdin is not None:
+            self._reaper.stdin.write(f"watch {pid}\n")
+            self._reaper.stdin.flush()
+        groups = {name: process.pid for name, process in self._processes.items()}
+        registry.write_record(self.directory, os.getpid(), {**groups, "reaper": self._reaper.pid})
+
+    def teardown(self) -> None:
+        """Stops every process (all at once, then waits), tells the reaper, removes the world's files."""
+        for name, process in self._processes.items():
+            if process.alive():
+                process.send(STOP_SIGNALS.get(self._spec.service(name).kind, signal.SIGTERM))
+                process.send(signal.SIGCONT)
+        for process in self._processes.values():
+            process.stop()
+        if self._reaper.stdin is not None and not self._reaper.stdin.closed:
+            self._reaper.stdin.write("done\n")
+            self._reaper.stdin.close()
+        self._reaper.wait(timeout=5)
+        shutil.rmtree(self.directory, ignore_errors=True)

@@ -1,0 +1,53 @@
+"""Fixtures shared by every test: real Postgres and Redis servers, started once per test session."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+
+import psycopg
+import pytest
+
+from drills.reference_world import reference_world
+from drills.runtimes.local.runtime import LocalRuntime
+from drills.runtimes.local.world import LocalWorld
+from drills.world import WorldOptions
+from drills.world_spec import WorldSpec
+
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def data_world() -> Iterator[LocalWorld]:
+    """A world of just the two real servers, Postgres and Redis."""
+    full = reference_world()
+    spec = WorldSpec(services=tuple(s for s in full.services if s.name in ("postgres", "redis")))
+    world = LocalRuntime().up(spec, WorldOptions())
+    yield world
+    world.teardown()
+
+
+@pytest.fixture(scope="session")
+def make_database(data_world: LocalWorld) -> Callable[[], str]:
+    """Creates a fresh, empty database on the real server and returns its URL."""
+    server_url = data_world.endpoints["postgres"].url
+
+    def create() -> str:
+        name = f"test_{next(_database_numbers)}"
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+    return create
+
+
+@pytest.fixture(scope="session")
+def postgres_url(make_database: Callable[[], str]) -> str:
+    """A fresh database on a real Postgres server, for the whole session."""
+    return make_database()
+
+
+@pytest.fixture(scope="session")
+def redis_url(data_world: LocalWorld) -> str:
+    """A real redis-server, for the whole session (tests flush what they use)."""
+    return data_world.endpoints["redis"].url
