@@ -32,7 +32,8 @@ def _package_dir(package: str) -> Path | None:
 
 def _version(path: Path) -> str:
     done = subprocess.run([str(path), "--version"], capture_output=True, text=True, timeout=10, check=False)
-    return done.stdout.strip().splitlines()[0] if done.stdout.strip() else "unknown"
+    words = done.stdout.split()
+    return " ".join(words[:3]) if words else "unknown"
 
 
 def _postgres_candidates() -> list[tuple[Path, str]]:

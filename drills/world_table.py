@@ -1,0 +1,46 @@
+"""How a running world is shown to a person: every service, its address and how to reach it."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from drills.world import World
+
+
+def connection_env(world: World) -> dict[str, str]:
+    """The variables a person (or a runbook's shell block) uses to reach the world."""
+    endpoints = world.endpoints
+    postgres = endpoints["postgres"]
+    env = {
+        "APP_URL": endpoints["app"].url,
+        "DATABASE_URL": postgres.url,
+        "PGHOST": postgres.host,
+        "PGPORT": str(postgres.port),
+        "PGUSER": "postgres",
+        "PGDATABASE": "drillbit",
+        "PGPASSWORD": world.secrets["postgres_password"],
+        "REDIS_URL": endpoints["redis"].url,
+        "TOXIPROXY_URL": endpoints["toxiproxy"].url,
+        "ADMIN_API_KEY": world.secrets["admin_api_key"],
+    }
+    for name in ("timetracking", "mail", "messaging", "scheduler"):
+        if name in endpoints:
+            env[f"{name.upper()}_URL"] = endpoints[name].url
+    return env
+
+
+def world_table(world: World, health: dict[str, bool]) -> Table:
+    table = Table(title=f"world {world.name}", show_lines=False)
+    for column in ("service", "status", "address", "reach it at", "through proxy"):
+        table.add_column(column)
+    for service in world.spec.services:
+        endpoint = world.endpoints.get(service.name)
+        proxy = world.proxies.get(service.name)
+        table.add_row(
+            service.name,
+            "[green]healthy[/]" if health.get(service.name) else "[red]unhealthy[/]",
+            endpoint.address if endpoint else "-",
+            endpoint.url if endpoint else "-",
+            proxy.address if proxy else "",
+        )
+    return table
