@@ -26,3 +26,11 @@ class ScaledClock:
     def to_wall(self, scenario_seconds: float) -> float:
         """How many wall seconds a scenario duration lasts."""
         return scenario_seconds / self.scale
+
+
+def iso(timestamp: float) -> str:
+    """A Unix timestamp as ISO 8601 in UTC: ``2025-01-01T10:15:00Z``, with milliseconds when not whole."""
+    moment = datetime.fromtimestamp(timestamp, tz=UTC)
+    if moment.microsecond == 0:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
