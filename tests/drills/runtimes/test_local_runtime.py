@@ -1,0 +1,114 @@
+"""The local runtime brings real servers up, keeps worlds apart, and leaves nothing behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from drills.errors import ServiceStartError
+from drills.reference_world import reference_world
+from drills.runtimes.local import registry
+from drills.runtimes.local.processes import pid_alive
+from drills.runtimes.local.runtime import LocalRuntime, clean_orphans
+from drills.world import WorldOptions
+from drills.world_spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
+
+pytestmark = pytest.mark.world
+
+DATA_ONLY = WorldSpec(services=tuple(s for s in reference_world().services if s.name in ("postgres", "redis")))
+WAIT_SECONDS = 8.0
+
+
+def _wait_gone(pids: list[int], timeout: float = WAIT_SECONDS) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(pid_alive(pid) for pid in pids):
+        time.sleep(0.05)
+    return [pid for pid in pids if pid_alive(pid)]
+
+
+def test_local_runtime_two_worlds_run_side_by_side(drillbit_home: Path) -> None:
+    first = LocalRuntime().up(DATA_ONLY, WorldOptions(seed=1))
+    second = LocalRuntime().up(DATA_ONLY, WorldOptions(seed=2))
+    try:
+        ports = {first.endpoints["postgres"].port, second.endpoints["postgres"].port}
+        names = []
+        for world in (first, second):
+            with psycopg.connect(world.endpoints["postgres"].url, connect_timeout=5) as conn:
+                names.append(conn.execute("SELECT current_database()").fetchone())
+        assert (len(ports), names) == (2, [("drillbit",), ("drillbit",)])
+    finally:
+        first.teardown()
+        second.teardown()
+
+
+def test_local_runtime_teardown_stops_every_process_and_removes_files(drillbit_home: Path) -> None:
+    world = LocalRuntime().up(DATA_ONLY, WorldOptions())
+    pids = [process.pid for process in world.processes.values()]
+    world.teardown()
+    assert (_wait_gone(pids, timeout=2.0), world.directory.exists()) == ([], False)
+
+
+def test_local_runtime_world_is_reaped_when_the_harness_is_killed(drillbit_home: Path) -> None:
+    script = (
+        "import json, sys, threading\n"
+        "from drills.runtimes.local.runtime import LocalRuntime\n"
+        "from drills.reference_world import reference_world\n"
+        "from drills.world import WorldOptions\n"
+        "from drills.world_spec import WorldSpec\n"
+        "services = tuple(s for s in reference_world().services if s.name in ('postgres', 'redis'))\n"
+        "DATA_ONLY = WorldSpec(services=services)\n"
+        "world = LocalRuntime().up(DATA_ONLY, WorldOptions())\n"
+        "pids = [p.pid for p in world.processes.values()]\n"
+        "print(json.dumps({'pids': pids, 'dir': str(world.directory)}), flush=True)\n"
+        "threading.Event().wait()\n"
+    )
+    harness = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[3]
+    )
+    try:
+        line = harness.stdout.readline() if harness.stdout else ""
+        started = json.loads(line)
+    finally:
+        harness.send_signal(signal.SIGKILL)
+        harness.wait(timeout=5)
+        if harness.stdout:
+            harness.stdout.close()
+    assert _wait_gone(started["pids"], timeout=5.0) == []
+    assert not Path(started["dir"]).exists()
+
+
+def test_local_runtime_names_a_service_that_does_not_start(drillbit_home: Path) -> None:
+    broken = ServiceSpec("broken", ServiceKind.PYTHON, HealthCheck(HealthKind.HTTP), module="no_such_module_here")
+    with pytest.raises(ServiceStartError) as raised:
+        LocalRuntime().up(WorldSpec(services=(broken,)), WorldOptions())
+    message = str(raised.value)
+    assert message.splitlines()[0] == "service 'broken' did not start: it exited"
+    assert "No module named no_such_module_here" in message
+    assert list((drillbit_home / "worlds").iterdir()) == []
+
+
+def test_clean_orphans_removes_a_world_whose_harness_died(drillbit_home: Path) -> None:
+    sleeper = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait(timeout=5)
+    directory = registry.worlds_root() / "world-orphan"
+    directory.mkdir()
+    registry.write_record(directory, dead.pid, {"sleeper": sleeper.pid})
+    removed = clean_orphans()
+    sleeper.wait(timeout=5)
+    assert (removed, directory.exists(), sleeper.returncode) == (["world-orphan"], False, -signal.SIGTERM)
+
+
+def test_clean_orphans_keeps_a_world_whose_harness_lives(drillbit_home: Path) -> None:
+    directory = registry.worlds_root() / "world-alive"
+    directory.mkdir()
+    registry.write_record(directory, os.getpid(), {})
+    assert (clean_orphans(), directory.exists()) == ([], True)
