@@ -105,3 +105,7 @@ def main() -> None:
         if callable(show_usage):
             show_usage()
         sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
