@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -29,3 +30,19 @@ def fail(prog: str, error: SettingError) -> None:
     """A misconfigured fake says what is wrong on stderr and exits 2, like a real service."""
     print(f"{prog}: {error}", file=sys.stderr)
     raise SystemExit(2)
+
+
+def run(
+    prog: str,
+    build: Callable[[Mapping[str, str]], ASGIApp],
+    argv: Sequence[str] | None = None,
+    env: Mapping[str, str] = os.environ,
+) -> None:
+    """A fake's whole ``main``: its flags, its app built from ``env`` (exit 2 when misconfigured), then serve."""
+    args = parse_args(prog, argv)
+    try:
+        app = build(env)
+    except SettingError as error:
+        fail(prog, error)
+        return
+    serve(app, args.host, args.port)
