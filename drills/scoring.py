@@ -1,0 +1,404 @@
+"""A drill's score, computed from its record alone: the three intervals, objectives, invariants, the verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from drills.timeline import DrillRecord, Event, EventKind, ObjectiveTargets, ScenarioSummary, Severity
+
+MINUTE: Final = 60.0
+HOUR: Final = 60 * MINUTE
+
+MetricName = Literal["time_to_detect", "time_to_acknowledge", "time_to_recover"]
+METRICS: Final[tuple[MetricName, ...]] = ("time_to_detect", "time_to_acknowledge", "time_to_recover")
+Outcome = Literal["recovered", "not_recovered", "aborted", "error"]
+InvariantStatus = Literal["held", "broken", "not_checked"]
+
+# "MTTR" means four things in the industry; these say exactly which interval each of ours is.
+DEFINITIONS: Final[Mapping[MetricName, str]] = {
+    "time_to_detect": (
+        "From the first fault_injected event to the first monitor_fired event recorded after it, from any "
+        "monitor. A monitor that fired before the fault was injected does not count."
+    ),
+    "time_to_acknowledge": (
+        "From the first fault_injected event to the first acknowledged event recorded after it: the moment "
+        "the responder took the page, not the moment they started working."
+    ),
+    "time_to_recover": (
+        "From the first fault_injected event to the start of the recovery window that then held for the "
+        "scenario's whole recovery hold time (the recovered event's data.window_started_at). Not when the fix "
+        "was applied, and not when the hold time ran out."
+    ),
+}
+
+DEFAULT_OBJECTIVES: Final[Mapping[Severity, ObjectiveTargets]] = {
+    Severity.P1: ObjectiveTargets(
+        time_to_detect_s=5 * MINUTE, time_to_acknowledge_s=15 * MINUTE, time_to_recover_s=HOUR
+    ),
+    Severity.P2: ObjectiveTargets(time_to_detect_s=15 * MINUTE, time_to_acknowledge_s=HOUR, time_to_recover_s=4 * HOUR),
+    Severity.P3: ObjectiveTargets(time_to_detect_s=HOUR, time_to_acknowledge_s=4 * HOUR, time_to_recover_s=24 * HOUR),
+    Severity.P4: ObjectiveTargets(
+        time_to_detect_s=4 * HOUR, time_to_acknowledge_s=24 * HOUR, time_to_recover_s=72 * HOUR
+    ),
+}
+
+# An incident of this severity not recovered this many scenario seconds after the fault must have been
+# escalated to at least this level by then.
+ESCALATION_RULES: Final[Mapping[Severity, tuple[tuple[str, float], ...]]] = {
+    Severity.P1: (("L2", 30 * MINUTE), ("L3", HOUR)),
+    Severity.P2: (("L2", 30 * MINUTE),),
+    Severity.P3: (),
+    Severity.P4: (),
+}
+
+
+def _definitions() -> dict[str, str]:
+    return {metric: text for metric, text in DEFINITIONS.items()}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Metrics(_Frozen):
+    """The three intervals in wall and scenario seconds; None when the thing never happened."""
+
+    time_to_detect_s: float | None = None
+    time_to_acknowledge_s: float | None = None
+    time_to_recover_s: float | None = None
+    time_to_detect_scenario_s: float | None = None
+    time_to_acknowledge_scenario_s: float | None = None
+    time_to_recover_scenario_s: float | None = None
+    definitions: dict[str, str] = Field(default_factory=_definitions)
+
+    def wall(self, metric: MetricName) -> float | None:
+        return {
+            "time_to_detect": self.time_to_detect_s,
+            "time_to_acknowledge": self.time_to_acknowledge_s,
+            "time_to_recover": self.time_to_recover_s,
+        }[metric]
+
+    def scenario(self, metric: MetricName) -> float | None:
+        return {
+            "time_to_detect": self.time_to_detect_scenario_s,
+            "time_to_acknowledge": self.time_to_acknowledge_scenario_s,
+            "time_to_recover": self.time_to_recover_scenario_s,
+        }[metric]
+
+
+class ObjectiveResult(_Frozen):
+    """One objective (scenario seconds) against what the drill measured."""
+
+    metric: MetricName
+    target_s: float
+    source: Literal["scenario", "severity"]
+    actual_s: float | None
+    actual_wall_s: float | None
+    met: bool
+
+
+class InvariantResult(_Frozen):
+    """Whether an invariant held: only if it was checked and every check held."""
+
+    name: str
+    declared: bool
+    status: InvariantStatus
+    held: bool
+    checks: int
+    detail: str | None
+
+
+class EscalationResult(_Frozen):
+    """One escalation rule of the severity and whether the drill kept it."""
+
+    level: str
+    within_s: float
+    due: bool
+    escalated_after_s: float | None
+    met: bool
+
+
+class HintUse(_Frozen):
+    """A hint the responder took."""
+
+    at_s: float
+    hint: str
+    cost: float | None
+
+
+class RevertResult(_Frozen):
+    """Whether an injected fault was reverted (the last revert recorded for it wins)."""
+
+    fault: str
+    ok: bool
+    error: str | None
+
+
+class Score(_Frozen):
+    """Everything computed from a record: report.json saves it next to the record."""
+
+    outcome: Outcome
+    passed: bool
+    reasons: tuple[str, ...]
+    metrics: Metrics
+    objectives: tuple[ObjectiveResult, ...]
+    invariants: tuple[InvariantResult, ...]
+    escalation: tuple[EscalationResult, ...]
+    hints: tuple[HintUse, ...]
+    reverts: tuple[RevertResult, ...]
+
+
+def score(record: DrillRecord) -> Score:
+    metrics = measure(record)
+    outcome = outcome_of(record)
+    objectives = check_objectives(record.scenario, metrics)
+    invariants = check_invariants(record)
+    reasons = _reasons(record, outcome, objectives, invariants)
+    return Score(
+        outcome=outcome,
+        passed=not reasons,
+        reasons=reasons,
+        metrics=metrics,
+        objectives=objectives,
+        invariants=invariants,
+        escalation=check_escalation(record, metrics),
+        hints=hints_used(record),
+        reverts=reverts(record),
+    )
+
+
+def _first(timeline: Sequence[Event], kind: EventKind, after: int = -1) -> tuple[int, Event] | None:
+    for index in range(after + 1, len(timeline)):
+        if timeline[index].kind is kind:
+            return index, timeline[index]
+    return None
+
+
+def measure(record: DrillRecord) -> Metrics:
+    timeline = record.timeline
+    fault = _first(timeline, EventKind.FAULT_INJECTED)
+    if fault is None:
+        return Metrics()
+    index, injected = fault
+    detected = _first(timeline, EventKind.MONITOR_FIRED, after=index)
+    acknowledged = _first(timeline, EventKind.ACKNOWLEDGED, after=index)
+    recovered = _first(timeline, EventKind.RECOVERED, after=index)
+    detect = None if detected is None else detected[1].at - injected.at
+    acknowledge = None if acknowledged is None else acknowledged[1].at - injected.at
+    # A window can only be said to start once the fault is in; earlier would be a runner bug, not a gift.
+    recover = None if recovered is None else max(0.0, recovered[1].number("window_started_at") - injected.at)
+
+    def wall(seconds: float | None) -> float | None:
+        return None if seconds is None else round(seconds, 6)
+
+    def scaled(seconds: float | None) -> float | None:
+        return None if seconds is None else round(seconds * record.time_scale, 6)
+
+    return Metrics(
+        time_to_detect_s=wall(detect),
+        time_to_acknowledge_s=wall(acknowledge),
+        time_to_recover_s=wall(recover),
+        time_to_detect_scenario_s=scaled(detect),
+        time_to_acknowledge_scenario_s=scaled(acknowledge),
+        time_to_recover_scenario_s=scaled(recover),
+    )
+
+
+def outcome_of(record: DrillRecord) -> Outcome:
+    """An error or an abort wins over a recovery: the drill did not run to its end, so nothing after is known."""
+    kinds = {event.kind for event in record.timeline}
+    if EventKind.DRILL_ERROR in kinds:
+        return "error"
+    if EventKind.DRILL_ABORTED in kinds:
+        return "aborted"
+    if measure(record).time_to_recover_s is not None:
+        return "recovered"
+    return "not_recovered"
+
+
+def objective_targets(scenario: ScenarioSummary) -> dict[MetricName, tuple[float, Literal["scenario", "severity"]]]:
+    """Each objective the scenario declares, and its severity's default for each one it does not."""
+    default = DEFAULT_OBJECTIVES[scenario.severity]
+    targets: dict[MetricName, tuple[float, Literal["scenario", "severity"]]] = {}
+    for metric in METRICS:
+        declared = _target(scenario.objectives, metric)
+        targets[metric] = (declared, "scenario") if declared is not None else (_default(default, metric), "severity")
+    return targets
+
+
+def _target(targets: ObjectiveTargets, metric: MetricName) -> float | None:
+    return {
+        "time_to_detect": targets.time_to_detect_s,
+        "time_to_acknowledge": targets.time_to_acknowledge_s,
+        "time_to_recover": targets.time_to_recover_s,
+    }[metric]
+
+
+def _default(targets: ObjectiveTargets, metric: MetricName) -> float:
+    value = _target(targets, metric)
+    if value is None:
+        raise ValueError(f"the severity defaults lack {metric}")
+    return value
+
+
+def check_objectives(scenario: ScenarioSummary, metrics: Metrics) -> tuple[ObjectiveResult, ...]:
+    results = []
+    for metric, (target, source) in objective_targets(scenario).items():
+        actual = metrics.scenario(metric)
+        results.append(
+            ObjectiveResult(
+                metric=metric,
+                target_s=target,
+                source=source,
+                actual_s=actual,
+                actual_wall_s=metrics.wall(metric),
+                met=actual is not None and actual <= target,
+            )
+        )
+    return tuple(results)
+
+
+def check_invariants(record: DrillRecord) -> tuple[InvariantResult, ...]:
+    """Every declared invariant, then any other invariant the timeline checked, in order of first check."""
+    checks: dict[str, list[Event]] = {name: [] for name in record.scenario.invariants}
+    for event in record.timeline:
+        if event.kind is EventKind.INVARIANT_CHECKED:
+            checks.setdefault(event.text("invariant"), []).append(event)
+    return tuple(_invariant(name, name in record.scenario.invariants, events) for name, events in checks.items())
+
+
+def _invariant(name: str, declared: bool, events: list[Event]) -> InvariantResult:
+    if not events:
+        return InvariantResult(name=name, declared=declared, status="not_checked", held=False, checks=0, detail=None)
+    broken = [event for event in events if not event.flag("held")]
+    telling = broken[0] if broken else events[-1]
+    return InvariantResult(
+        name=name,
+        declared=declared,
+        status="broken" if broken else "held",
+        held=not broken,
+        checks=len(events),
+        detail=telling.optional_text("detail"),
+    )
+
+
+def check_escalation(record: DrillRecord, metrics: Metrics) -> tuple[EscalationResult, ...]:
+    """Escalation deadlines count from the fault: the incident began then, whether or not anyone knew."""
+    rules = ESCALATION_RULES[record.scenario.severity]
+    fault = _first(record.timeline, EventKind.FAULT_INJECTED)
+    if fault is None:
+        return tuple(
+            EscalationResult(level=level, within_s=within, due=False, escalated_after_s=None, met=True)
+            for level, within in rules
+        )
+    index, injected = fault
+    observed = record.timeline[-1].scenario_at - injected.scenario_at
+    recovered = metrics.time_to_recover_scenario_s
+    results = []
+    for level, within in rules:
+        # Not recovered within the deadline, and the drill ran long enough for the deadline to come.
+        due = recovered > within if recovered is not None else observed >= within
+        after = _escalated_after(record.timeline, index, level)
+        met = not due or (after is not None and after <= within)
+        results.append(EscalationResult(level=level, within_s=within, due=due, escalated_after_s=after, met=met))
+    return tuple(results)
+
+
+def _escalated_after(timeline: Sequence[Event], fault_index: int, level: str) -> float | None:
+    """Scenario seconds from the fault to the first escalation reaching `level` (L3 also satisfies L2)."""
+    fault_at = timeline[fault_index].scenario_at
+    for event in timeline[fault_index + 1 :]:
+        if event.kind is EventKind.ESCALATED and _rank(event.text("level")) >= _rank(level):
+            return round(event.scenario_at - fault_at, 6)
+    return None
+
+
+def _rank(level: str) -> int:
+    return int(level.removeprefix("L"))
+
+
+def hints_used(record: DrillRecord) -> tuple[HintUse, ...]:
+    return tuple(
+        HintUse(
+            at_s=event.scenario_at,
+            hint=event.optional_text("hint") or event.message,
+            cost=event.optional_number("cost"),
+        )
+        for event in record.timeline
+        if event.kind is EventKind.HINT_TAKEN
+    )
+
+
+def reverts(record: DrillRecord) -> tuple[RevertResult, ...]:
+    """One result per fault, in order of injection; a fault injected and never reverted counts as failed."""
+    last: dict[str, RevertResult | None] = {}
+    for event in record.timeline:
+        if event.kind is EventKind.FAULT_INJECTED:
+            last.setdefault(event.text("fault"), None)
+        elif event.kind is EventKind.FAULT_REVERTED:
+            fault = event.text("fault")
+            last[fault] = RevertResult(fault=fault, ok=event.flag("ok"), error=event.optional_text("error"))
+    return tuple(
+        result or RevertResult(fault=fault, ok=False, error="no revert was recorded") for fault, result in last.items()
+    )
+
+
+def _reasons(
+    record: DrillRecord,
+    outcome: Outcome,
+    objectives: Sequence[ObjectiveResult],
+    invariants: Sequence[InvariantResult],
+) -> tuple[str, ...]:
+    """Why the drill did not pass, one sentence each; empty when it passed."""
+    reasons = [] if outcome == "recovered" else [_outcome_reason(record, outcome)]
+    reasons += [_objective_reason(result) for result in objectives if not result.met]
+    reasons += [_invariant_reason(result) for result in invariants if not result.held]
+    return tuple(reasons)
+
+
+def _outcome_reason(record: DrillRecord, outcome: Outcome) -> str:
+    if outcome == "error":
+        return f"the drill stopped on an error: {_message_of(record, EventKind.DRILL_ERROR)}"
+    if outcome == "aborted":
+        return f"the drill was aborted: {_message_of(record, EventKind.DRILL_ABORTED)}"
+    if _first(record.timeline, EventKind.FAULT_INJECTED) is None:
+        return "no fault was injected, so there was nothing to recover from"
+    return "the system did not recover before the drill ended"
+
+
+def _message_of(record: DrillRecord, kind: EventKind) -> str:
+    found = _first(record.timeline, kind)
+    return found[1].message if found is not None and found[1].message else "no message recorded"
+
+
+def _objective_reason(result: ObjectiveResult) -> str:
+    label = result.metric.replace("_", " ")
+    target = format_duration(result.target_s)
+    if result.actual_s is None:
+        return f"{label} objective missed: it never happened (target {target})"
+    return f"{label} objective missed: {format_duration(result.actual_s)} against a target of {target}"
+
+
+def _invariant_reason(result: InvariantResult) -> str:
+    if result.status == "not_checked":
+        return f"invariant {result.name!r} was never checked"
+    detail = f": {result.detail}" if result.detail else ""
+    return f"invariant {result.name!r} broke{detail}"
+
+
+def format_duration(seconds: float) -> str:
+    """Scenario seconds as a person says them: `42.5s`, `4m`, `4m 5s`, `1h 2m 3s`."""
+    if seconds < MINUTE:
+        return f"{seconds:.1f}s".replace(".0s", "s")
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [(hours, "h"), (minutes, "m"), (secs, "s")]
+    while parts and parts[0][0] == 0:
+        parts.pop(0)
+    while parts and parts[-1][0] == 0:
+        parts.pop()
+    return " ".join(f"{value}{unit}" for value, unit in parts)
