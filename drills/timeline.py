@@ -108,7 +108,7 @@ class Event(BaseModel):
     def _check_data(self) -> Self:
         for key, shape in REQUIRED_DATA.get(self.kind, {}).items():
             if key not in self.data or not _has_shape(self.data[key], shape):
-                raise ValueError(f"a {self.kind} event needs data.{key} ({shape})")
+                raise ValueError(f"{self.kind} events need data.{key} ({shape})")
         if self.kind is EventKind.ESCALATED and not ESCALATION_LEVEL.fullmatch(self.text("level")):
             raise ValueError(f"data.level must be one of L1..L4, not {self.text('level')!r}")
         if self.kind is EventKind.RECOVERED and not 0 <= self.number("window_started_at") <= self.at:

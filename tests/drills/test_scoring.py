@@ -1,0 +1,390 @@
+"""Scoring from hand-built timelines. At a time scale of 60, one wall second is one scenario minute."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import JsonValue
+
+from drills.scoring import (
+    DEFINITIONS,
+    EscalationResult,
+    HintUse,
+    InvariantResult,
+    Metrics,
+    ObjectiveResult,
+    RevertResult,
+    check_escalation,
+    check_invariants,
+    check_objectives,
+    format_duration,
+    hints_used,
+    measure,
+    outcome_of,
+    reverts,
+    score,
+)
+from drills.timeline import (
+    DrillRecord,
+    Event,
+    EventKind,
+    ObjectiveTargets,
+    Responder,
+    ScenarioSummary,
+    Severity,
+)
+
+SCALE = 60.0
+K = EventKind
+
+
+def ev(at: float, kind: EventKind, message: str = "", **data: JsonValue) -> Event:
+    return Event(at=at, scenario_at=at * SCALE, kind=kind, source="runner", message=message, data=data)
+
+
+def drill(
+    *timeline: Event,
+    severity: Severity = Severity.P1,
+    objectives: ObjectiveTargets | None = None,
+    invariants: tuple[str, ...] = (),
+) -> DrillRecord:
+    scenario = ScenarioSummary(
+        id="oauth-refresh-failing",
+        title="OAuth refresh failing",
+        severity=severity,
+        objectives=objectives or ObjectiveTargets(),
+        invariants=invariants,
+        recovery_hold_s=120,
+    )
+    return DrillRecord(
+        drill_id="d-1",
+        scenario=scenario,
+        runtime="local",
+        seed=1,
+        time_scale=SCALE,
+        responder=Responder(kind="auto", name="runner"),
+        started_at=datetime(2024, 5, 1, 10, 0, tzinfo=UTC),
+        timeline=timeline,
+    )
+
+
+FAULT = ev(10, K.FAULT_INJECTED, fault="rotate-secret")
+FIRED = ev(14, K.MONITOR_FIRED, monitor="token-refresh-errors")
+ACKED = ev(20, K.ACKNOWLEDGED)
+RECOVERED = ev(70, K.RECOVERED, window_started_at=50.0)
+FINISHED = ev(75, K.DRILL_FINISHED)
+
+
+def test_measure_times_each_interval_from_the_first_fault() -> None:
+    record = drill(ev(0, K.DRILL_STARTED), FAULT, FIRED, ACKED, RECOVERED, FINISHED)
+
+    assert measure(record) == Metrics(
+        time_to_detect_s=4.0,
+        time_to_acknowledge_s=10.0,
+        time_to_recover_s=40.0,
+        time_to_detect_scenario_s=240.0,
+        time_to_acknowledge_scenario_s=600.0,
+        time_to_recover_scenario_s=2400.0,
+    )
+
+
+def test_measure_ignores_a_monitor_that_fired_before_the_fault() -> None:
+    early = ev(5, K.MONITOR_FIRED, monitor="flaky")
+    record = drill(early, FAULT, ev(16, K.MONITOR_FIRED, monitor="token-refresh-errors"))
+
+    assert (measure(record).time_to_detect_s, measure(record).time_to_detect_scenario_s) == (6.0, 360.0)
+
+
+def test_measure_counts_only_the_first_fault() -> None:
+    record = drill(FAULT, ev(30, K.FAULT_INJECTED, fault="second"), ev(35, K.MONITOR_FIRED, monitor="m"))
+
+    assert measure(record).time_to_detect_s == 25.0
+
+
+def test_measure_is_none_for_what_never_happened() -> None:
+    assert measure(drill(ev(0, K.DRILL_STARTED), FAULT, FINISHED)) == Metrics()
+
+
+def test_measure_is_none_without_a_fault() -> None:
+    assert measure(drill(ev(3, K.MONITOR_FIRED, monitor="m"), ev(4, K.ACKNOWLEDGED))) == Metrics()
+
+
+def test_measure_never_counts_a_recovery_window_from_before_the_fault() -> None:
+    record = drill(FAULT, ev(12, K.RECOVERED, window_started_at=8.0))
+
+    assert (measure(record).time_to_recover_s, measure(record).time_to_recover_scenario_s) == (0.0, 0.0)
+
+
+def test_definitions_say_where_each_interval_starts_and_ends() -> None:
+    starts_and_ends = {name: text.split(",")[0].split(":")[0] for name, text in DEFINITIONS.items()}
+
+    assert starts_and_ends == {
+        "time_to_detect": "From the first fault_injected event to the first monitor_fired event recorded after it",
+        "time_to_acknowledge": "From the first fault_injected event to the first acknowledged event recorded after it",
+        "time_to_recover": (
+            "From the first fault_injected event to the start of the recovery window that then held for the "
+            "scenario's whole recovery hold time (the recovered event's data.window_started_at). Not when the fix "
+            "was applied"
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("severity", "targets"),
+    [
+        (Severity.P1, (300.0, 900.0, 3600.0)),
+        (Severity.P2, (900.0, 3600.0, 14400.0)),
+        (Severity.P3, (3600.0, 14400.0, 86400.0)),
+        (Severity.P4, (14400.0, 86400.0, 259200.0)),
+    ],
+)
+def test_check_objectives_defaults_to_the_severity_targets(
+    severity: Severity, targets: tuple[float, float, float]
+) -> None:
+    results = check_objectives(drill(severity=severity).scenario, Metrics())
+
+    assert [(r.metric, r.target_s, r.source) for r in results] == [
+        ("time_to_detect", targets[0], "severity"),
+        ("time_to_acknowledge", targets[1], "severity"),
+        ("time_to_recover", targets[2], "severity"),
+    ]
+
+
+def test_check_objectives_prefers_what_the_scenario_declares() -> None:
+    scenario = drill(objectives=ObjectiveTargets(time_to_detect_s=120, time_to_recover_s=1800)).scenario
+
+    assert [(r.metric, r.target_s, r.source) for r in check_objectives(scenario, Metrics())] == [
+        ("time_to_detect", 120.0, "scenario"),
+        ("time_to_acknowledge", 900.0, "severity"),
+        ("time_to_recover", 1800.0, "scenario"),
+    ]
+
+
+def test_check_objectives_is_met_up_to_and_including_the_target() -> None:
+    metrics = Metrics(
+        time_to_detect_s=5.0,
+        time_to_detect_scenario_s=300.0,
+        time_to_acknowledge_s=15.5,
+        time_to_acknowledge_scenario_s=930.0,
+    )
+
+    assert check_objectives(drill().scenario, metrics) == (
+        ObjectiveResult(
+            metric="time_to_detect", target_s=300.0, source="severity", actual_s=300.0, actual_wall_s=5.0, met=True
+        ),
+        ObjectiveResult(
+            metric="time_to_acknowledge",
+            target_s=900.0,
+            source="severity",
+            actual_s=930.0,
+            actual_wall_s=15.5,
+            met=False,
+        ),
+        ObjectiveResult(
+            metric="time_to_recover", target_s=3600.0, source="severity", actual_s=None, actual_wall_s=None, met=False
+        ),
+    )
+
+
+def test_check_invariants_reports_held_broken_and_not_checked() -> None:
+    record = drill(
+        ev(60, K.INVARIANT_CHECKED, invariant="no-lost-rows", held=True, detail="120 = 120"),
+        ev(61, K.INVARIANT_CHECKED, invariant="audit-chain", held=True),
+        ev(62, K.INVARIANT_CHECKED, invariant="audit-chain", held=False, detail="link 41 broken"),
+        ev(63, K.INVARIANT_CHECKED, invariant="audit-chain", held=True),
+        ev(64, K.INVARIANT_CHECKED, invariant="undeclared", held=True),
+        invariants=("no-lost-rows", "audit-chain", "no-double-charge"),
+    )
+
+    assert check_invariants(record) == (
+        InvariantResult(name="no-lost-rows", declared=True, status="held", held=True, checks=1, detail="120 = 120"),
+        InvariantResult(
+            name="audit-chain", declared=True, status="broken", held=False, checks=3, detail="link 41 broken"
+        ),
+        InvariantResult(
+            name="no-double-charge", declared=True, status="not_checked", held=False, checks=0, detail=None
+        ),
+        InvariantResult(name="undeclared", declared=False, status="held", held=True, checks=1, detail=None),
+    )
+
+
+@pytest.mark.parametrize(
+    ("timeline", "outcome"),
+    [
+        ((FAULT, RECOVERED, FINISHED), "recovered"),
+        ((FAULT, FIRED, FINISHED), "not_recovered"),
+        ((ev(0, K.DRILL_STARTED), FINISHED), "not_recovered"),
+        ((FAULT, ev(30, K.DRILL_ABORTED, "Ctrl-C")), "aborted"),
+        ((FAULT, RECOVERED, ev(72, K.DRILL_ABORTED, "Ctrl-C")), "aborted"),
+        ((FAULT, RECOVERED, ev(72, K.DRILL_ERROR, "revert failed")), "error"),
+        ((FAULT, ev(20, K.DRILL_ABORTED), ev(21, K.DRILL_ERROR)), "error"),
+    ],
+)
+def test_outcome_of_each_way_a_drill_ends(timeline: tuple[Event, ...], outcome: str) -> None:
+    assert outcome_of(drill(*timeline)) == outcome
+
+
+def _escalation(record: DrillRecord) -> tuple[EscalationResult, ...]:
+    return check_escalation(record, measure(record))
+
+
+def test_check_escalation_p1_escalated_in_time_while_unrecovered() -> None:
+    record = drill(
+        FAULT,
+        ev(30, K.ESCALATED, level="L2"),
+        ev(60, K.ESCALATED, level="L3"),
+        ev(80, K.RECOVERED, window_started_at=75.0),
+    )
+
+    assert _escalation(record) == (
+        EscalationResult(level="L2", within_s=1800.0, due=True, escalated_after_s=1200.0, met=True),
+        EscalationResult(level="L3", within_s=3600.0, due=True, escalated_after_s=3000.0, met=True),
+    )
+
+
+def test_check_escalation_p1_not_escalated_or_too_late() -> None:
+    record = drill(FAULT, ev(45, K.ESCALATED, level="L2"), ev(90, K.DRILL_FINISHED))
+
+    assert _escalation(record) == (
+        EscalationResult(level="L2", within_s=1800.0, due=True, escalated_after_s=2100.0, met=False),
+        EscalationResult(level="L3", within_s=3600.0, due=True, escalated_after_s=None, met=False),
+    )
+
+
+def test_check_escalation_straight_to_l3_satisfies_l2() -> None:
+    record = drill(FAULT, ev(20, K.ESCALATED, level="L3"), ev(90, K.DRILL_FINISHED))
+
+    assert [(r.level, r.escalated_after_s, r.met) for r in _escalation(record)] == [
+        ("L2", 600.0, True),
+        ("L3", 600.0, True),
+    ]
+
+
+def test_check_escalation_is_not_due_when_recovered_within_the_deadline() -> None:
+    record = drill(FAULT, ev(45, K.RECOVERED, window_started_at=40.0), ev(50, K.DRILL_FINISHED))
+
+    assert _escalation(record) == (
+        EscalationResult(level="L2", within_s=1800.0, due=False, escalated_after_s=None, met=True),
+        EscalationResult(level="L3", within_s=3600.0, due=False, escalated_after_s=None, met=True),
+    )
+
+
+def test_check_escalation_is_not_due_when_the_drill_ended_before_the_deadline() -> None:
+    record = drill(FAULT, ev(35, K.DRILL_ABORTED))
+
+    assert [(r.level, r.due, r.met) for r in _escalation(record)] == [("L2", False, True), ("L3", False, True)]
+
+
+def test_check_escalation_p2_only_requires_l2() -> None:
+    record = drill(FAULT, ev(80, K.DRILL_FINISHED), severity=Severity.P2)
+
+    assert _escalation(record) == (
+        EscalationResult(level="L2", within_s=1800.0, due=True, escalated_after_s=None, met=False),
+    )
+
+
+@pytest.mark.parametrize("severity", [Severity.P3, Severity.P4])
+def test_check_escalation_has_no_rule_below_p2(severity: Severity) -> None:
+    assert _escalation(drill(FAULT, ev(200, K.DRILL_FINISHED), severity=severity)) == ()
+
+
+def test_hints_used_lists_each_hint_with_its_cost() -> None:
+    record = drill(
+        FAULT,
+        ev(12, K.HINT_TAKEN, "look at the scheduler log", hint="scheduler-log", cost=10),
+        ev(13, K.HINT_TAKEN, "check the secret"),
+    )
+
+    assert hints_used(record) == (
+        HintUse(at_s=720.0, hint="scheduler-log", cost=10.0),
+        HintUse(at_s=780.0, hint="check the secret", cost=None),
+    )
+
+
+def test_reverts_reports_each_fault_with_its_last_revert() -> None:
+    record = drill(
+        FAULT,
+        ev(11, K.FAULT_INJECTED, fault="latency"),
+        ev(12, K.FAULT_INJECTED, fault="kill-redis"),
+        ev(80, K.FAULT_REVERTED, fault="rotate-secret", ok=False, error="proxy gone"),
+        ev(81, K.FAULT_REVERTED, fault="rotate-secret", ok=True),
+        ev(82, K.FAULT_REVERTED, fault="latency", ok=False, error="toxic not found"),
+    )
+
+    assert reverts(record) == (
+        RevertResult(fault="rotate-secret", ok=True, error=None),
+        RevertResult(fault="latency", ok=False, error="toxic not found"),
+        RevertResult(fault="kill-redis", ok=False, error="no revert was recorded"),
+    )
+
+
+def test_score_passes_a_recovered_drill_within_every_objective() -> None:
+    record = drill(
+        FAULT,
+        FIRED,
+        ACKED,
+        RECOVERED,
+        ev(72, K.INVARIANT_CHECKED, invariant="no-lost-rows", held=True),
+        FINISHED,
+        invariants=("no-lost-rows",),
+    )
+
+    result = score(record)
+
+    assert (result.outcome, result.passed, result.reasons) == ("recovered", True, ())
+
+
+def test_score_gives_every_reason_a_drill_failed() -> None:
+    record = drill(
+        FAULT,
+        ev(17, K.MONITOR_FIRED, monitor="m"),
+        ev(72, K.INVARIANT_CHECKED, invariant="no-lost-rows", held=False, detail="3 rows missing"),
+        ev(80, K.DRILL_ABORTED, "responder gave up"),
+        invariants=("no-lost-rows", "audit-chain"),
+    )
+
+    result = score(record)
+
+    assert (result.outcome, result.passed, result.reasons) == (
+        "aborted",
+        False,
+        (
+            "the drill was aborted: responder gave up",
+            "time to detect objective missed: 7m against a target of 5m",
+            "time to acknowledge objective missed: it never happened (target 15m)",
+            "time to recover objective missed: it never happened (target 1h)",
+            "invariant 'no-lost-rows' broke: 3 rows missing",
+            "invariant 'audit-chain' was never checked",
+        ),
+    )
+
+
+def test_score_fails_a_recovered_drill_that_missed_one_objective() -> None:
+    record = drill(FAULT, FIRED, ev(40, K.ACKNOWLEDGED), RECOVERED, FINISHED)
+
+    result = score(record)
+
+    assert (result.outcome, result.passed, result.reasons) == (
+        "recovered",
+        False,
+        ("time to acknowledge objective missed: 30m against a target of 15m",),
+    )
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.25, "0.2s"),
+        (42.0, "42s"),
+        (42.5, "42.5s"),
+        (60.0, "1m"),
+        (245.0, "4m 5s"),
+        (3600.0, "1h"),
+        (3723.4, "1h 2m 3s"),
+        (3605.0, "1h 0m 5s"),
+        (259200.0, "72h"),
+    ],
+)
+def test_format_duration_reads_like_a_person_says_it(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
