@@ -1,0 +1,107 @@
+"""The app: routes of every product area on shared infrastructure, and the start-up and shut-down around them.
+
+Start-up opens the pool (failing within seconds when the database cannot be reached), migrates, seeds the
+tenants on first start, applies persisted secret overrides, and connects pending tenants to the provider: for
+up to ``CONNECT_BUDGET_SECONDS``, then in the background (ticks connect whoever is still pending).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from fakes.app import admin, fleet, health, notifications, reports
+from fakes.app.db import UNAVAILABLE, migrate
+from fakes.app.metrics import RequestMetrics
+from fakes.app.oauth import connect_pending
+from fakes.app.overrides import apply_persisted_overrides
+from fakes.app.state import AppState, app_state
+from fakes.app.tenants import seed_tenants
+
+OPEN_POOL_SECONDS = 10.0
+CONNECT_BUDGET_SECONDS = 10.0
+
+ROUTES = [
+    Route("/api/v1/health", health.health_endpoint),
+    Route("/api/v1/ready", health.ready_endpoint),
+    Route("/metrics", health.metrics_endpoint),
+    Route("/_control/health", health.control_health_endpoint),
+    Route("/_control/state", health.control_state_endpoint),
+    Route("/api/v1/internal/run-due-reports", reports.run_due_reports_endpoint, methods=["POST"]),
+    Route("/admin/fleet-health", fleet.fleet_html_endpoint),
+    Route("/api/v1/admin/fleet-health", fleet.fleet_json_endpoint),
+    Route("/api/v1/admin/notifications", notifications.notifications_endpoint),
+    Route("/api/v1/admin/provider/rotate-secret", admin.rotate_secret_endpoint, methods=["POST"]),
+    Route("/api/v1/admin/tenants/{tenant_id:int}/reconnect", admin.reconnect_endpoint, methods=["POST"]),
+    Route("/api/v1/admin/tenants/{tenant_id:int}/run-report", admin.run_report_endpoint, methods=["POST"]),
+]
+
+
+def create_app(state: AppState) -> Starlette:
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[Middleware(RequestMetrics, metrics=state.metrics)],
+        exception_handlers={error: database_unavailable for error in UNAVAILABLE},
+        lifespan=lifespan,
+    )
+    app.state.drillbit = state
+    return app
+
+
+async def database_unavailable(request: Request, error: Exception) -> Response:
+    """No connection within the budget (pool exhausted, database down): 503, said in the log."""
+    app_state(request).log.emit("database_unavailable", path=request.url.path, error=type(error).__name__)
+    return JSONResponse({"error": "database_unavailable"}, status_code=503)
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    state: AppState = app.state.drillbit
+    try:
+        await start(state)
+    except BaseException:
+        await stop(state)
+        raise
+    try:
+        yield
+    finally:
+        await stop(state)
+
+
+async def start(state: AppState) -> None:
+    await state.db.pool.open(wait=True, timeout=OPEN_POOL_SECONDS)
+    await migrate(state.db)
+    seeded = await seed_tenants(state.db, state.settings.tenant_count, state.settings.seed, state.clock.now_datetime())
+    await apply_persisted_overrides(state)
+    state.log.emit("app_started", version=state.settings.app_version, seeded=seeded)
+    connecting = asyncio.create_task(connect_pending(state))
+    await asyncio.wait({connecting}, timeout=CONNECT_BUDGET_SECONDS)
+    if connecting.done():
+        connecting.result()
+    else:
+        state.background.add(connecting)
+        connecting.add_done_callback(lambda task: _background_done(state, task))
+
+
+def _background_done(state: AppState, task: asyncio.Task[int]) -> None:
+    state.background.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        state.log.emit("background_task_failed", error=type(task.exception()).__name__)
+
+
+async def stop(state: AppState) -> None:
+    """Cancel what runs in the background, then close the clients and the pool."""
+    for task in list(state.background):
+        task.cancel()
+    await asyncio.gather(*state.background, return_exceptions=True)
+    for client in state.http_clients:
+        await client.aclose()
+    await state.cache.client.aclose()
+    await state.db.pool.close()

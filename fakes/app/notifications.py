@@ -1,0 +1,100 @@
+"""Admin notifications: raised once per incident per tenant, counted while open, resolved on recovery.
+
+"Once per incident" is the database's job: a partial unique index allows one open notification per
+(kind, tenant). Raising it again while open only counts another occurrence; recovery resolves it, and the next
+failure opens a new incident.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from fakes.app.auth import admin_only
+from fakes.app.state import AppState, app_state
+
+TOKEN_REFRESH_FAILED = "token_refresh_failed"
+REPORT_SEND_FAILED = "report_send_failed"
+LIST_LIMIT = 500
+
+_RAISE = """
+INSERT INTO notifications (kind, tenant_id, message, created_at, last_seen_at)
+VALUES (%(kind)s, %(tenant_id)s, %(message)s, %(now)s, %(now)s)
+ON CONFLICT (kind, tenant_id) WHERE resolved_at IS NULL
+DO UPDATE SET occurrences = notifications.occurrences + 1, last_seen_at = EXCLUDED.last_seen_at,
+              message = EXCLUDED.message
+RETURNING occurrences
+"""
+
+_RESOLVE = """
+UPDATE notifications SET resolved_at = %(now)s
+WHERE kind = %(kind)s AND tenant_id = %(tenant_id)s AND resolved_at IS NULL
+"""
+
+
+async def raise_notification(state: AppState, kind: str, tenant_id: int, message: str) -> bool:
+    """Open (or count another occurrence of) the tenant's incident; True when this call opened it."""
+    params = {"kind": kind, "tenant_id": tenant_id, "message": message, "now": state.clock.now_datetime()}
+    row = await state.db.fetch_one(_RAISE, params)
+    opened = row is not None and row["occurrences"] == 1
+    if opened:
+        state.metrics.notifications.labels(kind).inc()
+        state.log.emit("notification_raised", kind=kind, tenant_id=tenant_id, message=message)
+    return opened
+
+
+async def resolve_notification(state: AppState, kind: str, tenant_id: int) -> None:
+    params = {"kind": kind, "tenant_id": tenant_id, "now": state.clock.now_datetime()}
+    if await state.db.execute(_RESOLVE, params):
+        state.log.emit("notification_resolved", kind=kind, tenant_id=tenant_id)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "tenant_id": row["tenant_id"],
+        "message": row["message"],
+        "occurrences": row["occurrences"],
+        "created_at": _iso(row["created_at"]),
+        "last_seen_at": _iso(row["last_seen_at"]),
+        "resolved_at": _iso(row["resolved_at"]),
+    }
+
+
+async def list_notifications(
+    state: AppState, kind: str | None = None, tenant_id: int | None = None, open_only: bool = False
+) -> list[dict[str, Any]]:
+    """Newest first, at most ``LIST_LIMIT``."""
+    rows = await state.db.fetch_all(
+        """SELECT * FROM notifications
+           WHERE (%(kind)s::text IS NULL OR kind = %(kind)s)
+             AND (%(tenant_id)s::bigint IS NULL OR tenant_id = %(tenant_id)s)
+             AND (NOT %(open_only)s OR resolved_at IS NULL)
+           ORDER BY id DESC LIMIT %(limit)s""",
+        {"kind": kind, "tenant_id": tenant_id, "open_only": open_only, "limit": LIST_LIMIT},
+    )
+    return [_view(row) for row in rows]
+
+
+@admin_only
+async def notifications_endpoint(request: Request) -> Response:
+    """``GET /api/v1/admin/notifications?kind=&tenant_id=&open=true``."""
+    query = request.query_params
+    tenant = query.get("tenant_id")
+    if tenant is not None and not tenant.isdigit():
+        return JSONResponse({"error": "invalid_tenant_id"}, status_code=400)
+    found = await list_notifications(
+        app_state(request),
+        kind=query.get("kind") or None,
+        tenant_id=int(tenant) if tenant is not None else None,
+        open_only=query.get("open", "").lower() in ("1", "true", "yes"),
+    )
+    return JSONResponse({"notifications": found})
