@@ -34,3 +34,16 @@ def iso(timestamp: float) -> str:
     if moment.microsecond == 0:
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@dataclass
+class ManualWall:
+    """A wall clock that moves only when told to: pass it as ``ScaledClock(wall=...)`` in tests."""
+
+    now: float = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
