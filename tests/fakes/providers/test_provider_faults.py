@@ -1,0 +1,146 @@
+"""The faults every provider shares, decided in scenario time."""
+
+from __future__ import annotations
+
+import pytest
+
+from fakes.clock import ScaledClock
+from fakes.providers.faults import FaultError, Faults, Refusal, error_code, wall_seconds
+
+EPOCH = 1_700_000_000.0
+PATHS = frozenset({"/a", "/b"})
+
+
+def faults_at(wall: list[float], scale: float = 1.0) -> Faults:
+    return Faults(ScaledClock(scale=scale, epoch=EPOCH, wall=lambda: wall[0]), PATHS)
+
+
+def test_faults_failure_answers_its_status_for_count_requests() -> None:
+    faults = faults_at([EPOCH])
+    faults.fail(503, count=2)
+
+    answers = [faults.refusal("/a") for _ in range(3)]
+
+    assert answers == [Refusal(503, "service_unavailable"), Refusal(503, "service_unavailable"), None]
+
+
+def test_faults_failure_ends_after_its_scenario_duration() -> None:
+    wall = [EPOCH]
+    faults = faults_at(wall, scale=60.0)
+    faults.fail(503, for_seconds=120)
+
+    wall[0] += 1.9
+    during = faults.refusal("/a")
+    wall[0] += 0.2
+    after = faults.refusal("/a")
+
+    assert (during, after) == (Refusal(503, "service_unavailable"), None)
+
+
+def test_faults_failure_touches_only_its_paths() -> None:
+    faults = faults_at([EPOCH])
+    faults.fail(500, paths=["/b"])
+
+    assert (faults.refusal("/a"), faults.refusal("/b")) == (None, Refusal(500, "internal_server_error"))
+
+
+def test_faults_rate_limit_retry_after_is_in_wall_seconds() -> None:
+    faults = faults_at([EPOCH], scale=60.0)
+    faults.limit_rate(retry_after_seconds=150)
+
+    assert faults.refusal("/a") == Refusal(429, "rate_limited", retry_after=3)
+
+
+def test_faults_rate_limit_retry_after_is_at_least_one_second() -> None:
+    faults = faults_at([EPOCH], scale=900.0)
+    faults.limit_rate(retry_after_seconds=30)
+
+    assert faults.refusal("/a") == Refusal(429, "rate_limited", retry_after=1)
+
+
+def test_faults_rate_limit_with_a_limit_admits_that_many_per_window() -> None:
+    wall = [EPOCH]
+    faults = faults_at(wall)
+    faults.limit_rate(retry_after_seconds=60, limit=2)
+
+    first_window = [faults.refusal("/a") for _ in range(3)]
+    wall[0] += 45
+    still_full = faults.refusal("/a")
+    wall[0] += 15
+    next_window = faults.refusal("/a")
+
+    assert first_window == [None, None, Refusal(429, "rate_limited", retry_after=60)]
+    assert (still_full, next_window) == (Refusal(429, "rate_limited", retry_after=15), None)
+
+
+def test_faults_failure_comes_before_the_rate_limit() -> None:
+    faults = faults_at([EPOCH])
+    faults.limit_rate(retry_after_seconds=10)
+    faults.fail(502, count=1)
+
+    answers = [faults.refusal("/a"), faults.refusal("/a")]
+
+    assert answers == [Refusal(502, "bad_gateway"), Refusal(429, "rate_limited", retry_after=10)]
+
+
+def test_faults_reset_clears_every_fault() -> None:
+    faults = faults_at([EPOCH])
+    faults.fail(503)
+    faults.limit_rate(retry_after_seconds=10)
+
+    faults.reset()
+
+    assert faults.refusal("/a") is None
+
+
+def test_faults_view_shows_active_faults_and_refusals() -> None:
+    faults = faults_at([EPOCH])
+    faults.fail(503, paths=["/a"], for_seconds=30, count=5)
+    faults.refusal("/a")
+
+    assert faults.view() == {
+        "failure": {"status": 503, "paths": ["/a"], "until": "2023-11-14T22:13:50Z", "remaining": 4},
+        "rate_limit": None,
+        "refused": {"503": 1},
+    }
+
+
+def test_faults_view_hides_a_fault_that_ended() -> None:
+    faults = faults_at([EPOCH])
+    faults.fail(503, count=1)
+    faults.refusal("/a")
+
+    assert faults.view() == {"failure": None, "rate_limit": None, "refused": {"503": 1}}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"status": 200}, "status must be an HTTP error status (400-599), not 200"),
+        ({"status": 503, "paths": ["/nope"]}, "paths must be some of ['/a', '/b'], not ['/nope']"),
+        ({"status": 503, "count": 0}, "count must be above 0, not 0"),
+        ({"status": 503, "for_seconds": -1.0}, "for_seconds must be above 0, not -1.0"),
+    ],
+)
+def test_faults_fail_refuses_a_fault_that_makes_no_sense(arguments: dict[str, object], message: str) -> None:
+    faults = faults_at([EPOCH])
+
+    with pytest.raises(FaultError) as raised:
+        faults.fail(**arguments)  # type: ignore[arg-type]
+
+    assert str(raised.value) == message
+
+
+def test_faults_error_code_names_the_status() -> None:
+    assert [error_code(status) for status in (500, 503, 504, 599)] == [
+        "internal_server_error",
+        "service_unavailable",
+        "gateway_timeout",
+        "provider_error",
+    ]
+
+
+def test_faults_wall_seconds_round_up() -> None:
+    clock = ScaledClock(scale=10.0, epoch=EPOCH, wall=lambda: EPOCH)
+
+    assert [wall_seconds(clock, seconds) for seconds in (10, 11, 25, 0)] == [1, 2, 3, 1]
