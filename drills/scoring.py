@@ -34,15 +34,24 @@ DEFINITIONS: Final[Mapping[MetricName, str]] = {
     ),
 }
 
+# The severity's response target: how soon someone must have taken the page.
+RESPONSE_TARGETS: Final[Mapping[Severity, float]] = {
+    Severity.P1: 15 * MINUTE,
+    Severity.P2: HOUR,
+    Severity.P3: 4 * HOUR,
+    Severity.P4: 24 * HOUR,
+}
+
 DEFAULT_OBJECTIVES: Final[Mapping[Severity, ObjectiveTargets]] = {
-    Severity.P1: ObjectiveTargets(
-        time_to_detect_s=5 * MINUTE, time_to_acknowledge_s=15 * MINUTE, time_to_recover_s=HOUR
-    ),
-    Severity.P2: ObjectiveTargets(time_to_detect_s=15 * MINUTE, time_to_acknowledge_s=HOUR, time_to_recover_s=4 * HOUR),
-    Severity.P3: ObjectiveTargets(time_to_detect_s=HOUR, time_to_acknowledge_s=4 * HOUR, time_to_recover_s=24 * HOUR),
-    Severity.P4: ObjectiveTargets(
-        time_to_detect_s=4 * HOUR, time_to_acknowledge_s=24 * HOUR, time_to_recover_s=72 * HOUR
-    ),
+    severity: ObjectiveTargets(
+        time_to_detect_s=detect, time_to_acknowledge_s=RESPONSE_TARGETS[severity], time_to_recover_s=recover
+    )
+    for severity, detect, recover in (
+        (Severity.P1, 5 * MINUTE, HOUR),
+        (Severity.P2, 15 * MINUTE, 4 * HOUR),
+        (Severity.P3, HOUR, 24 * HOUR),
+        (Severity.P4, 4 * HOUR, 72 * HOUR),
+    )
 }
 
 # An incident of this severity not recovered this many scenario seconds after the fault must have been

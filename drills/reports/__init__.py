@@ -1,0 +1,22 @@
+"""A drill's reports: report.json, report.md and JUnit XML, each a pure function of the saved record."""
+
+from drills.reports.files import ReportPaths, directory_name, render_again, write_reports
+from drills.reports.json_report import dumps_report, loads_report, read_report, report_document
+from drills.reports.junit import render_junit
+from drills.reports.markdown import render_markdown
+from drills.reports.redaction import MASK, Redactor
+
+__all__ = [
+    "MASK",
+    "Redactor",
+    "ReportPaths",
+    "directory_name",
+    "dumps_report",
+    "loads_report",
+    "read_report",
+    "render_again",
+    "render_junit",
+    "render_markdown",
+    "report_document",
+    "write_reports",
+]

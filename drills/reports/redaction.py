@@ -1,0 +1,80 @@
+"""Secrets never reach a report: every known secret is replaced with `***` before anything is written."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Final
+from urllib.parse import quote, quote_plus
+
+from pydantic import JsonValue
+
+from drills.timeline import DrillRecord, Event, ScenarioSummary
+
+MASK: Final = "***"
+
+
+def _forms(secret: str) -> set[str]:
+    """The secret as typed, and as it shows up inside a URL, a form body or an embedded JSON document."""
+    return {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
+
+
+class Redactor:
+    """Replaces every occurrence of a known secret with `***` in text, JSON values and whole records."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        # An empty secret would match between every two characters.
+        forms = {form for secret in secrets if secret for form in _forms(secret)}
+        # Longest first, so a secret that contains another is masked whole.
+        ordered = sorted(forms, key=lambda form: (-len(form), form))
+        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+    def text(self, text: str) -> str:
+        return text if self._pattern is None else self._pattern.sub(MASK, text)
+
+    def json(self, value: JsonValue) -> JsonValue:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.json(item) for item in value]
+        if isinstance(value, dict):
+            return {self.text(key): self.json(item) for key, item in value.items()}
+        return value
+
+    def record(self, record: DrillRecord) -> DrillRecord:
+        """The record with every free-text field masked; times, kinds and numbers are left as they are."""
+        if self._pattern is None:
+            return record
+        return record.model_copy(
+            update={
+                "drill_id": self.text(record.drill_id),
+                "runtime": self.text(record.runtime),
+                "responder": record.responder.model_copy(update={"name": self.text(record.responder.name)}),
+                "scenario": self._scenario(record.scenario),
+                "timeline": tuple(self._event(event) for event in record.timeline),
+            }
+        )
+
+    def _optional(self, text: str | None) -> str | None:
+        return None if text is None else self.text(text)
+
+    def _scenario(self, scenario: ScenarioSummary) -> ScenarioSummary:
+        return scenario.model_copy(
+            update={
+                "id": self.text(scenario.id),
+                "title": self.text(scenario.title),
+                "runbook": self._optional(scenario.runbook),
+                "description": self._optional(scenario.description),
+                "invariants": tuple(map(self.text, scenario.invariants)),
+                "monitors": tuple(map(self.text, scenario.monitors)),
+                "root_cause": self._optional(scenario.root_cause),
+                "fix": self._optional(scenario.fix),
+            }
+        )
+
+    def _event(self, event: Event) -> Event:
+        data = {self.text(key): self.json(value) for key, value in event.data.items()}
+        return event.model_copy(
+            update={"source": self.text(event.source), "message": self.text(event.message), "data": data}
+        )
