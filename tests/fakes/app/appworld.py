@@ -1,0 +1,146 @@
+"""A small world for the app's tests: the app in-process on real Postgres and Redis, with the real provider
+fakes in-process too (httpx ASGI transports), all on one hand-moved wall clock."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import httpx
+
+from fakes.app.config import Settings
+from fakes.app.main import create_app
+from fakes.app.state import AppState, build_state
+from fakes.clock import ScaledClock
+from fakes.providers.mail.app import create_app as mail_app
+from fakes.providers.mail.app import mail_state
+from fakes.providers.outbox import Outbox
+from fakes.providers.timetracking.app import create_app as timetracking_app
+from fakes.providers.timetracking.state import TimetrackingState, timetracking_state
+
+# 2026-01-05 09:00:00 UTC, a slot boundary for every interval the tests use.
+EPOCH = 1_767_603_600.0
+CLIENT_SECRET = "cs_initial-secret"
+MAIL_KEY = "mk_initial-key"
+SCHEDULER_SECRET = "scheduler-shared-secret"
+ADMIN_KEY = "admin-key-for-tests"
+ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+
+
+@dataclass
+class Wall:
+    """Wall time that moves only when a test says so."""
+
+    now: float = EPOCH
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class Providers:
+    """The provider fakes the app talks to, kept across app restarts within a test."""
+
+    wall: Wall = field(default_factory=Wall)
+
+    def __post_init__(self) -> None:
+        self.clock = ScaledClock(scale=1.0, epoch=EPOCH, wall=self.wall)
+        self.timetracking: TimetrackingState = timetracking_state(CLIENT_SECRET, self.clock, seed=0)
+        self.mail: Outbox = mail_state(MAIL_KEY, self.clock, seed=0)
+        self.apps = {"timetracking": timetracking_app(self.timetracking), "mail": mail_app(self.mail)}
+
+    def transports(self) -> dict[str, httpx.AsyncBaseTransport]:
+        return {name: httpx.ASGITransport(app=app) for name, app in self.apps.items()}
+
+    def delivered(self) -> dict[str, int]:
+        """How many messages each address received."""
+        counts: dict[str, int] = {}
+        for message in self.mail.messages:
+            counts[message.fields["to"]] = counts.get(message.fields["to"], 0) + 1
+        return counts
+
+    async def control(self, provider: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A call to the provider's ``/_control`` API, as the engine makes it."""
+        transport = httpx.ASGITransport(app=self.apps[provider])
+        async with httpx.AsyncClient(transport=transport, base_url=f"http://{provider}") as client:
+            answer = await client.post(f"/_control/{path}", json=body or {})
+        answer.raise_for_status()
+        result: dict[str, Any] = answer.json()
+        return result
+
+
+def settings_for(database_url: str, redis_url: str, **overrides: Any) -> Settings:
+    base = Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        timetracking_url="http://timetracking",
+        timetracking_client_id="drillbit-app",
+        timetracking_client_secret=CLIENT_SECRET,
+        mail_url="http://mail",
+        mail_api_key=MAIL_KEY,
+        messaging_url="http://messaging",
+        messaging_api_key="messaging-key",
+        scheduler_secret=SCHEDULER_SECRET,
+        admin_api_key=ADMIN_KEY,
+        tenant_count=3,
+        db_pool_size=4,
+    )
+    return replace(base, **overrides)
+
+
+@dataclass
+class RunningApp:
+    """The app after start-up: its state, a client to it, and what it logged."""
+
+    state: AppState
+    client: httpx.AsyncClient
+    log: io.StringIO
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        lines = [json.loads(line) for line in self.log.getvalue().splitlines()]
+        return [line for line in lines if line["event"] == name]
+
+    async def tick(self, slot: str, secret: str = SCHEDULER_SECRET) -> httpx.Response:
+        return await self.client.post(
+            "/api/v1/internal/run-due-reports", json={"slot": slot}, headers={"X-Scheduler-Secret": secret}
+        )
+
+    async def emails(self) -> list[str]:
+        rows = await self.state.db.fetch_all("SELECT email FROM tenants ORDER BY id")
+        return [row["email"] for row in rows]
+
+    async def notifications(self, kind: str) -> list[dict[str, Any]]:
+        answer = await self.client.get(f"/api/v1/admin/notifications?kind={kind}", headers=ADMIN)
+        answer.raise_for_status()
+        found: list[dict[str, Any]] = answer.json()["notifications"]
+        return found
+
+    async def fleet(self) -> dict[str, Any]:
+        answer = await self.client.get("/api/v1/admin/fleet-health", headers=ADMIN)
+        answer.raise_for_status()
+        body: dict[str, Any] = answer.json()
+        return body
+
+
+@asynccontextmanager
+async def running(settings: Settings, providers: Providers) -> AsyncIterator[RunningApp]:
+    """Start the app (its lifespan: pool, migrations, seed, connect), serve it in-process, then stop it."""
+    log = io.StringIO()
+    state = build_state(settings, providers.clock, providers.transports(), log)
+    app = create_app(state)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://app") as client,
+    ):
+        yield RunningApp(state, client, log)
+
+
+StartApp = Callable[..., AbstractAsyncContextManager[RunningApp]]
