@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -25,13 +25,13 @@ def database_url(make_database: Callable[[], str]) -> str:
 
 
 @pytest.fixture
-def app_redis_url(redis_url: str) -> Iterator[str]:
+def app_redis_url(redis_url: str) -> str:
     """The real Redis, without any key the app left there in an earlier test."""
     client = redis.Redis.from_url(redis_url, socket_timeout=5)
     for key in client.scan_iter(match=KEY_PREFIX + "*"):
         client.delete(key)
     client.close()
-    yield redis_url
+    return redis_url
 
 
 @pytest.fixture
