@@ -1,17 +1,18 @@
 """Every error drillbit raises on purpose, and the exit code the CLI gives it.
 
-    DrillbitError                 exit 1 unless said otherwise
-    ├── InputError                exit 2: the user's input is wrong
-    │   ├── ScenarioError         a scenario file: `file:line: message`
-    │   ├── UnknownScenarioError  an id that no scenario file has
-    │   └── ReportError           a report.json that cannot be read back
-    ├── WorldError                a world could not come up, or a service misbehaved
-    │   ├── ServiceStartError     one service did not become healthy (with its last log lines)
-    │   ├── MissingBinaryError    a server binary (postgres, redis-server) was not found
-    │   └── TargetRefusedError    a fault or step aimed outside the world's own services
-    ├── FaultError                injecting or reverting a fault failed
-    ├── ProbeError                a probe could not be evaluated (not the same as "did not hold")
-    └── DrillTimeoutError         a phase of a drill ran past its bound
+    DrillbitError                     exit 1 unless said otherwise
+    ├── InputError                    exit 2: the user's input is wrong
+    │   ├── ScenarioError             a scenario file: `file:line: message`
+    │   ├── UnknownScenarioError      an id that no scenario file has
+    │   ├── UnresolvedReferenceError  a `{reference}` that nothing in the drill provides
+    │   └── ReportError               a report.json that cannot be read back
+    ├── WorldError                    a world could not come up, or a service misbehaved
+    │   ├── ServiceStartError         one service did not become healthy (with its last log lines)
+    │   ├── MissingBinaryError        a server binary (postgres, redis-server) was not found
+    │   └── TargetRefusedError        a fault or step aimed outside the world's own services
+    ├── FaultError                    injecting or reverting a fault failed
+    ├── ProbeError                    a probe could not be evaluated (not the same as "did not hold")
+    └── DrillTimeoutError             a phase of a drill ran past its bound
 
 Messages end with a ``Hint:`` line when the user can do something about it.
 """
@@ -51,6 +52,14 @@ class ScenarioError(InputError):
 
 class UnknownScenarioError(InputError):
     """No scenario has the id asked for."""
+
+
+class UnresolvedReferenceError(InputError):
+    """A scenario's ``{reference}`` names a value that neither the world nor an earlier step provides."""
+
+    def __init__(self, reference: str, message: str, *, hint: str | None = None) -> None:
+        self.reference = reference
+        super().__init__(message, hint=hint)
 
 
 class ReportError(InputError):

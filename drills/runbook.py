@@ -1,0 +1,132 @@
+"""A runbook read as a drill needs it: sections by their heading anchors, and each section's fenced code.
+
+Anchors are GitHub's: the heading's text, lower-cased, punctuation dropped, spaces turned into hyphens, and a
+repeated anchor numbered (``fix``, ``fix-1``, ``fix-2``). A section runs from its heading to the next heading of
+the same or a higher level, so an entry's code blocks include those of its sub-headings. ATX headings
+(``## Title``) only; a ``#`` inside a fenced block is code, not a heading. Pure: text in, values out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Final
+
+_HEADING: Final = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_CLOSING_HASHES: Final = re.compile(r"(?:^|[ \t]+)#+$")
+_FENCE: Final = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)$")
+_LINK: Final = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TAG: Final = re.compile(r"<[^>]+>")
+_UNDERSCORE_EMPHASIS: Final = re.compile(r"(?<![\w])_{1,2}(\S(?:.*?\S)?)_{1,2}(?![\w])")
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """One fenced code block: its info string's first word, its text, and the line of its opening fence."""
+
+    language: str
+    code: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading, its anchor, and the code blocks from it to the next heading of its level or higher."""
+
+    anchor: str
+    title: str
+    level: int
+    line: int
+    blocks: tuple[CodeBlock, ...]
+
+
+@dataclass(frozen=True)
+class Runbook:
+    """Every section of one runbook, in the order they appear."""
+
+    sections: tuple[Section, ...]
+
+    def section(self, anchor: str) -> Section | None:
+        """The section with this anchor (a leading ``#`` is allowed), or None."""
+        wanted = anchor.removeprefix("#")
+        return next((section for section in self.sections if section.anchor == wanted), None)
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        return tuple(section.anchor for section in self.sections)
+
+
+@dataclass(frozen=True)
+class _Heading:
+    level: int
+    title: str
+    line: int
+
+
+def slugify(title: str) -> str:
+    """GitHub's anchor for a heading's text, before duplicates are numbered."""
+    text = _LINK.sub(r"\1", title)
+    text = _TAG.sub("", text)
+    text = _UNDERSCORE_EMPHASIS.sub(r"\1", text).lower()
+    kept = "".join(char for char in text if char in "-_ " or unicodedata.category(char)[0] in "LNM")
+    return kept.replace(" ", "-")
+
+
+def parse_runbook(text: str) -> Runbook:
+    """The sections of a markdown runbook."""
+    items = _scan(text.splitlines())
+    headings = [(index, item) for index, item in enumerate(items) if isinstance(item, _Heading)]
+    used: dict[str, int] = {}
+    sections = []
+    for position, (index, heading) in enumerate(headings):
+        end = next((later for later, other in headings[position + 1 :] if other.level <= heading.level), len(items))
+        blocks = tuple(item for item in items[index + 1 : end] if isinstance(item, CodeBlock))
+        anchor = _unique(slugify(heading.title), used)
+        sections.append(Section(anchor, heading.title, heading.level, heading.line, blocks))
+    return Runbook(tuple(sections))
+
+
+def _unique(slug: str, used: dict[str, int]) -> str:
+    result = slug
+    while result in used:
+        used[slug] += 1
+        result = f"{slug}-{used[slug]}"
+    used[result] = 0
+    return result
+
+
+def _scan(lines: list[str]) -> list[_Heading | CodeBlock]:
+    items: list[_Heading | CodeBlock] = []
+    number = 0
+    while number < len(lines):
+        fence = _FENCE.match(lines[number])
+        if fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
+            block, number = _read_block(lines, number, fence)
+            items.append(block)
+            continue
+        heading = _HEADING.match(lines[number])
+        if heading:
+            title = _CLOSING_HASHES.sub("", heading.group(2) or "").strip()
+            items.append(_Heading(len(heading.group(1)), title, number + 1))
+        number += 1
+    return items
+
+
+def _read_block(lines: list[str], start: int, fence: re.Match[str]) -> tuple[CodeBlock, int]:
+    """The block opened at ``start`` and the index after its closing fence (the end, if never closed)."""
+    indent, marker, info = len(fence.group(1)), fence.group(2), fence.group(3).strip()
+    closing = re.compile(rf" {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+    body: list[str] = []
+    number = start + 1
+    while number < len(lines) and not closing.match(lines[number]):
+        body.append(_outdent(lines[number], indent))
+        number += 1
+    code = "".join(f"{line}\n" for line in body)
+    language = info.split()[0] if info else ""
+    return CodeBlock(language, code, start + 1), number + 1
+
+
+def _outdent(line: str, indent: int) -> str:
+    spaces = len(line) - len(line.lstrip(" "))
+    return line[min(spaces, indent) :]

@@ -1,0 +1,153 @@
+"""A scenario: one incident the harness can drill, as a typed, frozen model of its YAML file.
+
+The parts live in modules named after them: :mod:`drills.probe_specs`, :mod:`drills.fault_specs`,
+:mod:`drills.step_specs`, :mod:`drills.expectations`. Reading a file, with line numbers in every error, is
+:mod:`drills.scenario_loader`'s job. docs/scenarios.md is the format's reference.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal, Self
+
+from pydantic import Field, PositiveFloat, model_validator
+from pydantic_core import PydanticCustomError
+
+from drills.fault_specs import Fault
+from drills.probe_specs import Probe
+from drills.scenario_fields import (
+    Duration,
+    NonEmptyText,
+    PositiveDuration,
+    RunbookRef,
+    ServiceName,
+    Settings,
+    Slug,
+    SpecModel,
+)
+from drills.step_specs import Step
+from drills.timeline import Severity
+
+__all__ = [
+    "ExtraService",
+    "Hint",
+    "Invariant",
+    "Monitor",
+    "Objectives",
+    "Recovery",
+    "Scenario",
+    "Severity",
+    "World",
+]
+
+
+class ExtraService(SpecModel):
+    """One more instance of a world's service for this scenario (a staging scheduler), with its settings."""
+
+    copy_of: ServiceName
+    settings: Settings = Field(default_factory=dict)
+
+
+class World(SpecModel):
+    """How this scenario's world differs from the reference world."""
+
+    time_scale: PositiveFloat = 1.0
+    """Scenario seconds per wall second unless the command line says otherwise."""
+    settings: dict[ServiceName, Settings] = Field(default_factory=dict)
+    extra_services: dict[ServiceName, ExtraService] = Field(default_factory=dict)
+
+
+class Monitor(SpecModel):
+    """An alert: ``probe`` checked every ``interval``; it fires once its condition has lasted ``for``.
+
+    The condition is the probe holding (``fires_when: holds``, the default: write the probe as the alert's
+    query) or failing (``fires_when: fails``, which includes the probe not being able to read at all).
+    """
+
+    name: NonEmptyText
+    probe: Probe
+    fires_when: Literal["holds", "fails"] = "holds"
+    for_: Duration = Field(default=timedelta(), alias="for")
+    interval: PositiveDuration = timedelta(seconds=15)
+    severity: Severity | None = None
+    """The page's severity; the scenario's when not given."""
+    summary: NonEmptyText
+
+
+class Recovery(SpecModel):
+    """Recovered: the steady state and these checks all hold, and keep holding for ``hold``."""
+
+    checks: tuple[Probe, ...] = ()
+    hold: Duration
+    interval: PositiveDuration = timedelta(seconds=10)
+
+
+class Invariant(SpecModel):
+    """What must never happen: ``probe`` holds at every check, every ``interval`` and after the drill.
+
+    Without ``interval`` it is checked once, after the drill (a final check, such as a row count).
+    """
+
+    name: NonEmptyText
+    probe: Probe
+    interval: PositiveDuration | None = None
+
+
+class Objectives(SpecModel):
+    """Targets in scenario time, measured from the first fault; one not given is the severity's."""
+
+    time_to_detect: PositiveDuration | None = None
+    time_to_acknowledge: PositiveDuration | None = None
+    time_to_recover: PositiveDuration | None = None
+
+
+class Hint(SpecModel):
+    """A hint a person can ask for while playing, and the points it costs."""
+
+    text: NonEmptyText
+    cost: int = Field(default=10, ge=0)
+
+
+class Scenario(SpecModel):
+    """One incident: the world, its steady state, the faults, the alerts, the response, and what is scored.
+
+    A ``planned`` scenario (a secret rotation, a DR rehearsal) may have no fault and no monitor.
+    """
+
+    id: Slug
+    title: NonEmptyText
+    severity: Severity
+    description: NonEmptyText
+    runbook: RunbookRef
+    planned: bool = False
+    world: World = World()
+    steady_state: tuple[Probe, ...] = Field(min_length=1)
+    faults: tuple[Fault, ...] = ()
+    monitors: tuple[Monitor, ...] = ()
+    response: tuple[Step, ...]
+    recovery: Recovery
+    invariants: tuple[Invariant, ...] = ()
+    objectives: Objectives = Objectives()
+    hints: tuple[Hint, ...] = ()
+    root_cause: str = ""
+    impact: str = ""
+
+    @model_validator(mode="after")
+    def _incident_has_fault_and_monitor(self) -> Self:
+        if self.runbook.file is None:
+            raise _error_at("runbook", "the scenario's runbook names its file: runbooks/NAME.md#anchor")
+        if self.planned:
+            return self
+        for part in ("faults", "monitors"):
+            if not getattr(self, part):
+                raise _error_at(part, f"an incident needs {part} (a planned drill says planned: true)")
+        return self
+
+    def monitor_severity(self, monitor: Monitor) -> Severity:
+        """The severity the monitor's page carries."""
+        return monitor.severity or self.severity
+
+
+def _error_at(field: str, message: str) -> PydanticCustomError:
+    """An error about one field found by a check of the whole model; the loader points at that field."""
+    return PydanticCustomError("scenario_field", message, {"field": field})
