@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from drills.reports import MASK, Redactor
+from drills.timeline import DrillRecord, EventKind
+
+
+def test_redactor_text_masks_every_occurrence() -> None:
+    assert Redactor(["hunter2"]).text("pw=hunter2, again hunter2!") == "pw=***, again ***!"
+
+
+def test_redactor_text_masks_a_longer_secret_whole_before_one_it_contains() -> None:
+    redactor = Redactor(["abc", "abcdef"])
+
+    assert redactor.text("x abcdef y abc") == "x *** y ***"
+
+
+def test_redactor_text_masks_the_secret_as_it_appears_in_urls_and_json() -> None:
+    redactor = Redactor(['p@ss w/"q"'])
+
+    assert [
+        redactor.text("curl https://x/?secret=p%40ss%20w%2F%22q%22"),
+        redactor.text("body=p%40ss+w%2F%22q%22"),
+        redactor.text('{"secret": "p@ss w/\\"q\\""}'),
+        redactor.text('p@ss w/"q"'),
+    ] == ["curl https://x/?secret=***", "body=***", '{"secret": "***"}', MASK]
+
+
+def test_redactor_ignores_empty_secrets_and_leaves_text_alone_without_any() -> None:
+    assert (Redactor([""]).text("unchanged"), Redactor([]).text("unchanged")) == ("unchanged", "unchanged")
+
+
+def test_redactor_json_masks_keys_and_nested_values() -> None:
+    value = {"token-abc": ["x token-abc y", {"nested": "token-abc"}], "n": 3, "ok": True, "none": None}
+
+    assert Redactor(["token-abc"]).json(value) == {
+        "***": ["x *** y", {"nested": "***"}],
+        "n": 3,
+        "ok": True,
+        "none": None,
+    }
+
+
+def test_redactor_record_masks_free_text_and_keeps_times_and_kinds(leaky_record: DrillRecord) -> None:
+    clean = Redactor(["s3cr3t-client-secret!", "eyJhbGciOi.token.value"]).record(leaky_record)
+    command = next(event for event in clean.timeline if event.kind is EventKind.COMMAND)
+
+    assert (command.message, command.data) == (
+        "curl -u drillbit-app:*** -H 'Authorization: Bearer ***' | jq",
+        {"argv": ["curl", "-d", "client_secret=***"], "env": {"***": "as a key", "body": '{"secret": "***"}'}},
+    )
+    assert [(event.at, event.scenario_at, event.kind) for event in clean.timeline] == [
+        (event.at, event.scenario_at, event.kind) for event in leaky_record.timeline
+    ]
+
+
+def test_redactor_record_masks_secrets_in_the_scenario_summary(leaky_record: DrillRecord) -> None:
+    scenario = leaky_record.scenario.model_copy(update={"fix": "set CLIENT_SECRET=hunter2", "title": "hunter2 leak"})
+    clean = Redactor(["hunter2"]).record(leaky_record.model_copy(update={"scenario": scenario}))
+
+    assert (clean.scenario.fix, clean.scenario.title) == ("set CLIENT_SECRET=***", "*** leak")
