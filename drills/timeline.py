@@ -164,6 +164,7 @@ class ScenarioSummary(BaseModel):
     severity: Severity
     runbook: str | None = None
     description: str | None = None
+    impact: str | None = None
     objectives: ObjectiveTargets = ObjectiveTargets()
     invariants: tuple[str, ...] = ()
     monitors: tuple[str, ...] = ()

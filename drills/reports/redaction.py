@@ -66,6 +66,7 @@ class Redactor:
                 "title": self.text(scenario.title),
                 "runbook": self._optional(scenario.runbook),
                 "description": self._optional(scenario.description),
+                "impact": self._optional(scenario.impact),
                 "invariants": tuple(map(self.text, scenario.invariants)),
                 "monitors": tuple(map(self.text, scenario.monitors)),
                 "root_cause": self._optional(scenario.root_cause),

@@ -27,6 +27,7 @@ def scenario(severity: Severity = Severity.P1) -> ScenarioSummary:
         severity=severity,
         runbook="runbooks/oauth.md#refresh-failing",
         description="The time-tracking provider rotated the app's client secret.",
+        impact="Every tenant's nightly timesheet import fails; reports go out without hours.",
         invariants=("no-lost-timesheets",),
         monitors=("token-refresh-errors", "scheduler-failures"),
         recovery_hold_s=120,

@@ -71,6 +71,7 @@ def test_render_markdown_summary_gives_the_reasons_a_drill_failed(failed_record:
 
 def test_render_markdown_impact_of_a_recovered_drill(recovered_record: DrillRecord) -> None:
     assert section(render_markdown(recovered_record), "## Impact") == [
+        "Every tenant's nightly timesheet import fails; reports go out without hours.",
         "- Service was impaired for 40m (scenario time; 40.000 s wall), from T+00:10:00 until the recovery window "
         "opened at T+00:50:00.",
         "- Monitors that fired: `token-refresh-errors`.",
@@ -81,6 +82,7 @@ def test_render_markdown_impact_of_a_recovered_drill(recovered_record: DrillReco
 
 def test_render_markdown_impact_of_an_unrecovered_drill(failed_record: DrillRecord) -> None:
     assert section(render_markdown(failed_record), "## Impact") == [
+        "Every tenant's nightly timesheet import fails; reports go out without hours.",
         "- Service was still impaired when the drill ended: at least 1h 12m (scenario time).",
         "- Monitors that fired: `scheduler-failures`.",
         "- Declared monitors that never fired: `token-refresh-errors`.",

@@ -54,7 +54,13 @@ def test_redactor_record_masks_free_text_and_keeps_times_and_kinds(leaky_record:
 
 
 def test_redactor_record_masks_secrets_in_the_scenario_summary(leaky_record: DrillRecord) -> None:
-    scenario = leaky_record.scenario.model_copy(update={"fix": "set CLIENT_SECRET=hunter2", "title": "hunter2 leak"})
+    scenario = leaky_record.scenario.model_copy(
+        update={"fix": "set CLIENT_SECRET=hunter2", "title": "hunter2 leak", "impact": "hunter2 is public"}
+    )
     clean = Redactor(["hunter2"]).record(leaky_record.model_copy(update={"scenario": scenario}))
 
-    assert (clean.scenario.fix, clean.scenario.title) == ("set CLIENT_SECRET=***", "*** leak")
+    assert (clean.scenario.fix, clean.scenario.title, clean.scenario.impact) == (
+        "set CLIENT_SECRET=***",
+        "*** leak",
+        "*** is public",
+    )
