@@ -1,0 +1,25 @@
+"""Fixtures for the scheduler's tests: a wall clock moved by hand, and the asyncio backend."""
+
+from __future__ import annotations
+
+import pytest
+
+from fakes.clock import ManualWall, ScaledClock
+
+# 100 scenario seconds before a 900-second slot boundary.
+EPOCH = 1_700_000_000.0
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def wall() -> ManualWall:
+    return ManualWall(EPOCH)
+
+
+@pytest.fixture
+def clock(wall: ManualWall) -> ScaledClock:
+    return ScaledClock(scale=1.0, epoch=EPOCH, wall=wall)
