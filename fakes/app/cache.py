@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,7 +28,7 @@ def open_redis(url: str) -> aioredis.Redis:
 
 
 class Cache:
-    """JSON values under ``drillbit:app:``; every miss, error or skipped call answers None."""
+    """Text values under ``drillbit:app:``; every miss, error or skipped call answers None."""
 
     def __init__(self, client: aioredis.Redis) -> None:
         self.client = client
@@ -44,14 +43,16 @@ class Cache:
             raise
         self._skip_until = 0.0
 
-    async def get_json(self, key: str) -> Any:
-        raw = await self._guarded(lambda: self.client.get(KEY_PREFIX + key))
-        return None if raw is None else json.loads(raw)
+    async def get(self, key: str) -> str | None:
+        value = await self._guarded(lambda: self.client.get(KEY_PREFIX + key))
+        return value if isinstance(value, str) else None
 
-    async def set_json(self, key: str, value: Any, ttl_seconds: float) -> None:
-        encoded = json.dumps(value, separators=(",", ":"))
+    async def set(self, key: str, value: str, ttl_seconds: float) -> None:
         ttl_ms = max(1, int(ttl_seconds * 1000))
-        await self._guarded(lambda: self.client.set(KEY_PREFIX + key, encoded, px=ttl_ms))
+        await self._guarded(lambda: self.client.set(KEY_PREFIX + key, value, px=ttl_ms))
+
+    async def incr(self, key: str) -> None:
+        await self._guarded(lambda: self.client.incr(KEY_PREFIX + key))
 
     async def delete(self, key: str) -> None:
         await self._guarded(lambda: self.client.delete(KEY_PREFIX + key))

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
-from psycopg.rows import DictRow, dict_row
+from psycopg.rows import DictRow, dict_row, tuple_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 Connection = psycopg.AsyncConnection[DictRow]
@@ -83,7 +83,12 @@ def open_pool(database_url: str, size: int, acquire_timeout: float) -> AsyncConn
     return AsyncConnectionPool(
         database_url,
         connection_class=psycopg.AsyncConnection[DictRow],
-        kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": CONNECT_TIMEOUT_SECONDS},
+        kwargs={
+            "autocommit": True,
+            "row_factory": dict_row,
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "options": "-c TimeZone=UTC",
+        },
         min_size=size,
         max_size=size,
         timeout=acquire_timeout,
@@ -115,6 +120,12 @@ class Database:
     async def fetch_all(self, query: str, params: Any = None) -> list[DictRow]:
         async with self.connection() as conn:
             cursor = await conn.execute(query, params)
+            return await cursor.fetchall()
+
+    async def fetch_tuples(self, query: str, params: Any = None) -> list[tuple[Any, ...]]:
+        async with self.connection() as conn:
+            cursor = conn.cursor(row_factory=tuple_row)
+            await cursor.execute(query, params)
             return await cursor.fetchall()
 
     async def fetch_one(self, query: str, params: Any = None) -> DictRow | None:

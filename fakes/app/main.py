@@ -81,19 +81,8 @@ async def start(state: AppState) -> None:
     seeded = await seed_tenants(state.db, state.settings.tenant_count, state.settings.seed, state.clock.now_datetime())
     await apply_persisted_overrides(state)
     state.log.emit("app_started", version=state.settings.app_version, seeded=seeded)
-    connecting = asyncio.create_task(connect_pending(state))
+    connecting = state.spawn(connect_pending(state))
     await asyncio.wait({connecting}, timeout=CONNECT_BUDGET_SECONDS)
-    if connecting.done():
-        connecting.result()
-    else:
-        state.background.add(connecting)
-        connecting.add_done_callback(lambda task: _background_done(state, task))
-
-
-def _background_done(state: AppState, task: asyncio.Task[int]) -> None:
-    state.background.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        state.log.emit("background_task_failed", error=type(task.exception()).__name__)
 
 
 async def stop(state: AppState) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import httpx
 from starlette.requests import Request
@@ -17,6 +17,8 @@ from fakes.app.log import EventLog
 from fakes.app.metrics import AppMetrics
 from fakes.app.providers import MailClient, TimetrackingClient
 from fakes.clock import ScaledClock
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -47,6 +49,18 @@ class AppState:
     def tenant_lock(self, tenant_id: int) -> asyncio.Lock:
         """One lock per tenant: a tenant's token pair is refreshed or replaced by one task at a time."""
         return self.tenant_locks.setdefault(tenant_id, asyncio.Lock())
+
+    def spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        """Run ``work`` in the background until it ends or the app stops; a failure is logged, not lost."""
+        task = asyncio.create_task(work)
+        self.background.add(task)
+        task.add_done_callback(self._background_done)
+        return task
+
+    def _background_done(self, task: asyncio.Task[Any]) -> None:
+        self.background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self.log.emit("background_task_failed", error=type(task.exception()).__name__)
 
 
 def build_state(

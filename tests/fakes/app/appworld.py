@@ -76,10 +76,11 @@ class Providers:
         return result
 
 
-def settings_for(database_url: str, redis_url: str, **overrides: Any) -> Settings:
+def settings_for(**overrides: Any) -> Settings:
+    """The test world's settings; ``database_url`` and ``redis_url`` are required."""
     base = Settings(
-        database_url=database_url,
-        redis_url=redis_url,
+        database_url="",
+        redis_url="",
         timetracking_url="http://timetracking",
         timetracking_client_id="drillbit-app",
         timetracking_client_secret=CLIENT_SECRET,

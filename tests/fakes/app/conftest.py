@@ -44,7 +44,9 @@ def start_app(database_url: str, app_redis_url: str, providers: Providers) -> St
     """Starts the app on this test's database; keyword arguments override its settings."""
 
     def start(**overrides: Any) -> AbstractAsyncContextManager[RunningApp]:
-        return running(settings_for(database_url, app_redis_url, **overrides), providers)
+        return running(
+            settings_for(**{"database_url": database_url, "redis_url": app_redis_url, **overrides}), providers
+        )
 
     return start
 
