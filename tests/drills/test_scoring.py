@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from pydantic import JsonValue
@@ -388,3 +389,9 @@ def test_score_fails_a_recovered_drill_that_missed_one_objective() -> None:
 )
 def test_format_duration_reads_like_a_person_says_it(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
+
+
+def test_definitions_are_documented_word_for_word() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "reports.md").read_text(encoding="utf-8").splitlines()
+
+    assert [f"- **{name}**: {text}" in docs for name, text in DEFINITIONS.items()] == [True, True, True]
