@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from fakes.providers.endpoints import BodyError, error, json_object, number_field, texts_field, whole_field
 from fakes.providers.faults import FaultError, Faults
-from fakes.providers.http import BodyError, error, json_object, number_field, texts_field, whole_field
 
 
 async def health(request: Request) -> Response:

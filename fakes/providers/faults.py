@@ -1,7 +1,7 @@
 """Faults a scenario sets on a provider: answer an error status, or rate-limit, for a while or a number of requests.
 
 A fault lasts for a scenario duration, for a number of requests, or (neither given) until reset; with both, it
-ends at whichever comes first. Decisions are made here, in scenario time; ``fakes.providers.http`` turns them
+ends at whichever comes first. Decisions are made here, in scenario time; ``fakes.providers.endpoints`` turns them
 into responses.
 """
 

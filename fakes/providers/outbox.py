@@ -15,8 +15,8 @@ from starlette.routing import Route
 from fakes.clock import ScaledClock, iso
 from fakes.providers.control import control_routes
 from fakes.providers.credentials import Credential, random_secret
+from fakes.providers.endpoints import BodyError, bearer, error, guarded, json_object, optional_text_field
 from fakes.providers.faults import Faults
-from fakes.providers.http import BodyError, bearer, error, guarded, json_object, optional_text_field
 from fakes.providers.idempotency import IdempotencyKeyError, IdempotencyKeys, idempotency_key
 
 Parse = Callable[[Mapping[str, object]], dict[str, str]]

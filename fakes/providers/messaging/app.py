@@ -10,8 +10,8 @@ from starlette.applications import Starlette
 
 from fakes.clock import ScaledClock
 from fakes.providers.credentials import Credential
+from fakes.providers.endpoints import BodyError, text_field
 from fakes.providers.faults import Faults
-from fakes.providers.http import BodyError, text_field
 from fakes.providers.outbox import Outbox, Style, outbox_routes
 from fakes.settings import clock_from, integer, text
 

@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from fakes.providers.control import control_routes
 from fakes.providers.credentials import random_secret
-from fakes.providers.http import BodyError, bearer, error, guarded, json_object, optional_text_field, text_field
+from fakes.providers.endpoints import BodyError, bearer, error, guarded, json_object, optional_text_field, text_field
 from fakes.providers.timetracking import timesheets as sheets
 from fakes.providers.timetracking.oauth import DEFAULT_SCOPE, OAuthError, OAuthServer
 from fakes.providers.timetracking.state import (

@@ -40,6 +40,8 @@ class Grant:
 
 @dataclass(frozen=True)
 class Code:
+    """An authorization code: who approved, for what, and until when it can be exchanged."""
+
     account: str
     scope: str
     redirect_uri: str | None
@@ -48,6 +50,8 @@ class Code:
 
 @dataclass(frozen=True)
 class Token:
+    """An access or refresh token: the grant it speaks for and when it expires (scenario time)."""
+
     grant: Grant
     expires_at: float
 
