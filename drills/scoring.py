@@ -7,7 +7,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from drills.timeline import DrillRecord, Event, EventKind, ObjectiveTargets, ScenarioSummary, Severity
+from drills.timeline import DrillRecord, Event, EventKind, ScenarioSummary, Severity
 
 MINUTE: Final = 60.0
 HOUR: Final = 60 * MINUTE
@@ -42,10 +42,8 @@ RESPONSE_TARGETS: Final[Mapping[Severity, float]] = {
     Severity.P4: 24 * HOUR,
 }
 
-DEFAULT_OBJECTIVES: Final[Mapping[Severity, ObjectiveTargets]] = {
-    severity: ObjectiveTargets(
-        time_to_detect_s=detect, time_to_acknowledge_s=RESPONSE_TARGETS[severity], time_to_recover_s=recover
-    )
+DEFAULT_OBJECTIVES: Final[Mapping[Severity, Mapping[MetricName, float]]] = {
+    severity: {"time_to_detect": detect, "time_to_acknowledge": RESPONSE_TARGETS[severity], "time_to_recover": recover}
     for severity, detect, recover in (
         (Severity.P1, 5 * MINUTE, HOUR),
         (Severity.P2, 15 * MINUTE, 4 * HOUR),
@@ -230,27 +228,12 @@ def outcome_of(record: DrillRecord) -> Outcome:
 
 def objective_targets(scenario: ScenarioSummary) -> dict[MetricName, tuple[float, Literal["scenario", "severity"]]]:
     """Each objective the scenario declares, and its severity's default for each one it does not."""
-    default = DEFAULT_OBJECTIVES[scenario.severity]
+    defaults = DEFAULT_OBJECTIVES[scenario.severity]
     targets: dict[MetricName, tuple[float, Literal["scenario", "severity"]]] = {}
     for metric in METRICS:
-        declared = _target(scenario.objectives, metric)
-        targets[metric] = (declared, "scenario") if declared is not None else (_default(default, metric), "severity")
+        declared = scenario.objectives.seconds(metric)
+        targets[metric] = (declared, "scenario") if declared is not None else (defaults[metric], "severity")
     return targets
-
-
-def _target(targets: ObjectiveTargets, metric: MetricName) -> float | None:
-    return {
-        "time_to_detect": targets.time_to_detect_s,
-        "time_to_acknowledge": targets.time_to_acknowledge_s,
-        "time_to_recover": targets.time_to_recover_s,
-    }[metric]
-
-
-def _default(targets: ObjectiveTargets, metric: MetricName) -> float:
-    value = _target(targets, metric)
-    if value is None:
-        raise ValueError(f"the severity defaults lack {metric}")
-    return value
 
 
 def check_objectives(scenario: ScenarioSummary, metrics: Metrics) -> tuple[ObjectiveResult, ...]:

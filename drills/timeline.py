@@ -153,6 +153,14 @@ class ObjectiveTargets(BaseModel):
     time_to_acknowledge_s: PositiveFloat | None = None
     time_to_recover_s: PositiveFloat | None = None
 
+    def seconds(self, metric: str) -> float | None:
+        """The target declared for `time_to_detect`, `time_to_acknowledge` or `time_to_recover`."""
+        return {
+            "time_to_detect": self.time_to_detect_s,
+            "time_to_acknowledge": self.time_to_acknowledge_s,
+            "time_to_recover": self.time_to_recover_s,
+        }.get(metric)
+
 
 class ScenarioSummary(BaseModel):
     """What a report needs to know about the scenario, copied into the record when the drill starts."""
