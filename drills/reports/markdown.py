@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
@@ -33,7 +34,7 @@ METRIC_NAMES: Final = {
 @cache
 def _environment() -> jinja2.Environment:
     # Markdown, not HTML: nothing to autoescape; table cells are escaped by `cell` where text is built.
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -41,6 +42,8 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    environment.filters["cell"] = cell
+    return environment
 
 
 def render_markdown(record: DrillRecord) -> str:
@@ -57,8 +60,8 @@ def _context(record: DrillRecord, result: Score) -> dict[str, Any]:
         "outcome": result.outcome.replace("_", " "),
         "response_target": format_duration(RESPONSE_TARGETS[scenario.severity]),
         "time_scale": scale(record.time_scale),
-        "finished_at": "—" if record.finished_at is None else _when(record.finished_at.isoformat()),
-        "started_at": _when(record.started_at.isoformat()),
+        "finished_at": "—" if record.finished_at is None else _when(record.finished_at),
+        "started_at": _when(record.started_at),
         "summary": _summary(record, result),
         "impact": _impact(record, result),
         "timeline": [_timeline_row(event) for event in record.timeline],
@@ -71,8 +74,8 @@ def _context(record: DrillRecord, result: Score) -> dict[str, Any]:
     }
 
 
-def _when(iso: str) -> str:
-    return iso.replace("T", " ").replace("+00:00", " UTC")
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def _fault(record: DrillRecord) -> Event | None:

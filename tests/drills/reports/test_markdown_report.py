@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from drills.reports import render_markdown
-from drills.timeline import DrillRecord, Event, EventKind, Severity
+from drills.timeline import DrillRecord, Event, EventKind, Responder, Severity
 
 
 def section(markdown: str, heading: str) -> list[str]:
@@ -215,3 +216,15 @@ def test_render_markdown_ends_with_exactly_one_newline(recovered_record: DrillRe
     markdown = render_markdown(recovered_record)
 
     assert (markdown.endswith("\n"), markdown.endswith("\n\n"), "\n\n\n" in markdown) == (True, False, False)
+
+
+def test_render_markdown_header_cells_cannot_break_the_table(recovered_record: DrillRecord) -> None:
+    record = recovered_record.model_copy(
+        update={
+            "responder": Responder(kind="person", name="ana | ben"),
+            "started_at": datetime(2024, 5, 1, 10, 0, 0, 250_000, tzinfo=UTC),
+        }
+    )
+    header = section(render_markdown(record), "# Post-incident review: OAuth refresh failing")
+
+    assert (header[5], header[7]) == ("| Responder | ana \\| ben (person) |", "| Started | 2024-05-01 10:00:00 UTC |")
