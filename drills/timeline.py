@@ -83,6 +83,17 @@ REQUIRED_DATA: Final[Mapping[EventKind, Mapping[str, str]]] = {
 ESCALATION_LEVEL: Final = re.compile(r"L[1-4]")
 
 
+def _finite(value: JsonValue) -> bool:
+    """NaN and infinity are not JSON: report.json must stay readable by every JSON parser."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(map(_finite, value))
+    if isinstance(value, dict):
+        return all(map(_finite, value.values()))
+    return True
+
+
 def _has_shape(value: JsonValue, shape: str) -> bool:
     if shape == _TEXT:
         return isinstance(value, str)
@@ -106,6 +117,8 @@ class Event(BaseModel):
 
     @model_validator(mode="after")
     def _check_data(self) -> Self:
+        if not _finite(self.data):
+            raise ValueError("data holds NaN or infinity, which JSON cannot carry")
         for key, shape in REQUIRED_DATA.get(self.kind, {}).items():
             if key not in self.data or not _has_shape(self.data[key], shape):
                 raise ValueError(f"{self.kind} events need data.{key} ({shape})")

@@ -41,7 +41,7 @@ def directory_name(record: DrillRecord) -> str:
     return f"{record.started_at:%Y%m%dT%H%M%SZ}-{scenario}"
 
 
-def write_reports(record: DrillRecord, directory: Path, secrets: Iterable[str] = ()) -> ReportPaths:
+def write_reports(record: DrillRecord, directory: Path | str, secrets: Iterable[str] = ()) -> ReportPaths:
     """report.json, report.md and junit.xml in a new directory under `directory`, every secret masked."""
     redactor = Redactor(secrets)
     clean = redactor.record(record)
@@ -51,13 +51,13 @@ def write_reports(record: DrillRecord, directory: Path, secrets: Iterable[str] =
     return paths
 
 
-def render_again(report_json: Path, secrets: Iterable[str] = ()) -> ReportPaths:
+def render_again(report_json: Path | str, secrets: Iterable[str] = ()) -> ReportPaths:
     """Rebuild report.md and junit.xml next to a saved report.json, from that file alone."""
-    report_json = Path(report_json)
+    saved = Path(report_json)
     redactor = Redactor(secrets)
-    clean = redactor.record(read_report(report_json))
-    paths = ReportPaths.inside(report_json.parent)
-    paths = ReportPaths(paths.directory, report_json, paths.markdown, paths.junit)
+    clean = redactor.record(read_report(saved))
+    inside = ReportPaths.inside(saved.parent)
+    paths = ReportPaths(inside.directory, saved, inside.markdown, inside.junit)
     _write_rendered(paths, clean, redactor)
     return paths
 

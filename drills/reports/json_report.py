@@ -28,7 +28,7 @@ def report_document(record: DrillRecord) -> dict[str, Any]:
 
 
 def dumps_report(record: DrillRecord) -> str:
-    return json.dumps(report_document(record), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report_document(record), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def loads_report(text: str, source: str = REPORT_JSON) -> DrillRecord:
@@ -51,7 +51,7 @@ def loads_report(text: str, source: str = REPORT_JSON) -> DrillRecord:
         raise ReportError(f"{source}: not a valid drill report:\n{_describe(error)}", hint=_HINT) from error
 
 
-def read_report(path: Path) -> DrillRecord:
+def read_report(path: Path | str) -> DrillRecord:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

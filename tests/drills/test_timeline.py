@@ -123,6 +123,7 @@ def test_recorder_rejects_a_time_scale_that_is_not_positive() -> None:
         (EventKind.RECOVERED, {"window_started_at": True}, "recovered events need data.window_started_at"),
         (EventKind.RECOVERED, {"window_started_at": 9.0}, "window_started_at must lie between"),
         (EventKind.ESCALATED, {"level": "L5"}, "data.level must be one of L1..L4, not 'L5'"),
+        (EventKind.NOTE, {"latency": [1.0, float("nan")]}, "data holds NaN or infinity, which JSON cannot carry"),
     ],
 )
 def test_event_rejects_data_scoring_cannot_use(kind: EventKind, data: dict[str, JsonValue], message: str) -> None:
