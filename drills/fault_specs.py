@@ -25,6 +25,7 @@ from drills.scenario_fields import (
     Slug,
     SpecModel,
     Text,
+    field_error,
     matching,
 )
 
@@ -70,7 +71,7 @@ class NetworkFault(FaultBase):
         if self.proxy_down == (self.toxic is not None):
             raise ValueError("a network fault has a toxic, or proxy_down: true, one of the two")
         if self.proxy_down and self.given("attributes", "stream", "toxicity"):
-            raise ValueError("attributes, stream and toxicity belong to a toxic, not to proxy_down")
+            raise field_error("proxy_down", "attributes, stream and toxicity belong to a toxic, not to proxy_down")
         if self.toxic is not None:
             _check_attributes(self.toxic, self.attributes)
         return self
@@ -81,10 +82,10 @@ def _check_attributes(toxic: str, attributes: dict[str, int]) -> None:
     unknown = sorted(set(attributes) - {*required, *optional})
     if unknown:
         allowed = ", ".join([*required, *optional]) or "none"
-        raise ValueError(f"a {toxic} toxic has no attribute {unknown[0]!r} (it has: {allowed})")
+        raise field_error("attributes", f"a {toxic} toxic has no attribute {unknown[0]!r} (it has: {allowed})")
     missing = [name for name in required if name not in attributes]
     if missing:
-        raise ValueError(f"a {toxic} toxic needs attributes: {', '.join(missing)}")
+        raise field_error("toxic", f"a {toxic} toxic needs attributes: {', '.join(missing)}")
 
 
 class ProcessFault(FaultBase):
@@ -113,7 +114,7 @@ class _Redeploy(SpecModel):
     def _no_conflict(self) -> Self:
         both = sorted(set(self.settings) & set(self.unset))
         if both:
-            raise ValueError(f"{both[0]} is both set and unset")
+            raise field_error("unset", f"{both[0]} is both set and unset")
         return self
 
 

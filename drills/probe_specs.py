@@ -28,6 +28,7 @@ from drills.scenario_fields import (
     SpecModel,
     Text,
     check_regex,
+    field_error,
 )
 
 HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -49,7 +50,10 @@ class HttpRequest(SpecModel):
         bodies = self.given("body", "json_body", "form")
         if len(bodies) > 1:
             written = " and ".join("json" if name == "json_body" else name for name in bodies)
-            raise ValueError(f"a request has one body: {written} were both given")
+            raise field_error(
+                "json" if bodies[-1] == "json_body" else bodies[-1],
+                f"a request has one body: {written} were both given",
+            )
         return self
 
 
@@ -121,12 +125,14 @@ class MetricSelector(SpecModel):
     @model_validator(mode="after")
     def _valid(self) -> Self:
         if not METRIC_NAME.fullmatch(self.metric):
-            raise ValueError(f"{self.metric!r} is not a Prometheus metric name")
+            raise field_error("metric", f"{self.metric!r} is not a Prometheus metric name")
         for label, value in self.labels.items():
-            if value.startswith("~"):
-                check_regex(value[1:])
             if not METRIC_NAME.fullmatch(label) or ":" in label:
-                raise ValueError(f"{label!r} is not a Prometheus label name")
+                raise field_error("labels", f"{label!r} is not a Prometheus label name")
+            try:
+                check_regex(value.removeprefix("~"))
+            except ValueError as error:
+                raise field_error("labels", str(error)) from None
         return self
 
 

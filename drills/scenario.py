@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Literal, Self
 
 from pydantic import Field, PositiveFloat, model_validator
-from pydantic_core import PydanticCustomError
 
 from drills.fault_specs import Fault
 from drills.probe_specs import Probe
@@ -24,6 +23,7 @@ from drills.scenario_fields import (
     Settings,
     Slug,
     SpecModel,
+    field_error,
 )
 from drills.step_specs import Step
 from drills.timeline import Severity
@@ -135,19 +135,14 @@ class Scenario(SpecModel):
     @model_validator(mode="after")
     def _incident_has_fault_and_monitor(self) -> Self:
         if self.runbook.file is None:
-            raise _error_at("runbook", "the scenario's runbook names its file: runbooks/NAME.md#anchor")
+            raise field_error("runbook", "the scenario's runbook names its file: runbooks/NAME.md#anchor")
         if self.planned:
             return self
         for part in ("faults", "monitors"):
             if not getattr(self, part):
-                raise _error_at(part, f"an incident needs {part} (a planned drill says planned: true)")
+                raise field_error(part, f"an incident needs {part} (a planned drill says planned: true)")
         return self
 
     def monitor_severity(self, monitor: Monitor) -> Severity:
         """The severity the monitor's page carries."""
         return monitor.severity or self.severity
-
-
-def _error_at(field: str, message: str) -> PydanticCustomError:
-    """An error about one field found by a check of the whole model; the loader points at that field."""
-    return PydanticCustomError("scenario_field", message, {"field": field})

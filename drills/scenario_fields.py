@@ -21,6 +21,7 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from drills.durations import DURATION_HINT, format_duration, parse_duration
 from drills.templating import find_references
@@ -41,6 +42,11 @@ class SpecModel(BaseModel):
     def given(self, *fields: str) -> list[str]:
         """Which of ``fields`` (Python names) the scenario wrote, whatever their values."""
         return [field for field in fields if field in self.model_fields_set]
+
+
+def field_error(field: str, message: str) -> PydanticCustomError:
+    """An error a whole-model check found in one field: the loader reports it at that field's line."""
+    return PydanticCustomError("scenario_field", message, {"field": field})
 
 
 def _duration(value: object) -> object:

@@ -25,6 +25,7 @@ from drills.scenario_fields import (
     Settings,
     SpecModel,
     Text,
+    field_error,
 )
 
 
@@ -67,7 +68,7 @@ class ShellStep(SavingStep):
         if len(self.given("shell", "argv", "runbook")) != 1:
             raise ValueError("a shell step runs shell (a script), argv (words) or runbook (#anchor), one of them")
         if self.runbook is None and "block" in self.model_fields_set:
-            raise ValueError("block picks a code block of a runbook section: give runbook too")
+            raise field_error("block", "block picks a code block of a runbook section: give runbook too")
         return self
 
 
