@@ -20,6 +20,14 @@ def bearer(token: dict[str, object]) -> dict[str, str]:
     return {"Authorization": f"Bearer {token['access_token']}"}
 
 
+async def token_for(client: httpx.AsyncClient, account: str = "a", secret: str = "s") -> dict[str, object]:
+    """Connect ``account`` on a provider whose client secret is ``secret``."""
+    code = (await client.post("/oauth/authorize", json={"client_id": "drillbit-app", "account": account})).json()
+    form = {"grant_type": "authorization_code", "code": code["code"]}
+    token: dict[str, object] = (await client.post("/oauth/token", data=form, auth=("drillbit-app", secret))).json()
+    return token
+
+
 async def timesheets(client: httpx.AsyncClient, token: dict[str, object], **dates: str) -> httpx.Response:
     return await client.get("/api/v1/timesheets", params=dates or WEEK, headers=bearer(token))
 
@@ -48,10 +56,7 @@ async def test_timesheets_are_the_same_for_the_same_seed_account_and_dates(clock
     for _ in range(2):
         app = create_app(timetracking_state("s", clock, seed=5))
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
-            code = (await client.post("/oauth/authorize", json={"client_id": "drillbit-app", "account": "a"})).json()
-            form = {"grant_type": "authorization_code", "code": code["code"]}
-            token = (await client.post("/oauth/token", data=form, auth=("drillbit-app", "s"))).json()
-            answers.append((await timesheets(client, token)).json())
+            answers.append((await timesheets(client, await token_for(client))).json())
 
     assert answers[0] == answers[1]
     assert len(answers[0]["entries"]) > 0
@@ -105,14 +110,12 @@ async def test_timesheets_refuse_an_unknown_token(client: httpx.AsyncClient) -> 
     assert answer.headers["WWW-Authenticate"] == 'Bearer realm="timetracking", error="invalid_token"'
 
 
-async def test_timesheets_refuse_an_access_token_past_its_scenario_lifetime(connect: Connect) -> None:
+async def test_timesheets_refuse_an_access_token_past_its_scenario_lifetime() -> None:
     wall = ManualWall(1_700_000_000.0)
     clock = ScaledClock(scale=60.0, epoch=wall.now, wall=wall)
     app = create_app(timetracking_state("s", clock, access_ttl=3600))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
-        code = (await client.post("/oauth/authorize", json={"client_id": "drillbit-app", "account": "a"})).json()
-        form = {"grant_type": "authorization_code", "code": code["code"]}
-        token = (await client.post("/oauth/token", data=form, auth=("drillbit-app", "s"))).json()
+        token = await token_for(client)
         wall.advance(59.9)
         before = await timesheets(client, token)
         wall.advance(0.1)
