@@ -71,8 +71,8 @@ class RateLimit:
     current: int = 0
     admitted: int = 0
 
-    def wait(self, now: float) -> float | None:
-        """Scenario seconds the client should wait, or None when this request is within the limit."""
+    def admit(self, now: float) -> float | None:
+        """Let a request through (None), or say how many scenario seconds its client should wait."""
         if self.limit is None:
             return self.period
         index = math.floor((now - self.started) / self.period)
@@ -158,7 +158,7 @@ class Faults:
         limit = self.rate_limit
         if limit is None or path not in limit.paths or not limit.window.active(now):
             return None
-        wait = limit.wait(now)
+        wait = limit.admit(now)
         if wait is None:
             return None
         limit.window.spend()
