@@ -24,7 +24,6 @@ from drills.scenario_fields import (
     Settings,
     Slug,
     SpecModel,
-    Text,
     field_error,
     matching,
 )
@@ -168,7 +167,7 @@ class DeployFault(FaultBase, _Redeploy):
 
     kind: Literal["deploy"]
     service: ServiceName = "app"
-    version: Text
+    version: NonEmptyText
 
 
 class TrafficFault(FaultBase):

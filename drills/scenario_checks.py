@@ -7,7 +7,7 @@ and return problems located by data path; the loader turns paths into line numbe
 from __future__ import annotations
 
 import difflib
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -80,11 +80,11 @@ def _items(value: object) -> list[tuple[int, Mapping[Hashable, object]]]:
     return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
 
 
-def _closest(word: str, choices: Sequence[str], prefix: str = "") -> str:
+def _closest(word: str, choices: Sequence[str], show: Callable[[str], str] = repr) -> str:
     close = difflib.get_close_matches(word, choices, n=1)
     if close:
-        return f"did you mean {prefix}{close[0]}?"
-    return "known: " + (", ".join(f"{prefix}{choice}" for choice in choices) or "none")
+        return f"did you mean {show(close[0])}?"
+    return "one of: " + (", ".join(map(show, choices)) or "none")
 
 
 def _check_names(data: Mapping[Hashable, object], services: frozenset[str], world: WorldNames) -> list[Problem]:
@@ -167,7 +167,9 @@ def _check_references(data: Mapping[Hashable, object], services: list[str]) -> l
 def _reference_hint(reference: Reference, services: list[str]) -> str | None:
     if reference.namespace in services:
         return None
-    return _closest(reference.namespace, [*services, "saved", "secrets", "settings", "world"])
+    rest = reference.name.removeprefix(reference.namespace)
+    namespaces = [*services, "saved", "secrets", "settings", "world"]
+    return _closest(reference.namespace, namespaces, lambda namespace: f"{{{namespace}{rest}}}")
 
 
 def _saved_too_early(
@@ -227,7 +229,7 @@ def _check_section(
         return None
     section = runbook.section(ref.anchor)
     if section is None:
-        hint = _closest(ref.anchor, runbook.anchors, "#") if runbook.anchors else "it has no headings"
+        hint = _closest(ref.anchor, runbook.anchors, "#".__add__) if runbook.anchors else "it has no headings"
         problems.append(Problem(path, f"{file} has no section #{ref.anchor}", hint))
     return section
 

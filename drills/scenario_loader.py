@@ -277,11 +277,23 @@ def _describe(detail: ErrorDetails, loc: Sequence[Hashable]) -> tuple[str, str |
     if kind in ("literal_error", "enum"):
         return f"{value!r} is not one of {ctx['expected']}", None
     if kind == "string_type" and isinstance(value, int | float | bool):
-        return f"{value!r} is not text", "put it in quotes"
+        return f"YAML reads this as {value!r}, not as text", "put it in quotes"
+    if kind in ("tuple_type", "list_type"):
+        return f"should be a list, not {_yaml_kind(value)}", "write each item on its own line, starting with -"
+    if kind in ("model_type", "dict_type"):
+        return f"should be a mapping of fields, not {_yaml_kind(value)}", None
     message = detail["msg"][:1].lower() + detail["msg"][1:]
     if isinstance(value, str | int | float | bool) and kind != "scenario_field":
         message += f", not {value!r}"
     return message, None
+
+
+def _yaml_kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "nothing" if value is None else repr(value)
 
 
 def _suggest(word: str, choices: list[str]) -> str | None:

@@ -99,7 +99,7 @@ class RedeployStep(StepBase):
     service: ServiceName
     settings: Settings = Field(default_factory=dict)
     unset: tuple[SettingName, ...] = ()
-    version: Text | None = None
+    version: str | None = None
 
 
 class WaitUntilStep(SavingStep):
