@@ -60,15 +60,17 @@ async def call(state: SchedulerState, slot: float) -> Tick:
 
 
 def runs_of(response: httpx.Response) -> int | None:
-    """How many report runs the app says it started: ``{"runs": N}`` or ``{"runs": [...]}``."""
+    """How many report runs the app says this tick made: its ``sent`` plus ``failed`` counts."""
     try:
         body = response.json()
     except ValueError:
         return None
-    runs = body.get("runs") if isinstance(body, dict) else None
-    if isinstance(runs, list):
-        return len(runs)
-    return runs if isinstance(runs, int) and not isinstance(runs, bool) else None
+    if not isinstance(body, dict):
+        return None
+    counts = [body.get("sent"), body.get("failed")]
+    if not all(isinstance(count, int) and not isinstance(count, bool) for count in counts):
+        return None
+    return sum(count for count in counts if isinstance(count, int))
 
 
 def tick_line(tick: Tick) -> str:

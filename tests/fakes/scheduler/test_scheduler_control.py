@@ -14,7 +14,9 @@ FIRST_SLOT = 1_700_000_100.0
 
 
 def answering(status: int) -> httpx.MockTransport:
-    return httpx.MockTransport(lambda request: httpx.Response(status, json={"runs": 1}))
+    return httpx.MockTransport(
+        lambda request: httpx.Response(status, json={"due": 1, "sent": 1, "failed": 0, "skipped": 0})
+    )
 
 
 async def control(state: SchedulerState, method: str, path: str) -> httpx.Response:

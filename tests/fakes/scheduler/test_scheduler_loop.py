@@ -31,12 +31,12 @@ def scheduler(clock: ScaledClock, handler: httpx.MockTransport | httpx.ASGITrans
 
 
 def recording(calls: Calls, clock: ScaledClock, wall: ManualWall, takes: float = 0.0) -> httpx.MockTransport:
-    """An app that answers ``{"runs": 2}``; its first answer takes ``takes`` wall seconds."""
+    """An app that answers two runs (one sent, one failed); its first answer takes ``takes`` wall seconds."""
 
     def handle(request: httpx.Request) -> httpx.Response:
         calls.append((clock.now(), request))
         wall.advance(takes if len(calls) == 1 else 0.0)
-        return httpx.Response(200, json={"runs": 2})
+        return httpx.Response(200, json={"due": 2, "sent": 1, "failed": 1, "skipped": 0})
 
     return httpx.MockTransport(handle)
 
@@ -111,7 +111,13 @@ async def test_scheduler_call_records_a_403_as_its_status(clock: ScaledClock) ->
 
 @pytest.mark.parametrize(
     ("content", "runs"),
-    [(b'{"runs": 3}', 3), (b'{"runs": [{"tenant": 1}, {"tenant": 2}]}', 2), (b'{"runs": true}', None), (b"ok", None)],
+    [
+        (b'{"due": 4, "sent": 2, "failed": 1, "skipped": 1}', 3),
+        (b'{"due": 0, "sent": 0, "failed": 0, "skipped": 0}', 0),
+        (b'{"sent": true, "failed": 0}', None),
+        (b'{"sent": 2}', None),
+        (b"ok", None),
+    ],
 )
 def test_scheduler_runs_of_reads_the_apps_answer(content: bytes, runs: int | None) -> None:
     assert runs_of(httpx.Response(200, content=content)) == runs

@@ -32,13 +32,13 @@ def free_port() -> int:
 
 @contextmanager
 def app_server(port: int, received: Received) -> Iterator[None]:
-    """A tiny app on ``port`` that records each call and answers ``{"runs": 2}``."""
+    """A tiny app on ``port`` that records each call and answers two sent runs."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             received.append((self.path, self.headers["X-Scheduler-Secret"], body))
-            answer = b'{"runs": 2}'
+            answer = b'{"due": 2, "sent": 2, "failed": 0, "skipped": 0}'
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(answer)))
