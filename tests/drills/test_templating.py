@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from pydantic import JsonValue
 
 from drills.errors import UnresolvedReferenceError
 from drills.templating import Reference, check_reference, find_references, resolve_json, resolve_text
@@ -114,7 +115,7 @@ def test_resolve_text_lists_what_is_known_when_nothing_is_close() -> None:
 
 
 def test_resolve_json_resolves_strings_at_any_depth_but_not_keys() -> None:
-    body = {"{app.url}": ["{saved.token}", 1, None, {"secret": "{secrets.scheduler}"}], "flag": True}
+    body: JsonValue = {"{app.url}": ["{saved.token}", 1, None, {"secret": "{secrets.scheduler}"}], "flag": True}
     assert resolve_json(body, VALUES) == {
         "{app.url}": ["t0k3n", 1, None, {"secret": "s3cret"}],
         "flag": True,
