@@ -26,7 +26,7 @@ from drills.scenario_fields import (
     field_error,
 )
 from drills.step_specs import Step
-from drills.timeline import Severity
+from drills.timeline import ObjectiveTargets, ScenarioSummary, Severity
 
 __all__ = [
     "ExtraService",
@@ -100,6 +100,18 @@ class Objectives(SpecModel):
     time_to_acknowledge: PositiveDuration | None = None
     time_to_recover: PositiveDuration | None = None
 
+    def targets(self) -> ObjectiveTargets:
+        """The same objectives in scenario seconds, as a drill's record keeps them."""
+        return ObjectiveTargets(
+            time_to_detect_s=_seconds(self.time_to_detect),
+            time_to_acknowledge_s=_seconds(self.time_to_acknowledge),
+            time_to_recover_s=_seconds(self.time_to_recover),
+        )
+
+
+def _seconds(duration: timedelta | None) -> float | None:
+    return None if duration is None else duration.total_seconds()
+
 
 class Hint(SpecModel):
     """A hint a person can ask for while playing, and the points it costs."""
@@ -131,6 +143,7 @@ class Scenario(SpecModel):
     hints: tuple[Hint, ...] = ()
     root_cause: str = ""
     impact: str = ""
+    fix: str = ""
 
     @model_validator(mode="after")
     def _incident_has_fault_and_monitor(self) -> Self:
@@ -146,3 +159,20 @@ class Scenario(SpecModel):
     def monitor_severity(self, monitor: Monitor) -> Severity:
         """The severity the monitor's page carries."""
         return monitor.severity or self.severity
+
+    def summary(self) -> ScenarioSummary:
+        """What a drill's record keeps of this scenario, so that a report needs nothing else."""
+        return ScenarioSummary(
+            id=self.id,
+            title=self.title,
+            severity=self.severity,
+            runbook=str(self.runbook),
+            description=self.description,
+            impact=self.impact or None,
+            objectives=self.objectives.targets(),
+            invariants=tuple(invariant.name for invariant in self.invariants),
+            monitors=tuple(monitor.name for monitor in self.monitors),
+            recovery_hold_s=self.recovery.hold.total_seconds(),
+            root_cause=self.root_cause or None,
+            fix=self.fix or None,
+        )
