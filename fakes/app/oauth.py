@@ -67,8 +67,18 @@ async def connect(state: AppState, tenant: Tenant) -> None:
         await _connect_locked(state, tenant)
 
 
-async def access_token(state: AppState, tenant: Tenant, force_refresh: bool = False) -> str:
-    """A usable access token, refreshed first when expired or about to expire; raises ``TokenUnavailable``."""
+async def access_token(
+    state: AppState, tenant: Tenant, force_refresh: bool = False, known: Connection | None = None
+) -> str:
+    """A usable access token, refreshed first when expired or about to expire; raises ``TokenUnavailable``.
+
+    ``known`` is the connection as the caller read it moments ago: when its token is still good, no lock and no
+    query are needed (a token refreshed meanwhile leaves the old access token valid until it expires).
+    """
+    if known is not None and known.status == "connected" and not force_refresh:
+        usable = _usable(state, known)
+        if usable is not None:
+            return usable
     async with state.tenant_lock(tenant.id):
         current = await load_connection(state, tenant.id)
         if current is None or current.status == "pending":

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from fakes.app.auth import secrets_match
 from fakes.app.fleet import invalidate_fleet
 from fakes.app.notifications import REPORT_SEND_FAILED, raise_notification, resolve_notification
-from fakes.app.oauth import TokenUnavailable, access_token
+from fakes.app.oauth import Connection, TokenUnavailable, access_token
 from fakes.app.providers import ProviderError, TimeEntry
 from fakes.app.state import AppState, app_state
 from fakes.app.tenants import Tenant
@@ -31,7 +31,11 @@ ABANDONED_AFTER_WALL_SECONDS = 60.0
 
 _CLAIM = """
 WITH due AS (
-    SELECT t.id, t.name, t.account, t.email FROM tenants t JOIN connections c ON c.tenant_id = t.id
+    SELECT t.id, t.name, t.account, t.email,
+           c.status, c.token_state, c.access_token, c.refresh_token, c.expires_at, c.last_error,
+           EXISTS (SELECT 1 FROM notifications n WHERE n.kind = 'report_send_failed' AND n.tenant_id = t.id
+                   AND n.resolved_at IS NULL) AS open_send_failure
+    FROM tenants t JOIN connections c ON c.tenant_id = t.id
     WHERE (%(tenant_id)s::bigint IS NULL AND t.active AND c.status <> 'disconnected') OR t.id = %(tenant_id)s
 ), claimed AS (
     INSERT INTO report_runs (tenant_id, slot, status, started_at)
@@ -95,14 +99,14 @@ async def run_due_reports(state: AppState, moment: datetime, tenant_id: int | No
     """Claim and run the reports due in the slot of ``moment`` (for every tenant, or for one), concurrently."""
     slot = report_slot(moment, state.settings.report_interval)
     due = await _claim(state, slot, tenant_id)
-    claimed = [Tenant(row["id"], row["name"], row["account"], row["email"]) for row in due if row["claimed"]]
+    claimed = [Claim.of(row) for row in due if row["claimed"]]
     gate = asyncio.Semaphore(state.settings.report_concurrency)
 
-    async def bounded(tenant: Tenant) -> RunOutcome:
+    async def bounded(claim: Claim) -> RunOutcome:
         async with gate:
-            return await run_report(state, tenant, slot)
+            return await run_report(state, claim, slot)
 
-    outcomes = await asyncio.gather(*(bounded(tenant) for tenant in claimed))
+    outcomes = await asyncio.gather(*(bounded(claim) for claim in claimed))
     await invalidate_fleet(state)
     sent = sum(1 for outcome in outcomes if outcome.status == "sent")
     skipped = len(due) - len(claimed)
@@ -117,10 +121,29 @@ async def _claim(state: AppState, slot: datetime, tenant_id: int | None) -> list
     return await state.db.fetch_all(_CLAIM, params)
 
 
-async def run_report(state: AppState, tenant: Tenant, slot: datetime) -> RunOutcome:
+@dataclass(frozen=True)
+class Claim:
+    """A run this process claimed, with what the claim read about the tenant on the way."""
+
+    tenant: Tenant
+    connection: Connection
+    open_send_failure: bool
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Claim:
+        fields = ("status", "token_state", "access_token", "refresh_token", "expires_at", "last_error")
+        return cls(
+            tenant=Tenant(row["id"], row["name"], row["account"], row["email"]),
+            connection=Connection(row["id"], *(row[name] for name in fields)),
+            open_send_failure=row["open_send_failure"],
+        )
+
+
+async def run_report(state: AppState, claim: Claim, slot: datetime) -> RunOutcome:
     """One claimed run: token, timesheets, mail; the run row and the notifications record how it went."""
+    tenant = claim.tenant
     try:
-        entries = await _timesheets(state, tenant, slot)
+        entries = await _timesheets(state, claim, slot)
     except TokenUnavailable as error:
         # The token's own notification (token_refresh_failed) already speaks for this failure.
         return await _finish(state, tenant, slot, error=f"token: {error.code}")
@@ -132,13 +155,15 @@ async def run_report(state: AppState, tenant: Tenant, slot: datetime) -> RunOutc
         )
     except ProviderError as error:
         return await _failed(state, tenant, slot, f"mail: {error.code}")
-    await resolve_notification(state, REPORT_SEND_FAILED, tenant.id)
+    if claim.open_send_failure:
+        await resolve_notification(state, REPORT_SEND_FAILED, tenant.id)
     return await _finish(state, tenant, slot, message_id=message.id, duplicate=message.duplicate)
 
 
-async def _timesheets(state: AppState, tenant: Tenant, slot: datetime) -> list[TimeEntry]:
+async def _timesheets(state: AppState, claim: Claim, slot: datetime) -> list[TimeEntry]:
+    tenant = claim.tenant
     start = (slot - timedelta(seconds=state.settings.report_interval)).date()
-    token = await access_token(state, tenant)
+    token = await access_token(state, tenant, known=claim.connection)
     try:
         return await state.timetracking.timesheets(token, start, slot.date())
     except ProviderError as error:
