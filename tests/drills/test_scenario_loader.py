@@ -9,7 +9,7 @@ import pytest
 
 from drills.errors import ScenarioError, UnknownScenarioError
 from drills.expectations import Capture, Condition, HttpExpect, json_path_steps
-from drills.fault_specs import Fault, ProcessFault
+from drills.fault_specs import DataFault, Fault, ProcessFault
 from drills.probe_specs import HttpProbe, Probe, RedisProbe, TcpProbe
 from drills.scenario import Monitor, Scenario, Severity
 from drills.scenario_loader import (
@@ -21,8 +21,10 @@ from drills.scenario_loader import (
     validate_paths,
 )
 from drills.step_specs import AcknowledgeStep, RedeployStep, RedisStep, ShellStep, Step
+from drills.timeline import ObjectiveTargets, ScenarioSummary
 
 HERE = Path(__file__).parent
+DOCS = HERE.parent.parent / "docs" / "scenarios.md"
 EXAMPLES = HERE / "scenario_examples"
 BROKEN = HERE / "broken_scenarios"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
@@ -308,3 +310,65 @@ def test_display_path_writes_keys_and_indexes_as_a_reader_would() -> None:
 def test_http_probe_refuses_a_model_built_with_two_bodies() -> None:
     with pytest.raises(ValueError, match="a request has one body: body and json were both given"):
         HttpProbe.model_validate({"kind": "http", "url": "x", "body": "a", "json": {}})
+
+
+def test_docs_full_example_loads(tmp_path: Path) -> None:
+    example = re.search(r"```yaml\n(# scenarios/oauth-refresh-failing.yaml\n.*?)```", DOCS.read_text(), re.DOTALL)
+    assert example is not None
+    (tmp_path / "runbooks").mkdir()
+    runbook = "## oauth-refresh-failing\n### Rotate the client secret\n```bash\ncurl -X POST x\n```\n"
+    (tmp_path / "runbooks" / "reports.md").write_text(runbook)
+    path = tmp_path / "oauth-refresh-failing.yaml"
+    path.write_text(example.group(1))
+    assert [step.kind for step in load_scenario(path).response] == ["acknowledge", "http", "shell", "http"]
+
+
+def test_scenario_summary_is_what_a_drill_record_keeps() -> None:
+    scenario = load_scenario(EXAMPLES / "oauth-refresh-failing.yaml")
+    assert scenario.summary() == ScenarioSummary(
+        id="oauth-refresh-failing",
+        title="OAuth token refresh fails after the provider rotated the client secret",
+        severity=Severity.P2,
+        runbook="runbooks/reports.md#oauth-refresh-failing",
+        description="One tenant's reports stop because its access token can no longer be refreshed.",
+        impact="One tenant's scheduled reports were not sent for the length of the incident.",
+        objectives=ObjectiveTargets(time_to_detect_s=900.0, time_to_recover_s=7200.0),
+        invariants=("other tenants unaffected", "no report sent twice"),
+        monitors=("token-refresh-failed", "refresh-errors-in-log"),
+        recovery_hold_s=900.0,
+        root_cause="The provider rotated the client secret; the app kept the old one.",
+    )
+
+
+def test_scenario_monitor_severity_defaults_to_the_scenarios() -> None:
+    scenario = load_scenario(EXAMPLES / "oauth-refresh-failing.yaml")
+    assert [scenario.monitor_severity(monitor) for monitor in scenario.monitors] == [Severity.P2, Severity.P3]
+
+
+def test_data_fault_runs_a_redis_command_and_its_revert() -> None:
+    fault = DataFault.model_validate(
+        {
+            "id": "revoke",
+            "kind": "data",
+            "redis": ["SADD", "token:blacklist", 7],
+            "revert_redis": ["SREM", "token:blacklist", 7],
+        }
+    )
+    assert (fault.sql, fault.redis, fault.revert_redis) == (
+        None,
+        ("SADD", "token:blacklist", "7"),
+        ("SREM", "token:blacklist", "7"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({}, "a data fault runs sql or a redis command, one of the two"),
+        ({"sql": "SELECT 1", "redis": ["PING"]}, "a data fault runs sql or a redis command, one of the two"),
+        ({"redis": ["PING"], "hold_open": True}, "hold_open goes with sql, not with a redis command"),
+    ],
+)
+def test_data_fault_refuses_a_mix_of_sql_and_redis(fields: dict[str, object], problem: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        DataFault.model_validate({"id": "f", "kind": "data", **fields})
