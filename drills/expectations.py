@@ -49,7 +49,7 @@ def _bound(value: object) -> object:
     return value
 
 
-Bound = Annotated[float | str, BeforeValidator(_bound)]
+Bound = Annotated[int | float | str, BeforeValidator(_bound)]
 
 
 class Condition(SpecModel):

@@ -9,12 +9,12 @@ the runbook, so the runbook's own text is what the drill proves.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Literal, Self
+from typing import Annotated, Final, Literal, Self
 
 from pydantic import Field, model_validator
 
 from drills.expectations import Capture, CommandExpect, HttpExpect, RedisExpect, SqlExpect
-from drills.probe_specs import HttpRequest, Probe
+from drills.probe_specs import CommandProbe, HttpProbe, HttpRequest, Probe, RedisProbe, SqlProbe
 from drills.scenario_fields import (
     Identifier,
     NonEmptyText,
@@ -27,6 +27,8 @@ from drills.scenario_fields import (
     Text,
     field_error,
 )
+
+_REQUEST: Final = ("method", "url", "headers", "body", "json_body", "form")
 
 
 class StepBase(SpecModel):
@@ -47,6 +49,10 @@ class HttpStep(SavingStep, HttpRequest):
 
     kind: Literal["http"]
     expect: HttpExpect = HttpExpect()
+
+    def as_probe(self) -> HttpProbe:
+        """The same request and expectation, as the probe that reads it."""
+        return HttpProbe.model_validate({**_written(self, *_REQUEST, "expect"), "kind": "http"})
 
 
 class ShellStep(SavingStep):
@@ -71,6 +77,13 @@ class ShellStep(SavingStep):
             raise field_error("block", "block picks a code block of a runbook section: give runbook too")
         return self
 
+    def as_probe(self, runbook_code: str | None = None) -> CommandProbe:
+        """The same command as a probe; a step from the runbook needs the block's code."""
+        if self.runbook is not None and runbook_code is None:
+            raise ValueError("this step's script is a runbook block: pass its code")
+        program = {"shell": runbook_code} if self.runbook is not None else _written(self, "shell", "argv")
+        return CommandProbe.model_validate({**_written(self, "env", "expect"), **program, "kind": "command"})
+
 
 class SqlStep(SavingStep):
     """SQL run on the world's database (or another database on the same server)."""
@@ -80,6 +93,10 @@ class SqlStep(SavingStep):
     database: str | None = None
     expect: SqlExpect = SqlExpect()
 
+    def as_probe(self) -> SqlProbe:
+        """The same query and expectation, as the probe that reads it."""
+        return SqlProbe.model_validate({**_written(self, "query", "database", "expect"), "kind": "sql"})
+
 
 class RedisStep(SavingStep):
     """One Redis command, as its words."""
@@ -87,6 +104,10 @@ class RedisStep(SavingStep):
     kind: Literal["redis"]
     command: tuple[Text, ...] = Field(min_length=1)
     expect: RedisExpect = RedisExpect()
+
+    def as_probe(self) -> RedisProbe:
+        """The same command and expectation, as the probe that reads it."""
+        return RedisProbe.model_validate({**_written(self, "command", "expect"), "kind": "redis"})
 
 
 class RedeployStep(StepBase):
@@ -132,6 +153,11 @@ class EscalateStep(StepBase):
     kind: Literal["escalate"]
     level: Literal["L1", "L2", "L3", "L4"]
     reason: str = ""
+
+
+def _written(step: StepBase, *fields: str) -> dict[str, object]:
+    """The fields the scenario wrote, as it wrote them."""
+    return step.model_dump(by_alias=True, exclude_unset=True, include=set(fields))
 
 
 Step = Annotated[

@@ -10,7 +10,7 @@ import pytest
 from drills.errors import ScenarioError, UnknownScenarioError
 from drills.expectations import Capture, Condition, HttpExpect, json_path_steps
 from drills.fault_specs import DataFault, Fault, ProcessFault
-from drills.probe_specs import HttpProbe, Probe, RedisProbe, TcpProbe
+from drills.probe_specs import CommandProbe, HttpProbe, Probe, RedisProbe, SqlProbe, TcpProbe
 from drills.scenario import Monitor, Scenario, Severity
 from drills.scenario_loader import (
     display_path,
@@ -20,7 +20,7 @@ from drills.scenario_loader import (
     runbook_script,
     validate_paths,
 )
-from drills.step_specs import AcknowledgeStep, RedeployStep, RedisStep, ShellStep, Step
+from drills.step_specs import AcknowledgeStep, HttpStep, RedeployStep, RedisStep, ShellStep, SqlStep, Step
 from drills.timeline import ObjectiveTargets, ScenarioSummary
 
 HERE = Path(__file__).parent
@@ -372,3 +372,52 @@ def test_data_fault_runs_a_redis_command_and_its_revert() -> None:
 def test_data_fault_refuses_a_mix_of_sql_and_redis(fields: dict[str, object], problem: str) -> None:
     with pytest.raises(ValueError, match=re.escape(problem)):
         DataFault.model_validate({"id": "f", "kind": "data", **fields})
+
+
+def test_http_step_reads_as_the_probe_with_its_request_and_expectation() -> None:
+    step = load_scenario(EXAMPLES / "oauth-refresh-failing.yaml").response[3]
+    assert isinstance(step, HttpStep)
+    assert step.as_probe() == HttpProbe.model_validate(
+        {
+            "kind": "http",
+            "method": "POST",
+            "url": "{app.url}/api/v1/admin/tenants/1/reconnect",
+            "headers": {"Authorization": "Bearer {secrets.admin_api_key}"},
+            "expect": {"status": 200},
+        }
+    )
+
+
+def test_shell_step_from_the_runbook_reads_as_a_command_probe_of_its_block() -> None:
+    scenario = load_scenario(EXAMPLES / "db-pool-exhausted.yaml")
+    step = scenario.response[1]
+    assert isinstance(step, ShellStep)
+    assert step.as_probe(runbook_script(scenario, step)) == CommandProbe.model_validate(
+        {"kind": "command", "shell": runbook_script(scenario, step), "env": {"DATABASE_URL": "{postgres.url}"}}
+    )
+
+
+def test_shell_step_from_the_runbook_needs_the_blocks_code() -> None:
+    step = load_scenario(EXAMPLES / "db-pool-exhausted.yaml").response[1]
+    assert isinstance(step, ShellStep)
+    with pytest.raises(ValueError, match="this step's script is a runbook block: pass its code"):
+        step.as_probe()
+
+
+def test_sql_and_redis_steps_read_as_their_probes() -> None:
+    pool, redis = load_scenario(EXAMPLES / "db-pool-exhausted.yaml"), load_scenario(EXAMPLES / "redis-down.yaml")
+    sql_step, redis_step = pool.response[2], redis.response[2]
+    assert isinstance(sql_step, SqlStep)
+    assert isinstance(redis_step, RedisStep)
+    assert (sql_step.as_probe(), redis_step.as_probe()) == (
+        SqlProbe.model_validate(
+            {
+                "kind": "sql",
+                "query": "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction'",
+                "expect": {"scalar": 0},
+            }
+        ),
+        RedisProbe.model_validate(
+            {"kind": "redis", "command": ["SCARD", "token:blacklist"], "expect": {"reply": {"ge": 0}}}
+        ),
+    )
