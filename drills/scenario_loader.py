@@ -27,6 +27,7 @@ from drills.step_specs import ShellStep
 
 __all__ = [
     "WorldNames",
+    "display_path",
     "find_scenario",
     "load_all",
     "load_scenario",
