@@ -204,6 +204,7 @@ def _check_runbooks(data: Mapping[Hashable, object], directory: Path) -> list[Pr
         if ref is not None:
             path: DataPath = ("response", index, "runbook")
             block = step.get("block", 1)
+            block = int(block) if isinstance(block, str) and block.isdigit() else block
             section = _check_section(path, ref, ref.file or scenario_ref.file, runbooks, directory, problems)
             if section is not None and isinstance(block, int):
                 problems += _check_block(

@@ -12,6 +12,7 @@ import re
 import types
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, Union, get_args, get_origin
 
@@ -277,11 +278,12 @@ def _describe(detail: ErrorDetails, loc: Sequence[Hashable]) -> tuple[str, str |
         return str(ctx.get("error", detail["msg"])), None
     if kind in ("literal_error", "enum"):
         return f"{value!r} is not one of {ctx['expected']}", None
-    if kind == "string_type" and isinstance(value, int | float | bool):
-        return f"YAML reads this as {value!r}, not as text", "put it in quotes"
+    if kind == "string_type" and isinstance(value, int | float | bool | date):
+        shown = f"the date {value}" if isinstance(value, date) else repr(value)
+        return f"YAML reads this as {shown}, not as text", "put it in quotes"
     if kind in ("tuple_type", "list_type"):
         return f"should be a list, not {_yaml_kind(value)}", "write each item on its own line, starting with -"
-    if kind in ("model_type", "dict_type"):
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"should be a mapping of fields, not {_yaml_kind(value)}", None
     message = detail["msg"][:1].lower() + detail["msg"][1:]
     if isinstance(value, str | int | float | bool) and kind != "scenario_field":

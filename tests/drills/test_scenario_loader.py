@@ -421,3 +421,22 @@ def test_sql_and_redis_steps_read_as_their_probes() -> None:
             {"kind": "redis", "command": ["SCARD", "token:blacklist"], "expect": {"reply": {"ge": 0}}}
         ),
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("response: []", "response: [1]", ":9: response[0]: should be a mapping of fields, not 1"),
+        ("recovery: {hold: 1m}", "recovery: [1m]", ":10: recovery: should be a mapping of fields, not a list"),
+        (
+            "title: Tiny",
+            "title: 2026-01-01",
+            ":2: title: YAML reads this as the date 2026-01-01, not as text\nHint: put it in quotes",
+        ),
+    ],
+)
+def test_load_scenario_words_a_wrong_type_as_yaml_says_it(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    path = _write(tmp_path, "tiny.yaml", VALID.replace(old, new))
+    with pytest.raises(ScenarioError, match=re.escape(str(path))) as caught:
+        load_scenario(path)
+    assert str(caught.value) == f"{path}{expected}"
