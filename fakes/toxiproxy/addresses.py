@@ -123,7 +123,8 @@ class _NoIPv6(Exception):
 
 def _bind(family: socket.AddressFamily, host: str, port: int) -> socket.socket:
     try:
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP, not 0: asyncio turns Nagle off only on sockets that say they are TCP.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     except OSError as error:
         raise _NoIPv6() if family == socket.AF_INET6 and host == "::" else _bind_error(error, host, port) from None
     try:

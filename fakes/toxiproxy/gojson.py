@@ -120,7 +120,18 @@ def _syntax_message(error: json.JSONDecodeError, text: str) -> str:
         return f"invalid character {character} in string literal"
     if error.msg.startswith("Invalid \\escape"):
         return f"invalid character {character} in string escape code"
+    literal = next((word for word in ("true", "false", "null") if word[0] == text[error.pos]), None)
+    if literal is not None:
+        return _literal_message(literal, text[error.pos : error.pos + len(literal)])
     return f"invalid character {character} looking for beginning of value"
+
+
+def _literal_message(literal: str, found: str) -> str:
+    """A misspelt ``true``, ``false`` or ``null``: Go names the first wrong character and the one it expected."""
+    wrong = next(index for index in range(len(found) + 1) if index == len(found) or found[index] != literal[index])
+    if wrong == len(found):
+        return "unexpected EOF"
+    return f"invalid character {_quote_char(found[wrong])} in literal {literal} (expecting {_quote_char(literal[wrong])})"
 
 
 def _innermost_open(text: str, end: int) -> str:

@@ -23,8 +23,13 @@ class _ApiServer(uvicorn.Server):
 
 
 async def bind_api(host: str, port: str) -> socket.socket:
-    """The API's socket, bound as toxiproxy-server binds ``-host``/``-port`` (one address, IPv4 first)."""
-    return await addresses.listen(addresses.join_host_port(host, port))
+    """The API's socket, bound as toxiproxy-server binds ``-host``/``-port`` (one address, IPv4 first).
+
+    It listens at once, so a client connecting before the API is up waits in the backlog, not refused.
+    """
+    sock = await addresses.listen(addresses.join_host_port(host, port))
+    sock.listen(socket.SOMAXCONN)
+    return sock
 
 
 async def serve(state: Toxiproxy, api_socket: socket.socket, stopping: asyncio.Event) -> None:
