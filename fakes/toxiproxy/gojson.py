@@ -131,7 +131,8 @@ def _literal_message(literal: str, found: str) -> str:
     wrong = next(index for index in range(len(found) + 1) if index == len(found) or found[index] != literal[index])
     if wrong == len(found):
         return "unexpected EOF"
-    return f"invalid character {_quote_char(found[wrong])} in literal {literal} (expecting {_quote_char(literal[wrong])})"
+    expected = _quote_char(literal[wrong])
+    return f"invalid character {_quote_char(found[wrong])} in literal {literal} (expecting {expected})"
 
 
 def _innermost_open(text: str, end: int) -> str:
