@@ -65,6 +65,8 @@ def load_scenario(path: Path | str, *, world: WorldNames = _REFERENCE_WORLD) -> 
 
 def load_all(directory: Path | str, *, world: WorldNames = _REFERENCE_WORLD) -> list[Scenario]:
     """Every scenario in ``directory`` (``*.yaml``, ``*.yml``), in file-name order; ids must be unique."""
+    if not Path(directory).is_dir():
+        raise ScenarioError(str(directory), None, "is not a directory of scenario files")
     readings = [_read(path, world) for path in scenario_files([Path(directory)])]
     _raise_first(_all_errors(readings))
     return [reading.scenario for reading in readings if reading.scenario is not None]
@@ -86,8 +88,9 @@ def find_scenario(directory: Path | str, scenario_id: str, *, world: WorldNames 
 
 def validate_paths(paths: Iterable[Path | str], *, world: WorldNames = _REFERENCE_WORLD) -> list[ScenarioError]:
     """Every problem of every scenario file under ``paths`` (files, or directories of them), in order."""
-    missing = [ScenarioError(str(p), None, "no such file or directory") for p in map(Path, paths) if not p.exists()]
-    readings = [_read(path, world) for path in scenario_files([Path(p) for p in paths])]
+    given = [Path(path) for path in paths]
+    missing = [ScenarioError(str(path), None, "no such file or directory") for path in given if not path.exists()]
+    readings = [_read(path, world) for path in scenario_files(given)]
     return missing + _all_errors(readings)
 
 

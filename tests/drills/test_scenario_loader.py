@@ -440,3 +440,14 @@ def test_load_scenario_words_a_wrong_type_as_yaml_says_it(tmp_path: Path, old: s
     with pytest.raises(ScenarioError, match=re.escape(str(path))) as caught:
         load_scenario(path)
     assert str(caught.value) == f"{path}{expected}"
+
+
+def test_load_all_refuses_a_directory_that_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="is not a directory") as caught:
+        load_all(tmp_path / "nowhere")
+    assert str(caught.value) == f"{tmp_path / 'nowhere'}: is not a directory of scenario files"
+
+
+def test_validate_paths_takes_paths_from_a_generator() -> None:
+    errors = validate_paths(path for path in [BROKEN / "missing_id.yaml", BROKEN / "empty.yaml"])
+    assert [(Path(error.path).name, error.line) for error in errors] == [("missing_id.yaml", 2), ("empty.yaml", 1)]
