@@ -192,47 +192,52 @@ def _runbook_ref(value: object, directory: Path) -> RunbookRef | None:
         return None
 
 
+class _Runbooks:
+    """The runbooks of one scenario, each read once."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._read: dict[str, Runbook | None] = {}
+
+    def get(self, file: str) -> Runbook | None:
+        if file not in self._read:
+            self._read[file] = _read_runbook(self.directory / file)
+        return self._read[file]
+
+
 def _check_runbooks(data: Mapping[Hashable, object], directory: Path) -> list[Problem]:
     scenario_ref = _runbook_ref(data.get("runbook"), directory)
     if scenario_ref is None or scenario_ref.file is None:
         return []
-    problems: list[Problem] = []
-    runbooks: dict[str, Runbook | None] = {}
-    _check_section(("runbook",), scenario_ref, scenario_ref.file, runbooks, directory, problems)
+    runbooks = _Runbooks(directory)
+    _, problems = _check_section(("runbook",), scenario_ref.file, scenario_ref.anchor, runbooks)
     for index, step in _items(data.get("response")):
-        ref = _runbook_ref(step.get("runbook"), directory) if step.get("kind") == "shell" else None
-        if ref is not None:
-            path: DataPath = ("response", index, "runbook")
-            block = step.get("block", 1)
-            block = int(block) if isinstance(block, str) and block.isdigit() else block
-            section = _check_section(path, ref, ref.file or scenario_ref.file, runbooks, directory, problems)
-            if section is not None and isinstance(block, int):
-                problems += _check_block(
-                    ("response", index, "block" if "block" in step else "runbook"), ref, block, section
-                )
+        if step.get("kind") == "shell":
+            problems += _check_step(("response", index), step, scenario_ref.file, runbooks)
     return problems
 
 
-def _check_section(
-    path: DataPath,
-    ref: RunbookRef,
-    file: str,
-    runbooks: dict[str, Runbook | None],
-    directory: Path,
-    problems: list[Problem],
-) -> Section | None:
-    if file not in runbooks:
-        runbooks[file] = _read_runbook(directory / file)
-    runbook = runbooks[file]
+def _check_step(path: DataPath, step: Mapping[Hashable, object], default: str, runbooks: _Runbooks) -> list[Problem]:
+    ref = _runbook_ref(step.get("runbook"), runbooks.directory)
+    if ref is None or (ref.file is None and runbooks.get(default) is None):
+        return []  # not a runbook step, or its runbook's absence is reported once, at the top
+    section, problems = _check_section((*path, "runbook"), ref.file or default, ref.anchor, runbooks)
+    block = step.get("block", 1)
+    block = int(block) if isinstance(block, str) and block.isdigit() else block
+    if section is None or not isinstance(block, int):
+        return problems
+    return problems + _check_block((*path, "block" if "block" in step else "runbook"), section, block)
+
+
+def _check_section(path: DataPath, file: str, anchor: str, runbooks: _Runbooks) -> tuple[Section | None, list[Problem]]:
+    runbook = runbooks.get(file)
     if runbook is None:
-        if path == ("runbook",) or ref.file is not None:
-            problems.append(Problem(path, f"runbook file {file} not found", f"looked for {directory / file}"))
-        return None
-    section = runbook.section(ref.anchor)
+        return None, [Problem(path, f"runbook file {file} not found", f"looked for {runbooks.directory / file}")]
+    section = runbook.section(anchor)
     if section is None:
-        hint = _closest(ref.anchor, runbook.anchors, "#".__add__) if runbook.anchors else "it has no headings"
-        problems.append(Problem(path, f"{file} has no section #{ref.anchor}", hint))
-    return section
+        hint = _closest(anchor, runbook.anchors, "#".__add__) if runbook.anchors else "it has no headings"
+        return None, [Problem(path, f"{file} has no section #{anchor}", hint)]
+    return section, []
 
 
 def _read_runbook(path: Path) -> Runbook | None:
@@ -242,14 +247,14 @@ def _read_runbook(path: Path) -> Runbook | None:
         return None
 
 
-def _check_block(path: DataPath, ref: RunbookRef, block: int, section: Section) -> list[Problem]:
+def _check_block(path: DataPath, section: Section, block: int) -> list[Problem]:
     blocks = section.blocks
     if block > len(blocks):
-        message = f"section #{ref.anchor} has {len(blocks)} code block(s): there is no block {block}"
+        message = f"section #{section.anchor} has {len(blocks)} code block(s): there is no block {block}"
         return [Problem(path, message, "blocks are counted from 1, sub-sections included")]
     language = blocks[block - 1].language
     if language not in _SHELL_LANGUAGES:
-        message = f"block {block} of #{ref.anchor} is a {language!r} block, not a shell script"
+        message = f"block {block} of #{section.anchor} is a {language!r} block, not a shell script"
         return [Problem(path, message, "mark the block ```bash or ```sh, or pick another block")]
     return []
 

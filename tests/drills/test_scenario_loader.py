@@ -451,3 +451,29 @@ def test_load_all_refuses_a_directory_that_does_not_exist(tmp_path: Path) -> Non
 def test_validate_paths_takes_paths_from_a_generator() -> None:
     errors = validate_paths(path for path in [BROKEN / "missing_id.yaml", BROKEN / "empty.yaml"])
     assert [(Path(error.path).name, error.line) for error in errors] == [("missing_id.yaml", 2), ("empty.yaml", 1)]
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        (
+            '{kind: shell, runbook: "#fixx"}',
+            ":9: response[0].runbook: runbooks/minimal.md has no section #fixx\nHint: did you mean #fix?",
+        ),
+        (
+            '{kind: shell, runbook: "runbooks/other.md#fix"}',
+            ":9: response[0].runbook: runbook file "
+            "runbooks/other.md not found\nHint: looked for {directory}/runbooks/other.md",
+        ),
+        (
+            '{kind: shell, runbook: "#fix", block: 2}',
+            ":9: response[0].block: section #fix has 1 code block(s): "
+            "there is no block 2\nHint: blocks are counted from 1, sub-sections included",
+        ),
+    ],
+)
+def test_load_scenario_checks_a_shell_steps_runbook_block(tmp_path: Path, step: str, expected: str) -> None:
+    path = _write(tmp_path, "tiny.yaml", VALID.replace("response: []", f"response: [{step}]"))
+    with pytest.raises(ScenarioError, match=re.escape(str(path))) as caught:
+        load_scenario(path)
+    assert str(caught.value) == f"{path}{expected}".replace("{directory}", str(tmp_path))
