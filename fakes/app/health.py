@@ -21,8 +21,23 @@ def _failure(error: BaseException) -> dict[str, str]:
 
 
 async def check_db(state: AppState) -> dict[str, str]:
+    """``SELECT 1`` through the pool, answered within ``DB_POOL_TIMEOUT`` + 1 s whatever the network does.
+
+    The probe runs as its own task and is abandoned, not awaited, when late: cancelling a query on a
+    blackholed connection makes psycopg try a server-side cancel for seconds, and a probe must not wait for it.
+    """
+    budget = state.settings.db_pool_timeout + 1.0
+    probe = state.spawn(_probe_db(state, budget))
+    done, _ = await asyncio.wait({probe}, timeout=budget)
+    if not done:
+        probe.cancel()
+        return {"status": "error", "error": "TimeoutError"}
+    return probe.result()
+
+
+async def _probe_db(state: AppState, budget: float) -> dict[str, str]:
     try:
-        async with state.db.connection(budget=state.settings.db_pool_timeout + 1.0) as conn:
+        async with state.db.connection(budget=budget) as conn:
             await conn.execute("SELECT 1")
     except UNAVAILABLE as error:
         return _failure(error)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from app_tcp_proxy import StallingProxy
 from appworld import ADMIN, RunningApp, StartApp
 from psycopg import sql
 from psycopg_pool import PoolTimeout
@@ -90,3 +92,45 @@ async def test_start_fails_within_seconds_when_the_database_is_unreachable(
         async with start_app(database_url="postgresql://nobody@127.0.0.1:9/none"):
             pass
     assert time.monotonic() - started < 5.0
+
+
+def through(proxy: StallingProxy, url: str) -> str:
+    parts = urlsplit(url)
+    credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+    return urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{proxy.port}"))
+
+
+async def test_health_answers_fast_when_the_database_stops_answering(start_app: StartApp, database_url: str) -> None:
+    parts = urlsplit(database_url)
+    proxy = StallingProxy(parts.hostname or "", parts.port or 5432)
+    async with proxy.serving(), start_app(database_url=through(proxy, database_url), db_pool_timeout=0.5) as app:
+        proxy.stall()
+        started = time.monotonic()
+        stalled = await app.client.get("/api/v1/health")
+        answered_in = time.monotonic() - started
+        proxy.flow()
+        recovered_in = await wait_for_status(app, "/api/v1/health", 200, within=20.0)
+    assert (stalled.status_code, stalled.json()["checks"]["db"], answered_in < 2.5) == (
+        503,
+        {"status": "error", "error": "TimeoutError"},
+        True,
+    ), answered_in
+    assert recovered_in < 15.0
+
+
+async def test_health_and_fleet_answer_when_redis_stops_answering(start_app: StartApp, app_redis_url: str) -> None:
+    parts = urlsplit(app_redis_url)
+    proxy = StallingProxy(parts.hostname or "", parts.port or 6379)
+    async with proxy.serving(), start_app(redis_url=through(proxy, app_redis_url)) as app:
+        proxy.stall()
+        started = time.monotonic()
+        health = await app.client.get("/api/v1/health")
+        fleet = await app.fleet()
+        answered_in = time.monotonic() - started
+        proxy.flow()
+    assert (health.status_code, health.json()["checks"]["cache"]["status"], fleet["summary"]["tenants"]) == (
+        503,
+        "error",
+        3,
+    )
+    assert answered_in < 3.0, answered_in
