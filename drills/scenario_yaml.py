@@ -107,7 +107,9 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> YamlSyntaxError:
     mark = error.problem_mark or error.context_mark
     problem = error.problem or error.context or "not YAML"
     if problem.startswith("but found another document"):
-        return YamlSyntaxError(mark.line + 1 if mark else None, "a scenario file holds one YAML document: remove ---")
+        return YamlSyntaxError(
+            mark.line + 1 if mark else None, "invalid YAML: a second document starts here; a scenario file holds one"
+        )
     context = ""
     if error.context and error.context_mark and error.problem:
         context = f" ({error.context} at line {error.context_mark.line + 1})"
