@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 import toxiproxy
-from toxiproxy_world import HOST, WAIT, Client, EchoServer, ServerThread, address_of
+from toxiproxy_world import HOST, Client, EchoServer, ServerThread, address_of, api_client
 
 
 @pytest.fixture
@@ -48,10 +48,6 @@ def server(shared_server: ServerThread) -> Iterator[ServerThread]:
     with api_client(shared_server.url) as client:
         for name in client.get("/proxies").json():
             client.delete(f"/proxies/{name}").raise_for_status()
-
-
-def api_client(url: str) -> httpx.Client:
-    return httpx.Client(base_url=url, timeout=WAIT)
 
 
 @pytest.fixture

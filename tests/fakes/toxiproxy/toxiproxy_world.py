@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
+
 from fakes.toxiproxy import Toxiproxy, bind_api, serve
 
 HOST = "127.0.0.1"
@@ -149,3 +151,7 @@ class Client:
 def address_of(listen: str) -> tuple[str, int]:
     host, port = listen.rsplit(":", 1)
     return host, int(port)
+
+
+def api_client(url: str) -> httpx.Client:
+    return httpx.Client(base_url=url, timeout=WAIT)
