@@ -75,16 +75,16 @@ class Fleet:
     rows: list[FleetRow]
 
     def summary(self) -> dict[str, int]:
-        def count(field: int, value: str) -> int:
-            return sum(1 for row in self.rows if row[field] == value)
+        def count(field: str, value: str) -> int:
+            return sum(1 for row in self.rows if getattr(row, field) == value)
 
         return {
             "tenants": len(self.rows),
-            "connected": count(4, "connected"),
-            "token_ok": count(5, "ok"),
-            "token_expired": count(5, "expired"),
-            "token_error": count(5, "error"),
-            "last_run_failed": count(10, "failed"),
+            "connected": count("connection", "connected"),
+            "token_ok": count("token_state", "ok"),
+            "token_expired": count("token_state", "expired"),
+            "token_error": count("token_state", "error"),
+            "last_run_failed": count("run_status", "failed"),
             "failures_7d": sum(row.failures_7d for row in self.rows),
         }
 

@@ -61,9 +61,16 @@ async def load_connection(state: AppState, tenant_id: int) -> Connection | None:
     return None if row is None else Connection(**row)
 
 
-async def connect(state: AppState, tenant: Tenant) -> None:
-    """Authorize and exchange the code for a fresh token pair (what an admin's "reconnect" does)."""
+async def connect(state: AppState, tenant: Tenant, only_if_pending: bool = False) -> None:
+    """Authorize and exchange the code for a fresh token pair (what an admin's "reconnect" does).
+
+    ``only_if_pending`` skips a tenant that got its token pair meanwhile (a tick connected it first).
+    """
     async with state.tenant_lock(tenant.id):
+        if only_if_pending:
+            current = await load_connection(state, tenant.id)
+            if current is not None and current.status != "pending":
+                return
         await _connect_locked(state, tenant)
 
 
@@ -182,7 +189,7 @@ async def connect_pending(state: AppState) -> int:
             if unreachable.is_set():
                 return
             try:
-                await connect(state, tenant)
+                await connect(state, tenant, only_if_pending=True)
                 connected += 1
             except ProviderError as error:
                 if error.transport:

@@ -190,3 +190,16 @@ async def test_log_lines_name_the_failure_without_secrets(app: RunningApp, provi
         (3, "invalid_client"),
     ]
     assert [secret for secret in secrets if secret in app.log.getvalue()] == []
+
+
+async def test_tenants_left_pending_at_start_are_connected_by_the_next_tick(
+    start_app: StartApp, providers: Providers
+) -> None:
+    await providers.control("timetracking", "fail", {"status": 503, "paths": ["/oauth/token"]})
+    async with start_app() as app:
+        before = token_states(await app.fleet())
+        await providers.control("timetracking", "reset")
+        answer = await app.tick("2026-01-05T09:00:00Z")
+        after = token_states(await app.fleet())
+    assert before == [(i, "pending", "error", "http_503") for i in (1, 2, 3)]
+    assert (answer.json()["sent"], after) == (3, [(i, "connected", "ok", None) for i in (1, 2, 3)])
