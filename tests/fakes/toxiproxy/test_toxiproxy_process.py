@@ -48,10 +48,9 @@ def wait_until_answering(url: str, process: subprocess.Popen[str]) -> None:
 @pytest.mark.world
 def test_process_serves_the_config_proxies_and_exits_0_on_sigterm(tmp_path, echo_server):
     api_port, proxy_port = free_port(), free_port()
-    config, upstream = tmp_path / "toxiproxy.json", echo_server.upstream
-    config.write_text(
-        json.dumps([{"name": "echo", "listen": f"{HOST}:{proxy_port}", "upstream": echo_server.upstream}])
-    )
+    config = tmp_path / "toxiproxy.json"
+    entry = {"name": "echo", "listen": f"{HOST}:{proxy_port}", "upstream": echo_server.upstream}
+    config.write_text(json.dumps([entry]))
     url = f"http://{HOST}:{api_port}"
 
     with toxiproxy_process("--host", HOST, "--port", str(api_port), "-config", str(config), "--seed", "3") as process:
