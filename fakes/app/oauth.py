@@ -99,14 +99,17 @@ async def access_token(
         usable = _usable(state, current)
         if usable is not None and not force_refresh:
             return usable
-        return await _refresh_locked(state, tenant, current.refresh_token, fallback=usable)
+        # Near its expiry the old token still works if the refresh fails; a token the provider refused does not.
+        fallback = None if force_refresh else _usable(state, current, margin=0.0)
+        return await _refresh_locked(state, tenant, current.refresh_token, fallback)
 
 
-def _usable(state: AppState, current: Connection) -> str | None:
-    """The stored access token if it stays valid past the refresh margin."""
+def _usable(state: AppState, current: Connection, margin: float | None = None) -> str | None:
+    """The stored access token if it stays valid past ``margin`` scenario seconds (default: the refresh margin)."""
     if current.access_token is None or current.expires_at is None:
         return None
-    margin = REFRESH_MARGIN_SCENARIO_SECONDS + REFRESH_MARGIN_WALL_SECONDS * state.clock.scale
+    if margin is None:
+        margin = REFRESH_MARGIN_SCENARIO_SECONDS + REFRESH_MARGIN_WALL_SECONDS * state.clock.scale
     if current.expires_at - timedelta(seconds=margin) <= state.clock.now_datetime():
         return None
     return current.access_token

@@ -203,3 +203,13 @@ async def test_tenants_left_pending_at_start_are_connected_by_the_next_tick(
         after = token_states(await app.fleet())
     assert before == [(i, "pending", "error", "http_503") for i in (1, 2, 3)]
     assert (answer.json()["sent"], after) == (3, [(i, "connected", "ok", None) for i in (1, 2, 3)])
+
+
+async def test_failed_refresh_near_expiry_keeps_using_the_valid_token(app: RunningApp, providers: Providers) -> None:
+    await providers.control("timetracking", "fail", {"status": 503, "paths": ["/oauth/token"]})
+    providers.wall.advance(HOUR - 30)
+    answer = await app.tick("2026-01-05T09:45:00Z")
+    fleet = await app.fleet()
+    raised = await app.notifications("token_refresh_failed")
+    assert (answer.json()["sent"], len(raised)) == (3, 3)
+    assert token_states(fleet) == [(i, "connected", "error", "http_503") for i in (1, 2, 3)]
