@@ -35,6 +35,7 @@ class Stub:
         self.output = output
         self.random = rng
         self.held: Chunk | None = None
+        self._held_sent = 0  # how much of the held chunk has been sent: an offset, so parts cost no copies
         self.ended: End | None = None
         self.closed = False
         self.sent_bytes = 0
@@ -71,7 +72,7 @@ class Stub:
             task.cancel()
             await asyncio.wait([task])
         if self.held is not None:
-            self.input.push_front(self.held)
+            self.input.push_front(Chunk(self.held.data[self._held_sent :], self.held.timestamp))
             self.held = None
 
     def cancel(self) -> None:
@@ -92,17 +93,17 @@ class Stub:
         if isinstance(item, End):
             self.ended = item
             return None
-        self.held = item
+        self.held, self._held_sent = item, 0
         return item
 
     async def send(self, chunk: Chunk) -> None:
         """Pass a chunk on: the chunk held, or its next part (toxics send what they hold in order)."""
         await self.output.put(chunk)
         self.sent_bytes += len(chunk.data)
-        held = self.held
-        if held is not None:
-            rest = held.data[len(chunk.data) :]
-            self.held = Chunk(rest, held.timestamp) if rest else None
+        if self.held is not None:
+            self._held_sent += len(chunk.data)
+            if self._held_sent >= len(self.held.data):
+                self.held = None
 
     def close(self, reset: bool = False) -> None:
         """End the output stream; with ``reset`` (or after a reset upstream of here) as a TCP reset."""
