@@ -106,8 +106,13 @@ async def run_due_reports(state: AppState, moment: datetime, tenant_id: int | No
         async with gate:
             return await run_report(state, claim, slot)
 
-    outcomes = await asyncio.gather(*(bounded(claim) for claim in claimed))
+    # Every run ends before the tick answers, even when one of them raised (the database went away mid-tick).
+    results = await asyncio.gather(*(bounded(claim) for claim in claimed), return_exceptions=True)
     await invalidate_fleet(state)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    outcomes = [result for result in results if isinstance(result, RunOutcome)]
     sent = sum(1 for outcome in outcomes if outcome.status == "sent")
     skipped = len(due) - len(claimed)
     state.metrics.report_runs.labels("skipped").inc(skipped)
