@@ -1,0 +1,96 @@
+"""One reference world for every fault test, put back in shape after each test whatever the test did."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import TypeAdapter
+
+from drills.clock import SystemClock, TimeScale
+from drills.drill_context import DrillContext
+from drills.fault_specs import Fault
+from drills.reference_world import PROVIDERS, reference_world
+from drills.runtimes.local.runtime import LocalRuntime
+from drills.runtimes.local.world import LocalWorld
+from drills.world import WorldOptions
+
+UP_ATTEMPTS = 3
+_FAULTS: TypeAdapter[Fault] = TypeAdapter(Fault)
+
+
+def _up(home: Path) -> LocalWorld:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DRILLBIT_HOME", str(home))
+        for attempt in range(1, UP_ATTEMPTS + 1):
+            try:
+                return LocalRuntime().up(reference_world(), WorldOptions(seed=7))
+            except FileNotFoundError:
+                # registry.write_record races when a wave starts services in parallel (reported); retry.
+                if attempt == UP_ATTEMPTS:
+                    raise
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture(scope="session")
+def world() -> Iterator[LocalWorld]:
+    """The whole reference world (app, scheduler, Postgres, Redis, providers, toxiproxy) for the session."""
+    home = Path(tempfile.mkdtemp(prefix="drillbit-faults-"))
+    home.chmod(0o755)
+    world = _up(home)
+    yield world
+    world.teardown()
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def original_settings(world: LocalWorld) -> dict[str, dict[str, str]]:
+    return {service: dict(world.settings(service)) for service in world.spec.names()}
+
+
+@pytest.fixture
+def context(world: LocalWorld, tmp_path: Path) -> DrillContext:
+    return DrillContext(world, SystemClock(), TimeScale(1.0), world.epoch, tmp_path)
+
+
+@pytest.fixture
+def make_fault() -> Callable[..., Fault]:
+    """A fault as a scenario file would give it: ``make_fault(id="x", kind="provider", ...)``."""
+
+    def make(**fields: Any) -> Fault:
+        return _FAULTS.validate_python(fields)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def world_in_shape(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that used the world: its settings as at the start, every service healthy, every proxy
+    enabled and without toxics, every provider's faults reset. So one failing test cannot fail the next."""
+    if "world" in request.fixturenames:
+        request.getfixturevalue("original_settings")
+    yield
+    if "world" not in request.fixturenames:
+        return
+    world: LocalWorld = request.getfixturevalue("world")
+    for service, original in request.getfixturevalue("original_settings").items():
+        current = dict(world.settings(service))
+        if current != original:
+            world.redeploy(service, {key: original.get(key) for key in {*current, *original}})
+    for service in world.spec.names():
+        if not world.healthy(service):
+            world.resume(service)
+            if not world.healthy(service):
+                world.restart(service)
+    api = world.endpoints["toxiproxy"].url
+    for proxy in httpx.get(f"{api}/proxies", timeout=5).json():
+        httpx.post(f"{api}/proxies/{proxy}", json={"enabled": True}, timeout=5)
+        for toxic in httpx.get(f"{api}/proxies/{proxy}/toxics", timeout=5).json():
+            httpx.delete(f"{api}/proxies/{proxy}/toxics/{toxic['name']}", timeout=5)
+    for provider in PROVIDERS:
+        httpx.post(f"{world.endpoints[provider].url}/_control/reset", timeout=5)
