@@ -136,3 +136,14 @@ def test_noop_toxic_passes_data_unchanged(echo_proxy, connect, add_toxic, stream
     add_toxic("noop", stream)
 
     assert connect(echo_proxy).echo(b"unchanged") == b"unchanged"
+
+
+def test_reset_removes_toxics_from_open_connections(api, echo_proxy, connect, add_toxic):
+    add_toxic("latency", latency=1000)
+    add_toxic("slicer", "upstream", average_size=2)
+    client = connect(echo_proxy)
+
+    api.post("/reset")
+    answer, seconds = client.timed_echo(b"clean again")
+
+    assert (answer, seconds < 0.8) == (b"clean again", True)
