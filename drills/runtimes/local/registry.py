@@ -56,7 +56,7 @@ def write_record(directory: Path, owner_pid: int, groups: dict[str, int]) -> Non
         "groups": {str(pid): start_time(pid) for pid in groups.values()},
         "services": groups,
     }
-    temporary = directory / (STATE_FILE + ".tmp")
+    temporary = directory / f"{STATE_FILE}.{os.getpid()}.tmp"
     temporary.write_text(json.dumps(record, indent=2))
     temporary.replace(directory / STATE_FILE)
 

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -54,6 +55,8 @@ class LocalWorld:
         self._proxies: dict[str, Endpoint] = {}
         self._settings: dict[str, dict[str, str]] = {}
         self._initialised: set[str] = set()
+        # Services of one wave start in parallel threads; the reaper's pipe and the record are shared.
+        self._record_lock = threading.Lock()
         self._reaper = self._start_reaper()
 
     @property
@@ -201,11 +204,12 @@ class LocalWorld:
         return reaper
 
     def _watch(self, pid: int) -> None:
-        if self._reaper.stdin is not None:
-            self._reaper.stdin.write(f"watch {pid}\n")
-            self._reaper.stdin.flush()
-        groups = {name: process.pid for name, process in self._processes.items()}
-        registry.write_record(self.directory, os.getpid(), {**groups, "reaper": self._reaper.pid})
+        with self._record_lock:
+            if self._reaper.stdin is not None:
+                self._reaper.stdin.write(f"watch {pid}\n")
+                self._reaper.stdin.flush()
+            groups = {name: process.pid for name, process in self._processes.items()}
+            registry.write_record(self.directory, os.getpid(), {**groups, "reaper": self._reaper.pid})
 
     def teardown(self) -> None:
         """Stops every process (all at once, then waits), tells the reaper, removes the world's files."""
