@@ -88,9 +88,10 @@ def world_in_shape(request: pytest.FixtureRequest) -> Iterator[None]:
             if not world.healthy(service):
                 world.restart(service)
     api = world.endpoints["toxiproxy"].url
-    for proxy in httpx.get(f"{api}/proxies", timeout=5).json():
-        httpx.post(f"{api}/proxies/{proxy}", json={"enabled": True}, timeout=5)
-        for toxic in httpx.get(f"{api}/proxies/{proxy}/toxics", timeout=5).json():
-            httpx.delete(f"{api}/proxies/{proxy}/toxics/{toxic['name']}", timeout=5)
-    for provider in PROVIDERS:
-        httpx.post(f"{world.endpoints[provider].url}/_control/reset", timeout=5)
+    with httpx.Client(timeout=5) as client:
+        for proxy in client.get(f"{api}/proxies").json():
+            client.post(f"{api}/proxies/{proxy}", json={"enabled": True})
+            for toxic in client.get(f"{api}/proxies/{proxy}/toxics").json():
+                client.delete(f"{api}/proxies/{proxy}/toxics/{toxic['name']}")
+        for provider in PROVIDERS:
+            client.post(f"{world.endpoints[provider].url}/_control/reset")
