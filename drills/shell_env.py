@@ -1,0 +1,44 @@
+"""The environment a shell gets in a drill: the world's addresses and credentials, and its tools on PATH.
+
+Command probes, the automated responder's shell steps and ``drillbit shell`` all use it, so a runbook's
+``psql "$DATABASE_URL"`` means the same thing wherever it runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from typing import Final
+
+from drills.binaries import companion, find_postgres, find_redis
+from drills.drill_context import DrillContext
+from drills.errors import MissingBinaryError
+from drills.world_table import connection_env
+
+INHERITED: Final = ("HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TERM", "TMPDIR", "TZ", "SHELL")
+"""Variables taken from the harness's own environment; anything else there (a PGHOST, a cloud credential)
+could point a runbook's tools at a real system instead of the world."""
+
+
+def world_shell_env(context: DrillContext) -> dict[str, str]:
+    """The variables to run a command with: a few of ours, PATH with the world's tools first, the world's own."""
+    env = {name: value for name, value in os.environ.items() if name in INHERITED or name.startswith("LC_")}
+    env["PATH"] = os.pathsep.join([*tool_directories(), os.environ.get("PATH", os.defpath)])
+    env.update(connection_env(context.world))
+    return env
+
+
+@functools.cache
+def tool_directories() -> tuple[str, ...]:
+    """Where psql and redis-cli are (the ones matching the world's servers), then this Python's scripts."""
+    directories: list[str] = []
+    for find, tool in ((find_postgres, "psql"), (find_redis, "redis-cli")):
+        try:
+            found = companion(find(), tool)
+        except MissingBinaryError:
+            found = None
+        if found is not None and str(found.parent) not in directories:
+            directories.append(str(found.parent))
+    directories.append(os.path.dirname(sys.executable))
+    return tuple(directories)

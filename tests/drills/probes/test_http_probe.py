@@ -1,0 +1,167 @@
+"""HTTP probes against a real HTTP server of the test's own."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import JsonValue
+
+from drills.drill_context import DrillContext
+from drills.errors import ProbeError, UnresolvedReferenceError
+from drills.probes import Evaluator, ProbeLimits, ProbeResult, evaluate
+from tests.drills.probes.probe_world import HttpServer, Received, Reply, closed_port, make_probe, silent_port
+
+HEALTHY: JsonValue = {"status": "ok", "checks": {"db": {"status": "ok"}, "cache": {"status": "ok"}}}
+DEGRADED: JsonValue = {"status": "degraded", "checks": {"db": {"status": "down"}, "cache": {"status": "ok"}}}
+
+
+def json_reply(status: int, document: object, **headers: str) -> Reply:
+    return Reply(status, json.dumps(document), {"Content-Type": "application/json", **headers})
+
+
+def test_http_probe_holds_and_says_what_it_read(http_server: HttpServer, context: DrillContext) -> None:
+    http_server.answer("/api/v1/health", json_reply(200, HEALTHY))
+    probe = make_probe({"kind": "http", "url": "{app.url}/api/v1/health", "expect": {"status": 200}})
+    assert evaluate(probe, context) == ProbeResult(
+        held=True,
+        detail=f"GET {http_server.url}/api/v1/health answered 200 in 0 ms",
+        value={"status": 200, "json": HEALTHY},
+        output=json.dumps(HEALTHY),
+        parsed=HEALTHY,
+        latency_s=0.0,
+    )
+
+
+def test_http_probe_by_default_holds_below_400(http_server: HttpServer, context: DrillContext) -> None:
+    http_server.answer("/moved", Reply(302, "", {"Location": "/elsewhere"}))
+    http_server.answer("/broken", Reply(500, "boom"))
+    moved = evaluate(make_probe({"kind": "http", "url": "{app.url}/moved"}), context)
+    broken = evaluate(make_probe({"kind": "http", "url": "{app.url}/broken"}), context)
+    assert (moved.held, broken.held, broken.detail) == (True, False, "status: expected < 400, got 500")
+
+
+def test_http_probe_checks_json_paths_and_says_which_failed(http_server: HttpServer, context: DrillContext) -> None:
+    http_server.answer("/api/v1/health", json_reply(503, DEGRADED))
+    probe = make_probe(
+        {
+            "kind": "http",
+            "url": "{app.url}/api/v1/health",
+            "expect": {"status": 503, "json": {"$.checks.db.status": "ok", "$.checks.cache.status": "ok"}},
+        }
+    )
+    assert (evaluate(probe, context).held, evaluate(probe, context).detail) == (
+        False,
+        "$.checks.db.status: expected 'ok', got 'down'",
+    )
+
+
+def test_http_probe_sends_the_request_with_references_resolved(http_server: HttpServer, context: DrillContext) -> None:
+    http_server.answer("/api/v1/admin/provider/rotate-secret", json_reply(200, {"rotated": True}))
+    context.save("secret", "cs_new")
+    probe = make_probe(
+        {
+            "kind": "http",
+            "method": "POST",
+            "url": "{app.url}/api/v1/admin/provider/rotate-secret",
+            "headers": {"Authorization": "Bearer {secrets.admin_api_key}"},
+            "json": {"client_secret": "{saved.secret}"},
+        }
+    )
+    evaluate(probe, context)
+    request = http_server.received[0]
+    assert (request.method, request.path, request.headers["Authorization"], json.loads(request.body)) == (
+        "POST",
+        "/api/v1/admin/provider/rotate-secret",
+        f"Bearer {context.secrets()['admin_api_key']}",
+        {"client_secret": "cs_new"},
+    )
+
+
+def test_http_probe_sends_a_form(http_server: HttpServer, context: DrillContext) -> None:
+    http_server.answer("/oauth/token", json_reply(200, {}))
+    probe = make_probe(
+        {"kind": "http", "method": "POST", "url": "{app.url}/oauth/token", "form": {"grant_type": "refresh_token"}}
+    )
+    evaluate(probe, context)
+    request: Received = http_server.received[0]
+    assert (request.headers["Content-Type"], request.body) == (
+        "application/x-www-form-urlencoded",
+        "grant_type=refresh_token",
+    )
+
+
+def test_http_probe_checks_headers_by_any_case(http_server: HttpServer, context: DrillContext) -> None:
+    http_server.answer("/limited", json_reply(429, {"error": "rate_limited"}, **{"Retry-After": "7"}))
+    probe = make_probe(
+        {
+            "kind": "http",
+            "url": "{app.url}/limited",
+            "expect": {"status": 429, "headers": {"retry-after": {"ge": 10}, "X-Trace": {"exists": True}}},
+        }
+    )
+    assert evaluate(probe, context).detail == (
+        "header retry-after: expected >= 10, got '7'; header X-Trace: expected to exist"
+    )
+
+
+def test_http_probe_says_when_the_answer_is_not_json(http_server: HttpServer, context: DrillContext) -> None:
+    http_server.answer("/admin/fleet-health", Reply(200, "<html>fleet</html>", {"Content-Type": "text/html"}))
+    probe = make_probe({"kind": "http", "url": "{app.url}/admin/fleet-health", "expect": {"json": {"$.rows": 1}}})
+    assert evaluate(probe, context).detail == "expected a JSON answer, got text/html: '<html>fleet</html>'"
+
+
+def test_http_probe_never_shows_a_secret_it_reads(http_server: HttpServer, context: DrillContext) -> None:
+    key = context.secrets()["admin_api_key"]
+    http_server.answer("/echo", Reply(200, f"key={key}"))
+    probe = make_probe({"kind": "http", "url": "{app.url}/echo", "expect": {"body_contains": "ok"}})
+    result = evaluate(probe, context)
+    assert (result.detail, result.output) == ("expected the answer to contain 'ok', got 'key=***'", f"key={key}")
+
+
+def test_http_probe_that_cannot_connect_does_not_hold(context: DrillContext) -> None:
+    port = closed_port()
+    probe = make_probe({"kind": "http", "url": f"http://drill:hunter2@127.0.0.1:{port}/health?token=abc"})
+    assert evaluate(probe, context) == ProbeResult(
+        held=False, detail=f"GET http://127.0.0.1:{port}/health?…: [Errno 111] Connection refused"
+    )
+
+
+def test_http_probe_gives_up_on_a_server_that_never_answers(wall_context: DrillContext) -> None:
+    with silent_port() as port:
+        probe = make_probe({"kind": "http", "url": f"http://127.0.0.1:{port}/health"})
+        result = Evaluator(ProbeLimits(read_s=0.2)).evaluate(probe, wall_context)
+    assert (result.held, result.detail, result.latency_s < 1.0) == (
+        False,
+        f"GET http://127.0.0.1:{port}/health: no answer within 0.2s",
+        True,
+    )
+
+
+def test_http_probe_max_latency_bounds_the_wait(http_server: HttpServer, wall_context: DrillContext) -> None:
+    http_server.answer("/slow", Reply(200, "late", delay_s=1.0))
+    probe = make_probe({"kind": "http", "url": "{app.url}/slow", "expect": {"max_latency": "100ms"}})
+    result = evaluate(probe, wall_context)
+    assert (result.held, result.detail, result.latency_s < 0.5) == (
+        False,
+        f"GET {wall_context.world.endpoints['app'].url}/slow: no answer within 0.1s",
+        True,
+    )
+
+
+def test_http_probe_max_latency_holds_for_a_quick_answer(http_server: HttpServer, wall_context: DrillContext) -> None:
+    http_server.answer("/quick", Reply(200, "ok"))
+    probe = make_probe({"kind": "http", "url": "{app.url}/quick", "expect": {"max_latency": "2s"}})
+    assert evaluate(probe, wall_context).held is True
+
+
+def test_http_probe_raises_on_an_unresolved_reference(context: DrillContext) -> None:
+    probe = make_probe({"kind": "http", "url": "{app.url}/x", "headers": {"X-Token": "{saved.token}"}})
+    with pytest.raises(UnresolvedReferenceError, match=r"unknown reference \{saved\.token\}"):
+        evaluate(probe, context)
+
+
+def test_http_probe_raises_on_a_url_that_is_not_http(context: DrillContext) -> None:
+    probe = make_probe({"kind": "http", "url": "{postgres.url}"})
+    with pytest.raises(ProbeError, match=r"^cannot send GET postgresql://127\.0\.0\.1:\d+/drillbit: "):
+        evaluate(probe, context)
