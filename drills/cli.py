@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from drills import doctor as doctor_module
+from drills.drill_commands import COMMANDS
 from drills.errors import DrillbitError
 from drills.interrupts import stop_on_terminate
 from drills.reference_world import reference_world
@@ -81,6 +82,10 @@ def doctor() -> None:
     """Say which binaries and versions were found, and what is missing."""
     ok = doctor_module.report(console)
     raise typer.Exit(0 if ok else 1)
+
+
+for command_name, command in COMMANDS.items():
+    app.command(name=command_name)(command)
 
 
 def main() -> None:

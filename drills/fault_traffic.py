@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -26,6 +27,8 @@ from drills.probe_specs import HttpRequest
 from drills.targets import check_url
 
 REQUEST_TIMEOUT_SECONDS: Final = 5.0
+# Requests in flight at once; the rest wait their turn, as they would behind a real client's connection pool.
+CONCURRENT_REQUESTS: Final = 16
 STOP_TIMEOUT_SECONDS: Final = REQUEST_TIMEOUT_SECONDS + 2.0
 
 logger = logging.getLogger(__name__)
@@ -88,16 +91,22 @@ class TrafficSent:
             raise FaultError(f"its sender did not stop within {STOP_TIMEOUT_SECONDS:g}s")
 
     def _send_all(self) -> None:
+        """Sends on fixed ticks without waiting for earlier answers: clients do not queue behind each other."""
         clock = self.context.clock
         interval = self.context.wall_seconds(self.fault.every.total_seconds())
         start = clock.monotonic()
         requests = self.fault.requests
-        with httpx.Client(trust_env=False, timeout=REQUEST_TIMEOUT_SECONDS) as client:
+        limits = httpx.Limits(max_connections=CONCURRENT_REQUESTS)
+        with (
+            httpx.Client(trust_env=False, timeout=REQUEST_TIMEOUT_SECONDS, limits=limits) as client,
+            ThreadPoolExecutor(CONCURRENT_REQUESTS, thread_name_prefix=f"traffic-{self.fault.id}") as senders,
+        ):
             for tick in range(self.fault.count):
-                if not pause_until(clock, start + tick * interval, self._stop):
-                    return
-                if not self._send(client, requests[tick % len(requests)]):
-                    return
+                if not pause_until(clock, start + tick * interval, self._stop) or self.stopped_because:
+                    break
+                senders.submit(self._send, client, requests[tick % len(requests)])
+            # Requests not yet sent when the fault is reverted are dropped; those in flight finish or time out.
+            senders.shutdown(wait=True, cancel_futures=True)
 
     def _send(self, client: httpx.Client, request: HttpRequest) -> bool:
         try:

@@ -47,6 +47,11 @@ class World(Protocol):
     def options(self) -> WorldOptions: ...
 
     @property
+    def epoch(self) -> float:
+        """Unix time at which the world's scenario clock started."""
+        ...
+
+    @property
     def endpoints(self) -> Mapping[str, Endpoint]: ...
 
     @property

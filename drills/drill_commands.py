@@ -1,0 +1,164 @@
+"""The drill commands of the CLI: list, show, validate, run, ci and report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from drills.errors import InputError
+from drills.reports import read_report, render_again, render_junit
+from drills.responder import AutoResponder
+from drills.runner import Drill, DrillResult, DrillSettings
+from drills.runtimes.local.runtime import LocalRuntime
+from drills.scenario import Scenario
+from drills.scenario_loader import find_scenario, load_all, validate_paths
+from drills.scoring import format_duration
+from drills.timeline import DrillRecord
+
+console = Console()
+errors = Console(stderr=True)
+
+ScenarioDir = Annotated[Path, typer.Option("--scenarios", help="The folder of scenario files.")]
+DEFAULT_SCENARIOS = Path("scenarios")
+
+
+def list_scenarios(scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
+    """List every scenario: id, severity, title."""
+    table = Table(title=f"scenarios in {scenarios}")
+    for column in ("id", "severity", "faults", "title"):
+        table.add_column(column)
+    for scenario in load_all(scenarios):
+        faults = ", ".join(fault.kind for fault in scenario.faults) or "planned"
+        table.add_row(scenario.id, str(scenario.severity), faults, scenario.title)
+    console.print(table)
+
+
+def show(scenario_id: str, scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
+    """Show one scenario: what breaks, how it is noticed, the response and what is checked."""
+    scenario = find_scenario(scenarios, scenario_id)
+    console.print(f"[bold]{scenario.id}[/] ({scenario.severity}): {scenario.title}")
+    console.print(scenario.description)
+    console.print(f"runbook: {scenario.runbook}")
+    sections = {
+        "faults": [f"{f.id} ({f.kind})" for f in scenario.faults],
+        "monitors": [f"{m.name}: {m.summary}" for m in scenario.monitors],
+        "response": [step.name or step.kind for step in scenario.response],
+        "recovery": [f"steady state and {len(scenario.recovery.checks)} check(s) hold for {scenario.recovery.hold}"],
+        "invariants": [invariant.name for invariant in scenario.invariants],
+    }
+    for title, lines in sections.items():
+        console.print(f"[bold]{title}[/]")
+        for line in lines:
+            console.print(f"  - {line}", highlight=False)
+
+
+def validate(paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders.")] = None) -> None:
+    """Check scenario files; every problem of every file is printed as file:line: message."""
+    found = validate_paths(paths or [DEFAULT_SCENARIOS])
+    for problem in found:
+        errors.print(str(problem), highlight=False, markup=False)
+    if found:
+        raise InputError(f"{len(found)} problem(s) found")
+    console.print("every scenario is valid")
+
+
+def _drill(scenario: Scenario, settings: DrillSettings) -> DrillResult:
+    drill = Drill(scenario, settings, LocalRuntime())
+    with console.status(f"drilling {scenario.id}..."):
+        return drill.run(AutoResponder)
+
+
+def _summary_row(table: Table, result: DrillResult) -> None:
+    metrics = result.score.metrics
+
+    def shown(value: float | None) -> str:
+        return "-" if value is None else format_duration(value)
+
+    verdict = "[green]passed[/]" if result.score.passed else f"[red]{result.score.outcome}[/]"
+    table.add_row(
+        result.record.scenario.id,
+        verdict,
+        shown(metrics.time_to_detect_scenario_s),
+        shown(metrics.time_to_recover_scenario_s),
+        f"{result.record.timeline[-1].at:.1f}s",
+        str(result.reports.directory),
+    )
+
+
+def _results_table(results: list[DrillResult]) -> None:
+    table = Table(title="drills")
+    for column in ("scenario", "verdict", "detect (scenario)", "recover (scenario)", "wall", "report"):
+        table.add_column(column)
+    for result in results:
+        _summary_row(table, result)
+    console.print(table)
+    for result in results:
+        for reason in result.score.reasons:
+            console.print(f"[red]{result.record.scenario.id}[/]: {reason}", highlight=False)
+
+
+def _chosen(ids: list[str] | None, every: bool, scenarios: Path) -> list[Scenario]:
+    if every:
+        return load_all(scenarios)
+    if not ids:
+        raise InputError("name at least one scenario id, or --all", hint="`drillbit list` shows them")
+    return [find_scenario(scenarios, scenario_id) for scenario_id in ids]
+
+
+def run(
+    scenario_ids: Annotated[list[str] | None, typer.Argument(help="Scenario ids.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Drill every scenario.")] = False,
+    time_scale: Annotated[float | None, typer.Option(help="Scenario seconds per wall second.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the world and the drill.")] = 0,
+    report_dir: Annotated[Path, typer.Option(help="Where reports are written.")] = Path("reports"),
+    scenarios: ScenarioDir = DEFAULT_SCENARIOS,
+) -> None:
+    """Drill scenarios with the automated responder; exit 1 unless every drill passed."""
+    chosen = _chosen(scenario_ids, every, scenarios)
+    settings = DrillSettings(seed=seed, time_scale=time_scale, report_dir=report_dir)
+    results = [_drill(scenario, settings) for scenario in chosen]
+    _results_table(results)
+    raise typer.Exit(0 if all(result.score.passed for result in results) else 1)
+
+
+def ci(
+    junit: Annotated[Path, typer.Option(help="JUnit XML for every drill.")] = Path("reports/junit.xml"),
+    seed: Annotated[int, typer.Option(help="Seed for the world and the drill.")] = 0,
+    report_dir: Annotated[Path, typer.Option(help="Where reports are written.")] = Path("reports"),
+    scenarios: ScenarioDir = DEFAULT_SCENARIOS,
+) -> None:
+    """Drill every scenario and write one JUnit file; exit 1 unless every drill passed."""
+    problems = validate_paths([scenarios])
+    if problems:
+        for problem in problems:
+            errors.print(str(problem), highlight=False, markup=False)
+        raise InputError(f"{len(problems)} problem(s) found in {scenarios}")
+    settings = DrillSettings(seed=seed, report_dir=report_dir)
+    results = [_drill(scenario, settings) for scenario in load_all(scenarios)]
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.write_text(render_junit([result.record for result in results]))
+    _results_table(results)
+    console.print(f"JUnit: {junit}")
+    raise typer.Exit(0 if all(result.score.passed for result in results) else 1)
+
+
+def report(path: Annotated[Path, typer.Argument(help="A saved report.json.")]) -> None:
+    """Render report.md and junit.xml again from a saved report.json."""
+    record: DrillRecord = read_report(path)
+    paths = render_again(path)
+    console.print(f"{record.scenario.id}: rendered {paths.markdown} and {paths.junit}")
+
+
+COMMANDS: dict[str, Callable[..., None]] = {
+    "list": list_scenarios,
+    "show": show,
+    "validate": validate,
+    "run": run,
+    "ci": ci,
+    "report": report,
+}

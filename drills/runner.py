@@ -1,0 +1,253 @@
+"""The runner: world up, steady state, inject, watch, respond, recovery, invariants, revert, tear down.
+
+Every phase has a bound, and whatever happens (a failed step, an error, Ctrl-C or SIGTERM) the faults are
+reverted, the world is torn down and the report is written. The product is the drill's timeline.
+"""
+
+from __future__ import annotations
+
+import secrets
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from drills.clock import Clock, SystemClock, TimeScale
+from drills.drill_context import DrillContext
+from drills.errors import DrillbitError
+from drills.fault_specs import Fault
+from drills.faults import ActiveFault, FaultSchedule, RevertOutcome
+from drills.probes import evaluate
+from drills.reference_world import reference_world
+from drills.reports import ReportPaths, write_reports
+from drills.scenario import Scenario
+from drills.scoring import Score, score
+from drills.timeline import DrillRecord, EventKind, Responder, TimelineRecorder
+from drills.watch import Watch, check_invariant
+from drills.world import World, WorldOptions
+from drills.world_spec import WorldSpec
+
+STEADY_STATE_TIMEOUT = 30.0
+RECOVERY_TIMEOUT_CAP = 120.0
+SECRET_WORDS = ("SECRET", "KEY", "PASSWORD", "TOKEN")
+
+
+class Runtime(Protocol):
+    name: str
+
+    def up(self, spec: WorldSpec, options: WorldOptions) -> World: ...
+
+
+class RespondingParty(Protocol):
+    def respond(self) -> bool: ...
+
+
+ResponderFactory = Callable[[Scenario, DrillContext, TimelineRecorder, Watch], RespondingParty]
+
+
+@dataclass(frozen=True)
+class DrillSettings:
+    """How to run a drill: the seed, the time scale (None: the scenario's), where reports go."""
+
+    seed: int = 0
+    time_scale: float | None = None
+    report_dir: Path = Path("reports")
+    tenants: int = 20
+    responder: Responder = field(default_factory=lambda: Responder(kind="auto", name="auto"))
+
+
+@dataclass(frozen=True)
+class DrillResult:
+    record: DrillRecord
+    score: Score
+    reports: ReportPaths
+
+
+def world_options(scenario: Scenario, settings: DrillSettings) -> WorldOptions:
+    scale = settings.time_scale or scenario.world.time_scale
+    overrides = {service: dict(values) for service, values in scenario.world.settings.items()}
+    return WorldOptions(seed=settings.seed, time_scale=scale, tenants=settings.tenants, overrides=overrides)
+
+
+class Drill:
+    """One run of one scenario."""
+
+    def __init__(
+        self, scenario: Scenario, settings: DrillSettings, runtime: Runtime, clock: Clock | None = None
+    ) -> None:
+        self.scenario = scenario
+        self.settings = settings
+        self.runtime = runtime
+        self.clock = clock or SystemClock()
+        self.options = world_options(scenario, settings)
+        self.scale = TimeScale(self.options.time_scale)
+        self.recorder = TimelineRecorder(self.clock.monotonic, self.scale.factor)
+        self.started_at = datetime.fromtimestamp(self.clock.wall(), UTC)
+        self.world: World | None = None
+        self.context: DrillContext | None = None
+        self.secrets: set[str] = set()
+
+    def record(self, kind: EventKind, message: str, **data: object) -> None:
+        self.recorder.record(kind, "runner", message, data)  # type: ignore[arg-type]
+
+    def run(self, respond: ResponderFactory) -> DrillResult:
+        self.record(EventKind.DRILL_STARTED, f"drill of {self.scenario.id} started", seed=self.settings.seed)
+        schedule: FaultSchedule | None = None
+        watch: Watch | None = None
+        interrupted: BaseException | None = None
+        try:
+            context = self._bring_up()
+            watch = Watch(context, self.recorder)
+            schedule = self._phases(context, watch, respond)
+        except KeyboardInterrupt as stop:
+            interrupted = stop
+            self.record(EventKind.DRILL_ABORTED, f"interrupted ({stop or 'Ctrl-C'}); reverting and tearing down")
+        except Exception as error:
+            self.record(EventKind.DRILL_ERROR, f"{type(error).__name__}: {error}", trace=traceback.format_exc(limit=5))
+        finally:
+            self._wind_down(watch, schedule)
+        result = self._report()
+        if interrupted is not None:
+            raise interrupted
+        return result
+
+    def _bring_up(self) -> DrillContext:
+        self.world = self.runtime.up(reference_world(), self.options)
+        world = self.world
+        self.secrets.update(world.secrets.values())
+        self.context = DrillContext(
+            world, self.clock, self.scale, getattr(world, "epoch", self.clock.wall()), self._directory()
+        )
+        self.record(EventKind.WORLD_UP, f"world {world.name} up on the {self.runtime.name} runtime", world=world.name)
+        self.context.mark_logs("start")
+        return self.context
+
+    def _directory(self) -> Path:
+        path = self.scenario.runbook.path
+        return path.parent if path is not None else Path("scenarios")
+
+    def _phases(self, context: DrillContext, watch: Watch, respond: ResponderFactory) -> FaultSchedule | None:
+        if not self._steady_state(context):
+            return None
+        for monitor in self.scenario.monitors:
+            watch.add_monitor(monitor)
+        for invariant in self.scenario.invariants:
+            watch.add_invariant(invariant)
+        watch.start()
+        context.mark_logs("fault")
+        schedule = FaultSchedule(
+            self.scenario.faults,
+            context,
+            on_injected=self._injected,
+            on_reverted=self._reverted,
+            on_failed=self._not_injected,
+        )
+        schedule.start()
+        responder = respond(self.scenario, context, self.recorder, watch)
+        responder.respond()
+        self._recovery(context)
+        return schedule
+
+    def _steady_state(self, context: DrillContext) -> bool:
+        deadline = self.clock.monotonic() + STEADY_STATE_TIMEOUT
+        while True:
+            results = [evaluate(probe, context) for probe in self.scenario.steady_state]
+            failing = [result.detail for result in results if not result.held]
+            if not failing or self.clock.monotonic() > deadline:
+                break
+            self.clock.sleep(0.25)
+        message = "steady state holds" if not failing else "steady state does not hold: " + "; ".join(failing)
+        self.recorder.record(EventKind.STEADY_STATE_CHECKED, "runner", message, {"held": not failing})
+        if failing:
+            self.record(EventKind.DRILL_ERROR, "the world never reached its steady state, so no fault was injected")
+        return not failing
+
+    def _recovery(self, context: DrillContext) -> None:
+        recovery = self.scenario.recovery
+        probes = (*self.scenario.steady_state, *recovery.checks)
+        hold = context.wall_seconds(recovery.hold.total_seconds())
+        interval = max(0.05, context.wall_seconds(recovery.interval.total_seconds()))
+        deadline = self.clock.monotonic() + min(RECOVERY_TIMEOUT_CAP, hold * 3 + 10.0)
+        window_started: float | None = None
+        last_detail = ""
+        tick = self.clock.monotonic()
+        while self.clock.monotonic() <= deadline:
+            failing = [r.detail for r in (evaluate(p, context) for p in probes) if not r.held]
+            if failing:
+                if window_started is not None or not last_detail:
+                    self.recorder.record(EventKind.RECOVERY_CHECKED, "runner", "; ".join(failing), {"held": False})
+                window_started, last_detail = None, "; ".join(failing)
+            elif window_started is None:
+                window_started = self.recorder.now()
+                self.recorder.record(EventKind.RECOVERY_CHECKED, "runner", "recovery checks hold", {"held": True})
+            if window_started is not None and self.recorder.now() - window_started >= hold:
+                message = f"recovered: every check held for {recovery.hold}"
+                self.recorder.record(EventKind.RECOVERED, "runner", message, {"window_started_at": window_started})
+                return
+            tick += interval
+            self.clock.sleep(tick - self.clock.monotonic())
+        self.record(EventKind.RECOVERY_CHECKED, f"not recovered before the bound: {last_detail}", held=False)
+
+    def _final_invariants(self) -> None:
+        if self.context is None:
+            return
+        for invariant in self.scenario.invariants:
+            check_invariant(invariant, self.context, self.recorder)
+
+    def _injected(self, active: ActiveFault) -> None:
+        fault_id = active.fault_id
+        self.recorder.record(EventKind.FAULT_INJECTED, f"fault:{fault_id}", active.describe(), {"fault": fault_id})
+
+    def _not_injected(self, fault: Fault, error: DrillbitError) -> None:
+        self.recorder.record(EventKind.DRILL_ERROR, f"fault:{fault.id}", f"could not inject {fault.id}: {error}")
+
+    def _reverted(self, outcome: RevertOutcome) -> None:
+        data = {"fault": outcome.fault_id, "ok": outcome.ok}
+        if outcome.error:
+            data["error"] = outcome.error
+        message = "reverted" if outcome.ok else f"revert FAILED: {outcome.error}"
+        self.recorder.record(EventKind.FAULT_REVERTED, f"fault:{outcome.fault_id}", message, data)  # type: ignore[arg-type]
+
+    def _wind_down(self, watch: Watch | None, schedule: FaultSchedule | None) -> None:
+        """Always runs: stop watching, check invariants once more, revert every fault, tear the world down."""
+        steps: Sequence[Callable[[], object]] = (
+            lambda: watch.stop() if watch else None,
+            lambda: schedule.revert_all() if schedule else None,
+            self._final_invariants,
+            self._teardown,
+        )
+        for step in steps:
+            try:
+                step()
+            except BaseException as error:  # every step of winding down gets its turn
+                self.record(EventKind.DRILL_ERROR, f"while winding down: {type(error).__name__}: {error}")
+
+    def _teardown(self) -> None:
+        if self.world is not None:
+            for service in self.world.spec.names():
+                self.secrets.update(
+                    v for k, v in self.world.settings(service).items() if any(w in k for w in SECRET_WORDS)
+                )
+            if self.context is not None:
+                self.secrets.update(
+                    v for k, v in self.context.saved.items() if any(w in k.upper() for w in SECRET_WORDS)
+                )
+            self.world.teardown()
+
+    def _report(self) -> DrillResult:
+        self.record(EventKind.DRILL_FINISHED, "drill finished")
+        record = DrillRecord(
+            drill_id=f"{self.scenario.id}-{secrets.token_hex(4)}",
+            scenario=self.scenario.summary(),
+            runtime=self.runtime.name,
+            seed=self.settings.seed,
+            time_scale=self.scale.factor,
+            responder=self.settings.responder,
+            started_at=self.started_at,
+            finished_at=datetime.fromtimestamp(self.clock.wall(), UTC),
+            timeline=self.recorder.events,
+        )
+        paths = write_reports(record, self.settings.report_dir, sorted(s for s in self.secrets if len(s) >= 6))
+        return DrillResult(record, score(record), paths)
