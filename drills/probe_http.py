@@ -12,7 +12,16 @@ from drills.conditions import check, check_path, show
 from drills.drill_context import DrillContext
 from drills.errors import ProbeError
 from drills.expectations import HttpExpect
-from drills.probe_result import DEFAULT_LIMITS, ProbeLimits, ProbeResult, describe, outcome, safe_url, unreadable
+from drills.probe_result import (
+    DEFAULT_LIMITS,
+    ProbeLimits,
+    ProbeResult,
+    bounded,
+    describe,
+    outcome,
+    safe_url,
+    unreadable,
+)
 from drills.probe_specs import HttpRequest
 from drills.templating import resolve_json, resolve_text
 
@@ -41,7 +50,7 @@ def read_http(
         context,
         reasons,
         f"{where} answered {response.status_code} in {latency * 1000:.0f} ms",
-        value={"status": response.status_code, "json": parsed},
+        value={"status": response.status_code, "json": bounded(parsed)},
         output=response.text,
         parsed=parsed,
         latency_s=latency,

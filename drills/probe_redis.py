@@ -14,7 +14,7 @@ from drills.conditions import as_text, check, show
 from drills.drill_context import DrillContext
 from drills.errors import ProbeError
 from drills.expectations import RedisExpect
-from drills.probe_result import DEFAULT_LIMITS, ProbeLimits, ProbeResult, describe, outcome, unreadable
+from drills.probe_result import DEFAULT_LIMITS, ProbeLimits, ProbeResult, bounded, describe, outcome, unreadable
 from drills.templating import resolve_text
 
 
@@ -37,7 +37,7 @@ def read_redis(
         context,
         [] if reason is None else [f"{what}: {reason}"],
         f"{what} answered {show(reply)}",
-        value=reply,
+        value=bounded(reply),
         output=text,
         parsed=_document(reply),
         latency_s=latency,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from drills.drill_context import DrillContext
 from drills.reports.redaction import Redactor
 
 DETAIL_CHARACTERS: Final = 300
+VALUE_CHARACTERS: Final = 16_000
+"""The most a result's value keeps, as JSON: it goes on the timeline at every tick; ``output`` keeps it all."""
 _USERINFO: Final = re.compile(r"(?<=://)[^/@\s:]*:[^/@\s]*@")
 
 
@@ -77,6 +80,12 @@ def outcome(
 def unreadable(context: DrillContext, detail: str, latency_s: float, value: JsonValue = None) -> ProbeResult:
     """A probe that could not read at all (refused, timed out, an SQL error): it does not hold."""
     return ProbeResult(False, scrub(context, detail), value, "", None, latency_s)
+
+
+def bounded(value: JsonValue) -> JsonValue:
+    """``value``, or a note of its size when it is too large to put on the timeline at every evaluation."""
+    size = len(json.dumps(value))
+    return value if size <= VALUE_CHARACTERS else f"({size} characters of JSON, not kept)"
 
 
 def describe(error: BaseException) -> str:

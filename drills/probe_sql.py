@@ -40,7 +40,7 @@ class Table:
         rows: list[JsonValue] = list(self.rows)
         return {"row_count": self.row_count, "rows": rows}
 
-    def as_text(self) -> str:
+    def psql_text(self) -> str:
         """The rows as ``psql -At`` prints them: one line each, columns separated by ``|``."""
         return "\n".join("|".join("" if cell is None else as_text(cell) for cell in row) for row in self.rows)
 
@@ -70,7 +70,7 @@ def read_sql(
         f"{table.row_count} row{'' if table.row_count == 1 else 's'}"
         + (f", the first {show(table.rows[0])}" if table.rows else ""),
         value=document,
-        output=table.as_text(),
+        output=table.psql_text(),
         parsed=document,
         latency_s=latency,
     )

@@ -132,6 +132,7 @@ def read_log(probe: LogProbe, context: DrillContext) -> ProbeResult:
     """Counts the lines of a service's log, since the drill started or the fault, that match the pattern."""
     values = context.values()
     pattern = re.compile(context.resolve(probe.pattern))
+    started = context.clock.monotonic()
     lines = [line for line in context.log_since(probe.service, probe.since).splitlines() if pattern.search(line)]
     reason = check(probe.expect.count, len(lines), values)
     return outcome(
@@ -142,5 +143,5 @@ def read_log(probe: LogProbe, context: DrillContext) -> ProbeResult:
         value=len(lines),
         output="\n".join(lines),
         parsed=None,
-        latency_s=0.0,
+        latency_s=context.clock.monotonic() - started,
     )

@@ -33,6 +33,24 @@ def test_http_probe_holds_and_says_what_it_read(http_server: HttpServer, context
     )
 
 
+def test_http_probe_keeps_a_large_answer_out_of_its_value(http_server: HttpServer, context: DrillContext) -> None:
+    fleet: JsonValue = {"tenants": [{"id": number, "state": "connected"} for number in range(1000)]}
+    http_server.answer("/api/v1/admin/fleet-health", json_reply(200, fleet))
+    probe = make_probe(
+        {
+            "kind": "http",
+            "url": "{app.url}/api/v1/admin/fleet-health",
+            "expect": {"json": {"$.tenants": {"length": 1000}}},
+        }
+    )
+    result = evaluate(probe, context)
+    assert (result.held, result.value, result.parsed) == (
+        True,
+        {"status": 200, "json": f"({len(json.dumps(fleet))} characters of JSON, not kept)"},
+        fleet,
+    )
+
+
 def test_http_probe_by_default_holds_below_400(http_server: HttpServer, context: DrillContext) -> None:
     http_server.answer("/moved", Reply(302, "", {"Location": "/elsewhere"}))
     http_server.answer("/broken", Reply(500, "boom"))

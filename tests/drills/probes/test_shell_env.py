@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 
 import pytest
 
 from drills.binaries import companion, find_postgres, find_redis
 from drills.drill_context import DrillContext
+from drills.errors import ProbeError
 from drills.shell_env import world_shell_env
 from drills.world_table import connection_env
+from tests.drills.probes.probe_world import ProbeWorld
 
 
 def test_world_shell_env_is_the_world_plus_a_few_harmless_variables(
@@ -39,3 +42,11 @@ def test_world_shell_env_puts_psql_and_redis_cli_first_on_path(
     assert redis_cli is not None
     expected = [str(psql.parent), str(redis_cli.parent), os.path.dirname(sys.executable), "/usr/bin", "/bin"]
     assert world_shell_env(context)["PATH"].split(os.pathsep) == list(dict.fromkeys(expected))
+
+
+def test_world_shell_env_raises_for_a_world_without_the_services_it_names(
+    probe_world: ProbeWorld, context: DrillContext
+) -> None:
+    bare = replace(context, world=replace(probe_world, extra={}))
+    with pytest.raises(ProbeError, match=r"^the world has no 'app' service, which a shell's environment names$"):
+        world_shell_env(bare)
