@@ -22,6 +22,7 @@ from drills.world_table import connection_env, world_table
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Drill incidents on a real, small world.")
 console = Console()
 errors = Console(stderr=True)
+INTERRUPTED = 130
 
 Seed = Annotated[int, typer.Option(help="Seed for every random choice in the world.")]
 TimeScale = Annotated[float, typer.Option(help="Scenario seconds per wall second.")]
@@ -91,17 +92,16 @@ for command_name, command in COMMANDS.items():
 def main() -> None:
     """Entry point: runs the app and turns drillbit's errors into messages and exit codes."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except DrillbitError as error:
         errors.print(f"[red]error:[/] {error}", highlight=False)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
-        errors.print("interrupted")
-        sys.exit(130)
+        code = INTERRUPTED
     except typer.Exit as done:
-        sys.exit(done.exit_code)
+        code = done.exit_code
     except (typer.Abort, EOFError):
-        sys.exit(1)
+        code = 1
     except Exception as usage:  # click's usage errors carry their own exit code
         code = getattr(usage, "exit_code", None)
         if code is None:
@@ -109,7 +109,10 @@ def main() -> None:
         show_usage = getattr(usage, "show", None)
         if callable(show_usage):
             show_usage()
-        sys.exit(code)
+    # Without standalone mode, click answers Ctrl-C by returning 130 instead of raising.
+    if code == INTERRUPTED:
+        errors.print("interrupted")
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

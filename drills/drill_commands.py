@@ -11,14 +11,15 @@ from rich.console import Console
 from rich.table import Table
 
 from drills.errors import InputError
-from drills.reports import read_report, render_again, render_junit
+from drills.interrupts import stop_on_terminate
+from drills.reports import Redactor, read_report, render_again, render_junit
 from drills.responder import AutoResponder
 from drills.runner import Drill, DrillResult, DrillSettings
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.scenario import Scenario
 from drills.scenario_loader import find_scenario, load_all, validate_paths
 from drills.scoring import format_duration
-from drills.timeline import DrillRecord
+from drills.timeline import DrillRecord, Event
 
 console = Console()
 errors = Console(stderr=True)
@@ -69,7 +70,16 @@ def validate(paths: Annotated[list[Path] | None, typer.Argument(help="Files or f
 
 def _drill(scenario: Scenario, settings: DrillSettings) -> DrillResult:
     drill = Drill(scenario, settings, LocalRuntime())
-    with console.status(f"drilling {scenario.id}..."):
+
+    def show_event(event: Event) -> None:
+        line = f"{event.at:7.2f}s  {event.kind:<20} {event.source:<28} {event.message}"
+        console.print(
+            Redactor(drill.secrets).text(line), highlight=False, markup=False, overflow="ellipsis", no_wrap=True
+        )
+
+    drill.recorder.attach(show_event)
+    console.print(f"[bold]drilling {scenario.id}[/] ({scenario.severity}): {scenario.title}")
+    with stop_on_terminate(), console.status(f"drilling {scenario.id}..."):
         return drill.run(AutoResponder)
 
 

@@ -14,6 +14,7 @@ from pydantic import JsonValue
 
 from drills.conditions import capture
 from drills.drill_context import DrillContext
+from drills.probe_result import ProbeLimits
 from drills.probe_specs import Probe
 from drills.probes import ProbeResult, evaluate, wait_until
 from drills.scenario import Scenario
@@ -33,6 +34,10 @@ from drills.step_specs import (
 )
 from drills.timeline import EventKind, TimelineRecorder
 from drills.watch import Watch
+
+# At a high time scale a step's one scenario minute is a tenth of a wall second: no HTTP call or shell command
+# can promise that, so I/O steps always get at least this long.
+MINIMUM_IO_SECONDS = 10.0
 
 
 class StepFailed(Exception):
@@ -91,8 +96,13 @@ class AutoResponder:
         probe = step_probe(step, self.scenario)
         if probe is None:
             raise StepFailed(f"no way to carry out a {step.kind} step")
-        result = evaluate(probe, self.context)
+        result = evaluate(probe, self.context, limits=self._limits(step))
         return self._finish(step, result)
+
+    def _limits(self, step: Step) -> ProbeLimits:
+        """A step's bound is scenario time, but a command or a request needs real seconds: never under a floor."""
+        seconds = max(MINIMUM_IO_SECONDS, self.context.wall_seconds(step.timeout.total_seconds()))
+        return ProbeLimits(read_s=seconds, command_s=seconds)
 
     def _finish(self, step: Step, result: ProbeResult) -> str:
         if not result.held:

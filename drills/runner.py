@@ -100,10 +100,18 @@ class Drill:
         try:
             context = self._bring_up()
             watch = Watch(context, self.recorder)
-            schedule = self._phases(context, watch, respond)
+            # Made before any phase runs, so that whatever interrupts a phase, the wind-down can revert.
+            schedule = FaultSchedule(
+                self.scenario.faults,
+                context,
+                on_injected=self._injected,
+                on_reverted=self._reverted,
+                on_failed=self._not_injected,
+            )
+            self._phases(context, watch, schedule, respond)
         except KeyboardInterrupt as stop:
             interrupted = stop
-            self.record(EventKind.DRILL_ABORTED, f"interrupted ({stop or 'Ctrl-C'}); reverting and tearing down")
+            self.record(EventKind.DRILL_ABORTED, f"interrupted ({str(stop) or 'Ctrl-C'}); reverting and tearing down")
         except Exception as error:
             self.record(EventKind.DRILL_ERROR, f"{type(error).__name__}: {error}", trace=traceback.format_exc(limit=5))
         finally:
@@ -128,27 +136,18 @@ class Drill:
         path = self.scenario.runbook.path
         return path.parent if path is not None else Path("scenarios")
 
-    def _phases(self, context: DrillContext, watch: Watch, respond: ResponderFactory) -> FaultSchedule | None:
+    def _phases(self, context: DrillContext, watch: Watch, schedule: FaultSchedule, respond: ResponderFactory) -> None:
         if not self._steady_state(context):
-            return None
+            return
         for monitor in self.scenario.monitors:
             watch.add_monitor(monitor)
         for invariant in self.scenario.invariants:
             watch.add_invariant(invariant)
         watch.start()
         context.mark_logs("fault")
-        schedule = FaultSchedule(
-            self.scenario.faults,
-            context,
-            on_injected=self._injected,
-            on_reverted=self._reverted,
-            on_failed=self._not_injected,
-        )
         schedule.start()
-        responder = respond(self.scenario, context, self.recorder, watch)
-        responder.respond()
+        respond(self.scenario, context, self.recorder, watch).respond()
         self._recovery(context)
-        return schedule
 
     def _steady_state(self, context: DrillContext) -> bool:
         deadline = self.clock.monotonic() + STEADY_STATE_TIMEOUT

@@ -10,22 +10,24 @@ from drills.world import World
 def connection_env(world: World) -> dict[str, str]:
     """The variables a person (or a runbook's shell block) uses to reach the world."""
     endpoints = world.endpoints
-    postgres = endpoints["postgres"]
-    env = {
-        "APP_URL": endpoints["app"].url,
-        "DATABASE_URL": postgres.url,
-        "PGHOST": postgres.host,
-        "PGPORT": str(postgres.port),
-        "PGUSER": "postgres",
-        "PGDATABASE": "drillbit",
-        "PGPASSWORD": world.secrets["postgres_password"],
-        "REDIS_URL": endpoints["redis"].url,
-        "TOXIPROXY_URL": endpoints["toxiproxy"].url,
-        "ADMIN_API_KEY": world.secrets["admin_api_key"],
-    }
-    for name in ("timetracking", "mail", "messaging", "scheduler"):
-        if name in endpoints:
-            env[f"{name.upper()}_URL"] = endpoints[name].url
+    env: dict[str, str] = {}
+    if "postgres" in endpoints:
+        postgres = endpoints["postgres"]
+        env.update(
+            DATABASE_URL=postgres.url,
+            PGHOST=postgres.host,
+            PGPORT=str(postgres.port),
+            PGUSER="postgres",
+            PGDATABASE="drillbit",
+            PGPASSWORD=world.secrets["postgres_password"],
+        )
+    if "redis" in endpoints:
+        env["REDIS_URL"] = endpoints["redis"].url
+    if "admin_api_key" in world.secrets:
+        env["ADMIN_API_KEY"] = world.secrets["admin_api_key"]
+    for name, endpoint in endpoints.items():
+        if name not in ("postgres", "redis"):
+            env[f"{name.upper()}_URL"] = endpoint.url
     return env
 
 

@@ -18,7 +18,8 @@ def argv(server: Binary, host: str, port: int, password: str, work_dir: Path) ->
 
 
 def url(host: str, port: int, password: str) -> str:
-    return f"redis://:{password}@{host}:{port}/0"
+    # redis-cli reads an empty user name as a user called "", so the URL names Redis' default user.
+    return f"redis://default:{password}@{host}:{port}/0"
 
 
 def ready(host: str, port: int, password: str) -> bool:

@@ -50,10 +50,6 @@ def test_command_probe_finds_the_world_s_redis_cli(context: DrillContext) -> Non
     )
 
 
-@pytest.mark.xfail(
-    reason="REDIS_URL is redis://:PASSWORD@..., whose empty user name redis-cli 6.2 sends to AUTH (WRONGPASS); "
-    "redis://default:PASSWORD@... works for redis-cli and redis-py alike (drills/runtimes/local/redis.py)"
-)
 def test_command_probe_can_use_redis_cli_with_the_world_s_url(context: DrillContext) -> None:
     probe = make_probe({"kind": "command", "shell": 'redis-cli --no-auth-warning -u "$REDIS_URL" PING'})
     assert evaluate(probe, context).output == "PONG\n"

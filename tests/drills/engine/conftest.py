@@ -1,0 +1,19 @@
+"""Drills under test keep their worlds in a folder of their own, readable by the servers' account."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def drillbit_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = Path(tempfile.mkdtemp(prefix="drillbit-test-"))
+    home.chmod(0o755)
+    monkeypatch.setenv("DRILLBIT_HOME", str(home))
+    yield home
+    shutil.rmtree(home, ignore_errors=True)

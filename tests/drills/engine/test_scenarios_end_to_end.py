@@ -1,0 +1,41 @@
+"""Every scenario in scenarios/ recovers under the automated responder, on a real world, with every invariant held.
+
+This is what CI proves on every change: the runbooks' fixes still restore service.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drills.responder import AutoResponder
+from drills.runner import Drill, DrillSettings
+from drills.runtimes.local.runtime import LocalRuntime
+from drills.scenario import Scenario
+from drills.scenario_loader import load_all
+from drills.timeline import EventKind
+
+pytestmark = pytest.mark.world
+
+SCENARIOS = Path(__file__).parents[3] / "scenarios"
+
+
+@pytest.mark.parametrize("scenario", load_all(SCENARIOS), ids=lambda scenario: scenario.id)
+def test_scenario_recovers_under_the_automated_responder(
+    scenario: Scenario, drillbit_home: Path, tmp_path: Path
+) -> None:
+    result = Drill(scenario, DrillSettings(report_dir=tmp_path), LocalRuntime()).run(AutoResponder)
+    kinds = [event.kind for event in result.record.timeline]
+    reverts = [event.data for event in result.record.timeline if event.kind is EventKind.FAULT_REVERTED]
+    assert (result.score.outcome, result.score.reasons) == ("recovered", ())
+    assert result.score.passed
+    assert [invariant.held for invariant in result.score.invariants] == [True] * len(scenario.invariants)
+    assert sorted(str(revert["fault"]) for revert in reverts) == sorted(fault.id for fault in scenario.faults)
+    assert all(revert["ok"] is True for revert in reverts)
+    assert (
+        kinds.index(EventKind.FAULT_INJECTED) < kinds.index(EventKind.MONITOR_FIRED) < kinds.index(EventKind.RECOVERED)
+    )
+    reports = result.reports
+    assert [path.exists() for path in (reports.json, reports.markdown, reports.junit)] == [True, True, True]
+    assert list((drillbit_home / "worlds").iterdir()) == []
