@@ -1,12 +1,21 @@
-"""The messaging provider's API: ``POST /v1/messages`` sends (202 accepted), ``GET /v1/messages`` lists them."""
+"""The messaging provider's API: ``POST /v1/messages`` sends (202 accepted), ``GET /v1/messages`` lists them.
+
+Its ``/_control/state`` adds ``max_messages_per_recipient`` to the shared sending provider's state: the most
+messages any one recipient has received, so a drill can prove that no one was messaged twice.
+"""
 
 from __future__ import annotations
 
 import os
 import random
+from collections import Counter
 from collections.abc import Mapping
+from functools import partial
 
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from fakes.clock import ScaledClock
 from fakes.providers.credentials import Credential
@@ -18,6 +27,7 @@ from fakes.settings import clock_from, integer, text
 MESSAGES_PATH = "/v1/messages"
 MAX_BODY = 1600
 STYLE = Style(id_prefix="sm_", accepted_status="accepted", time_field="accepted_at", key_prefix="sk_")
+STATE_PATH = "/_control/state"
 
 
 def messaging_state(api_key: str, clock: ScaledClock, seed: int = 0) -> Outbox:
@@ -39,8 +49,20 @@ def parse_message(body: Mapping[str, object]) -> dict[str, str]:
     return {"to": text_field(body, "to"), "body": content}
 
 
+def max_messages_per_recipient(outbox: Outbox) -> int:
+    """The most messages accepted for one recipient (``to`` compared without case, as the listing does); 0 when none."""
+    counts = Counter(message.fields["to"].lower() for message in outbox.messages)
+    return max(counts.values(), default=0)
+
+
+async def control_state(outbox: Outbox, request: Request) -> Response:
+    return JSONResponse({**outbox.view(), "max_messages_per_recipient": max_messages_per_recipient(outbox)})
+
+
 def create_app(state: Outbox) -> Starlette:
-    return Starlette(routes=outbox_routes(state, parse_message, MESSAGES_PATH, MESSAGES_PATH))
+    shared = outbox_routes(state, parse_message, MESSAGES_PATH, MESSAGES_PATH)
+    routes = [route for route in shared if route.path != STATE_PATH]
+    return Starlette(routes=[Route(STATE_PATH, partial(control_state, state), methods=["GET"]), *routes])
 
 
 def app_from_env(env: Mapping[str, str] = os.environ) -> Starlette:

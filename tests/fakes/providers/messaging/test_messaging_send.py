@@ -102,4 +102,24 @@ async def test_messaging_state_counts_sends_and_refusals(client: httpx.AsyncClie
         "idempotency_keys": 0,
         "sends": {"accepted": 1, "replayed": 0, "invalid_credential": 0, "invalid_message": 0},
         "faults": {"failure": None, "rate_limit": None, "refused": {"503": 1}},
+        "max_messages_per_recipient": 1,
     }
+
+
+async def test_messaging_state_max_messages_per_recipient_is_zero_before_any_send(client: httpx.AsyncClient) -> None:
+    answer = await client.get("/_control/state")
+
+    assert answer.json()["max_messages_per_recipient"] == 0
+
+
+async def test_messaging_state_max_messages_per_recipient_counts_the_busiest_recipient(
+    client: httpx.AsyncClient,
+) -> None:
+    for to in ("+15550100", "+15550101", "+15550101"):
+        await send(client, message={"to": to, "body": "hello"})
+    for _ in range(3):
+        await send(client, message={"to": "+15550102", "body": "once"}, **{"Idempotency-Key": "replayed"})
+
+    answer = await client.get("/_control/state")
+
+    assert (answer.json()["messages"], answer.json()["max_messages_per_recipient"]) == (4, 2)
