@@ -13,7 +13,7 @@ $(BIN)/.installed: pyproject.toml
 setup: $(BIN)/.installed
 
 drill: $(BIN)/.installed
-	$(BIN)/drillbit up --check
+	$(BIN)/drillbit run oauth-refresh-failing
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
