@@ -1,9 +1,11 @@
 """Traffic faults: requests sent at the world from a thread of their own, as clients or an attacker would.
 
 Request ``i`` is ``requests[i % len(requests)]``, sent at tick ``i`` of the drill's clock (``every`` in scenario
-time, turned into wall time by the drill's scale); a sender that falls behind sends at once rather than drift.
-Every URL is resolved and checked as a target when the fault is injected, and again before each request.
-Reverting stops the sender and waits a bounded time for it to finish its request in flight.
+time, turned into wall time by the drill's scale) without waiting for earlier answers: up to
+``CONCURRENT_REQUESTS`` are in flight at once, and beyond that a request waits its turn and goes as soon as it can
+rather than drift. Every URL is resolved and checked as a target when the fault is injected, and again before
+each request; a refused one stops the traffic. Reverting drops the requests not yet sent and waits a bounded time
+for those in flight.
 """
 
 from __future__ import annotations
@@ -102,13 +104,18 @@ class TrafficSent:
             ThreadPoolExecutor(CONCURRENT_REQUESTS, thread_name_prefix=f"traffic-{self.fault.id}") as senders,
         ):
             for tick in range(self.fault.count):
-                if not pause_until(clock, start + tick * interval, self._stop) or self.stopped_because:
+                if not pause_until(clock, start + tick * interval, self._stop) or self._refused():
                     break
                 senders.submit(self._send, client, requests[tick % len(requests)])
-            # Requests not yet sent when the fault is reverted are dropped; those in flight finish or time out.
-            senders.shutdown(wait=True, cancel_futures=True)
+            # Once reverted, requests still queued are dropped (those in flight finish or time out); otherwise the
+            # last ones, submitted a moment ago, are still owed their turn.
+            senders.shutdown(wait=True, cancel_futures=self._stop.is_set())
 
-    def _send(self, client: httpx.Client, request: HttpRequest) -> bool:
+    def _refused(self) -> bool:
+        with self._lock:
+            return self.stopped_because is not None
+
+    def _send(self, client: httpx.Client, request: HttpRequest) -> None:
         try:
             answer = str(client.request(**request_arguments(request, self.context)).status_code)
         except httpx.HTTPError as error:
@@ -117,10 +124,9 @@ class TrafficSent:
             logger.error("traffic fault %s stopped: %s", self.fault.id, error)
             with self._lock:
                 self.stopped_because = error.message
-            return False
+            return
         with self._lock:
             self.answers[answer] += 1
-        return True
 
 
 def inject_traffic(fault: TrafficFault, context: DrillContext) -> ActiveFault:
