@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from drills import doctor as doctor_module
 from drills.drill_commands import COMMANDS
@@ -94,7 +95,8 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except DrillbitError as error:
-        errors.print(f"[red]error:[/] {error}", highlight=False)
+        # Unwrapped, so `file:line: message` stays one line at any width; the message is text, not markup.
+        errors.print(f"[red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         code = INTERRUPTED

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from drills.errors import InputError
@@ -35,16 +36,16 @@ def list_scenarios(scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
         table.add_column(column)
     for scenario in load_all(scenarios):
         faults = ", ".join(fault.kind for fault in scenario.faults) or "planned"
-        table.add_row(scenario.id, str(scenario.severity), faults, scenario.title)
+        table.add_row(scenario.id, str(scenario.severity), faults, escape(scenario.title))
     console.print(table)
 
 
 def show(scenario_id: str, scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
     """Show one scenario: what breaks, how it is noticed, the response and what is checked."""
     scenario = find_scenario(scenarios, scenario_id)
-    console.print(f"[bold]{scenario.id}[/] ({scenario.severity}): {scenario.title}")
-    console.print(scenario.description)
-    console.print(f"runbook: {scenario.runbook}")
+    console.print(f"[bold]{scenario.id}[/] ({scenario.severity}): {escape(scenario.title)}")
+    console.print(scenario.description, markup=False)
+    console.print(f"runbook: {scenario.runbook}", markup=False)
     sections = {
         "faults": [f"{f.id} ({f.kind})" for f in scenario.faults],
         "monitors": [f"{m.name}: {m.summary}" for m in scenario.monitors],
@@ -55,14 +56,14 @@ def show(scenario_id: str, scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
     for title, lines in sections.items():
         console.print(f"[bold]{title}[/]")
         for line in lines:
-            console.print(f"  - {line}", highlight=False)
+            console.print(f"  - {line}", highlight=False, markup=False)
 
 
 def validate(paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders.")] = None) -> None:
     """Check scenario files; every problem of every file is printed as file:line: message."""
     found = validate_paths(paths or [DEFAULT_SCENARIOS])
     for problem in found:
-        errors.print(str(problem), highlight=False, markup=False)
+        errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
     if found:
         raise InputError(f"{len(found)} problem(s) found")
     console.print("every scenario is valid")
@@ -96,20 +97,23 @@ def _summary_row(table: Table, result: DrillResult) -> None:
         shown(metrics.time_to_detect_scenario_s),
         shown(metrics.time_to_recover_scenario_s),
         f"{result.record.timeline[-1].at:.1f}s",
-        str(result.reports.directory),
     )
 
 
 def _results_table(results: list[DrillResult]) -> None:
     table = Table(title="drills")
-    for column in ("scenario", "verdict", "detect (scenario)", "recover (scenario)", "wall", "report"):
+    for column in ("scenario", "verdict", "detect (scenario)", "recover (scenario)", "wall"):
         table.add_column(column)
     for result in results:
         _summary_row(table, result)
     console.print(table)
     for result in results:
+        # Below the table, unwrapped: a path cut to the column's width cannot be opened.
+        console.print(
+            f"{result.record.scenario.id}: report in {result.reports.directory}", markup=False, soft_wrap=True
+        )
         for reason in result.score.reasons:
-            console.print(f"[red]{result.record.scenario.id}[/]: {reason}", highlight=False)
+            console.print(f"[red]{result.record.scenario.id}[/]: {escape(reason)}", highlight=False)
 
 
 def _chosen(ids: list[str] | None, every: bool, scenarios: Path) -> list[Scenario]:
@@ -146,7 +150,7 @@ def ci(
     problems = validate_paths([scenarios])
     if problems:
         for problem in problems:
-            errors.print(str(problem), highlight=False, markup=False)
+            errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
         raise InputError(f"{len(problems)} problem(s) found in {scenarios}")
     settings = DrillSettings(seed=seed, report_dir=report_dir)
     results = [_drill(scenario, settings) for scenario in load_all(scenarios)]
@@ -161,7 +165,7 @@ def report(path: Annotated[Path, typer.Argument(help="A saved report.json.")]) -
     """Render report.md and junit.xml again from a saved report.json."""
     record: DrillRecord = read_report(path)
     paths = render_again(path)
-    console.print(f"{record.scenario.id}: rendered {paths.markdown} and {paths.junit}")
+    console.print(f"{record.scenario.id}: rendered {paths.markdown} and {paths.junit}", markup=False, soft_wrap=True)
 
 
 COMMANDS: dict[str, Callable[..., None]] = {
