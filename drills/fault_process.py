@@ -2,7 +2,8 @@
 
 Reverting resumes a paused service and waits until it answers its health check; for the other actions it makes
 sure the service runs: a service a responder already started (and that is healthy) is left alone, anything else
-is stopped for good measure and started again.
+is stopped for good measure and started again. A proxy server that came back without its proxies (toxiproxy keeps
+them in memory) gets them back on their old ports.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from drills.clock import wait_for
 from drills.drill_context import DrillContext
 from drills.errors import FaultError, ServiceStartError
 from drills.fault_active import ActiveFault
+from drills.fault_network import restore_proxies
 from drills.fault_specs import ProcessFault
 from drills.targets import check_service
 
@@ -40,6 +42,8 @@ class ProcessChanged:
             self._resume()
         else:
             ensure_running(self.fault.service, self.context)
+        if self.fault.service == self.context.world.spec.proxy_server:
+            restore_proxies(self.context)
 
     def _resume(self) -> None:
         world, service = self.context.world, self.fault.service

@@ -14,11 +14,13 @@ from pydantic import TypeAdapter
 
 from drills.clock import SystemClock, TimeScale
 from drills.drill_context import DrillContext
+from drills.fault_network import restore_proxies
 from drills.fault_specs import Fault
 from drills.reference_world import PROVIDERS, reference_world
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
 from drills.world import WorldOptions
+from drills.world_spec import HealthKind
 
 UP_ATTEMPTS = 3
 _FAULTS: TypeAdapter[Fault] = TypeAdapter(Fault)
@@ -82,16 +84,36 @@ def world_in_shape(request: pytest.FixtureRequest) -> Iterator[None]:
         current = dict(world.settings(service))
         if current != original:
             world.redeploy(service, {key: original.get(key) for key in {*current, *original}})
-    for service in world.spec.names():
-        if not world.healthy(service):
-            world.resume(service)
-            if not world.healthy(service):
-                world.restart(service)
-    api = world.endpoints["toxiproxy"].url
-    with httpx.Client(timeout=5) as client:
-        for proxy in client.get(f"{api}/proxies").json():
-            client.post(f"{api}/proxies/{proxy}", json={"enabled": True})
-            for toxic in client.get(f"{api}/proxies/{proxy}/toxics").json():
-                client.delete(f"{api}/proxies/{proxy}/toxics/{toxic['name']}")
+    with httpx.Client(timeout=2) as client:
+        # In dependency order, proxies right after the services behind them: the app needs them to start.
+        for wave in world.spec.waves():
+            for service in wave:
+                if not _answers(world, service.name, client):
+                    world.resume(service.name)
+                    if not _answers(world, service.name, client):
+                        world.restart(service.name)
+            if world.spec.proxy_server in {service.name for service in wave}:
+                _clean_proxies(world, client)
         for provider in PROVIDERS:
             client.post(f"{world.endpoints[provider].url}/_control/reset")
+
+
+def _clean_proxies(world: LocalWorld, client: httpx.Client) -> None:
+    restore_proxies(DrillContext(world, SystemClock(), TimeScale(1.0), world.epoch, Path.cwd()))
+    api = world.endpoints[world.spec.proxy_server].url
+    for name, proxy in client.get(f"{api}/proxies").json().items():
+        if not proxy["enabled"]:
+            client.post(f"{api}/proxies/{name}", json={"enabled": True})
+        for toxic in proxy["toxics"]:
+            client.delete(f"{api}/proxies/{name}/toxics/{toxic['name']}")
+
+
+def _answers(world: LocalWorld, service: str, client: httpx.Client) -> bool:
+    """The service's health check, on one shared client (a client each would cost more than the check)."""
+    spec = world.spec.service(service)
+    if spec.health.kind is not HealthKind.HTTP:
+        return world.healthy(service)
+    try:
+        return client.get(f"{world.endpoints[service].url}{spec.health.path}").status_code == 200
+    except httpx.HTTPError:
+        return False

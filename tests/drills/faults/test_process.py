@@ -87,6 +87,27 @@ def test_process_fault_revert_leaves_a_service_a_responder_already_started(
     )
 
 
+def test_process_fault_on_toxiproxy_is_reverted_with_every_proxy_back(
+    world: LocalWorld, context: DrillContext, make_fault: MakeFault
+) -> None:
+    def through_proxy() -> int | str:
+        try:
+            return httpx.get(f"{world.proxies['mail'].url}/_control/health", timeout=2).status_code
+        except httpx.HTTPError as error:
+            return type(error).__name__
+
+    active = inject(make_fault(id="proxy-crash", kind="process", service="toxiproxy", action="kill"), context)
+    during = through_proxy()
+    active.revert()
+    proxies = httpx.get(f"{world.endpoints['toxiproxy'].url}/proxies", timeout=5).json()
+    listening = {name: proxy["listen"] for name, proxy in proxies.items()}
+    assert (during, through_proxy(), listening) == (
+        "ConnectError",
+        200,
+        {name: endpoint.address for name, endpoint in world.proxies.items()},
+    )
+
+
 def test_process_fault_on_a_service_outside_the_world_is_refused(context: DrillContext, make_fault: MakeFault) -> None:
     with pytest.raises(TargetRefusedError) as refused:
         inject(make_fault(id="db-down", kind="process", service="mysql", action="stop"), context)
