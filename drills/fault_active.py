@@ -51,8 +51,8 @@ class ActiveFault:
 
     @property
     def reverted(self) -> bool:
-        with self._lock:
-            return self._reverted
+        """Whether a revert succeeded; read without waiting for a revert in progress."""
+        return self._reverted
 
     def describe(self) -> str:
         return self._injected.describe()
