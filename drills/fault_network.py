@@ -121,26 +121,6 @@ def inject_network(fault: NetworkFault, context: DrillContext) -> ActiveFault:
     return ActiveFault(fault, ToxicAdded(api, fault))
 
 
-def restore_proxies(context: DrillContext) -> list[str]:
-    """Re-creates, on their old ports, the world's proxies that a restarted toxiproxy no longer has.
-
-    Toxiproxy keeps its proxies in memory: stopped, killed or restarted, it comes back with none. Returns the
-    names of the proxies it re-created.
-    """
-    api = ToxiproxyApi.of(context)
-    world = context.world
-    present = api.expect(api.call("GET", "/proxies"), 200).json()
-    upstreams = {proxy.name: proxy.upstream for proxy in world.spec.proxies}
-    missing: list[JsonValue] = [
-        {"name": name, "listen": proxy.address, "upstream": world.endpoints[upstreams[name]].address, "enabled": True}
-        for name, proxy in sorted(world.proxies.items())
-        if name not in present and upstreams.get(name) in world.endpoints
-    ]
-    if missing:
-        api.expect(api.call("POST", "/populate", missing), 201)
-    return [str(entry["name"]) for entry in missing if isinstance(entry, dict)]
-
-
 def _check_proxy(proxy: str, context: DrillContext) -> None:
     proxies = context.world.proxies
     if proxy not in proxies:

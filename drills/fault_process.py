@@ -15,7 +15,6 @@ from drills.clock import wait_for
 from drills.drill_context import DrillContext
 from drills.errors import FaultError, ServiceStartError
 from drills.fault_active import ActiveFault
-from drills.fault_network import restore_proxies
 from drills.fault_specs import ProcessFault
 from drills.targets import check_service
 
@@ -42,8 +41,6 @@ class ProcessChanged:
             self._resume()
         else:
             ensure_running(self.fault.service, self.context)
-        if self.fault.service == self.context.world.spec.proxy_server:
-            restore_proxies(self.context)
 
     def _resume(self) -> None:
         world, service = self.context.world, self.fault.service

@@ -11,12 +11,18 @@ from drills.world import Endpoint
 from drills.world_spec import ProxySpec
 
 
-def create(api: Endpoint, proxies: Sequence[ProxySpec], upstreams: Mapping[str, Endpoint]) -> dict[str, int]:
-    """Creates every proxy on a free loopback port; returns each proxy's bound port."""
+def create(
+    api: Endpoint,
+    proxies: Sequence[ProxySpec],
+    upstreams: Mapping[str, Endpoint],
+    ports: Mapping[str, int] | None = None,
+) -> dict[str, int]:
+    """Creates every proxy, on its port in ``ports`` or a free one; returns each proxy's bound port."""
+    ports = ports or {}
     entries = [
         {
             "name": p.name,
-            "listen": f"{api.host}:0",
+            "listen": f"{api.host}:{ports.get(p.name, 0)}",
             "upstream": upstreams[p.upstream].address,
             "enabled": True,
         }
@@ -28,7 +34,4 @@ def create(api: Endpoint, proxies: Sequence[ProxySpec], upstreams: Mapping[str, 
         raise WorldError(f"toxiproxy at {api.url} did not answer: {error}") from error
     if answer.status_code != 201:
         raise WorldError(f"toxiproxy refused the world's proxies: {answer.status_code} {answer.text}")
-    ports: dict[str, int] = {}
-    for proxy in answer.json()["proxies"]:
-        ports[proxy["name"]] = int(proxy["listen"].rsplit(":", 1)[1])
-    return ports
+    return {proxy["name"]: int(proxy["listen"].rsplit(":", 1)[1]) for proxy in answer.json()["proxies"]}

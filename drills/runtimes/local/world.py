@@ -16,7 +16,7 @@ from drills.clock import Clock, wait_for
 from drills.errors import ServiceStartError
 from drills.reference_world import SECRET_NAMES
 from drills.runtimes.local import launch as launching
-from drills.runtimes.local import postgres, registry
+from drills.runtimes.local import postgres, proxies, registry
 from drills.runtimes.local.ports import free_port
 from drills.runtimes.local.processes import ServiceProcess
 from drills.world import Endpoint, WorldOptions, references, resolve
@@ -106,6 +106,7 @@ class LocalWorld:
         for attempt in range(1, START_ATTEMPTS + 1):
             process = self._spawn(spec)
             if self._wait_healthy(spec, process):
+                self._restore_proxies(service)
                 return
             clash = "in use" in process.log_tail(50)
             process.stop()
@@ -156,6 +157,14 @@ class LocalWorld:
 
         wait_for(settled, START_TIMEOUT_SECONDS, self._clock)
         return process.alive() and launching.healthy(spec, endpoint, self._secrets)
+
+    def _restore_proxies(self, service: str) -> None:
+        """Toxiproxy keeps its proxies in memory: a restarted one gets the world's proxies back, on their ports."""
+        if service != self._spec.proxy_server or not self._proxies:
+            return
+        known = [proxy for proxy in self._spec.proxies if proxy.name in self._proxies]
+        ports = {name: endpoint.port for name, endpoint in self._proxies.items()}
+        proxies.create(self._endpoints[service], known, self._endpoints, ports)
 
     # What a deploy tool or an operator does
 

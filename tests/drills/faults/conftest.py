@@ -14,7 +14,6 @@ from pydantic import TypeAdapter
 
 from drills.clock import SystemClock, TimeScale
 from drills.drill_context import DrillContext
-from drills.fault_network import restore_proxies
 from drills.fault_specs import Fault
 from drills.reference_world import PROVIDERS, reference_world
 from drills.runtimes.local.runtime import LocalRuntime
@@ -99,7 +98,6 @@ def world_in_shape(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 def _clean_proxies(world: LocalWorld, client: httpx.Client) -> None:
-    restore_proxies(DrillContext(world, SystemClock(), TimeScale(1.0), world.epoch, Path.cwd()))
     api = world.endpoints[world.spec.proxy_server].url
     for name, proxy in client.get(f"{api}/proxies").json().items():
         if not proxy["enabled"]:
