@@ -34,6 +34,11 @@ class Settings:
     http_timeout: float = 2.0
     app_version: str = "1.0.0"
     seed: int = 0
+    campaign_seed_targets: int = 0
+    dispatch_interval: float = 10.0
+    dispatch_batch: int = 10
+    dispatch_concurrency: int = 5
+    dispatch_max_attempts: int = 5
 
 
 def settings_from_env(env: Mapping[str, str] = os.environ) -> Settings:
@@ -59,6 +64,11 @@ def settings_from_env(env: Mapping[str, str] = os.environ) -> Settings:
         http_timeout=settings.number("HTTP_TIMEOUT", 2.0, env),
         app_version=settings.text("APP_VERSION", "1.0.0", env),
         seed=settings.integer("DRILLBIT_SEED", 0, env),
+        campaign_seed_targets=settings.integer("CAMPAIGN_SEED_TARGETS", 0, env),
+        dispatch_interval=settings.number("DISPATCH_INTERVAL", 10.0, env),
+        dispatch_batch=settings.integer("DISPATCH_BATCH", 10, env),
+        dispatch_concurrency=settings.integer("DISPATCH_CONCURRENCY", 5, env),
+        dispatch_max_attempts=settings.integer("DISPATCH_MAX_ATTEMPTS", 5, env),
     )
     check(parsed)
     return parsed
@@ -72,12 +82,17 @@ def check(parsed: Settings) -> None:
         "REPORT_INTERVAL": parsed.report_interval,
         "REPORT_CONCURRENCY": parsed.report_concurrency,
         "HTTP_TIMEOUT": parsed.http_timeout,
+        "DISPATCH_INTERVAL": parsed.dispatch_interval,
+        "DISPATCH_BATCH": parsed.dispatch_batch,
+        "DISPATCH_CONCURRENCY": parsed.dispatch_concurrency,
+        "DISPATCH_MAX_ATTEMPTS": parsed.dispatch_max_attempts,
     }
     for name, value in positive.items():
         if value <= 0:
             raise SettingError(f"{name} must be above 0, not {value}")
-    if parsed.tenant_count < 0:
-        raise SettingError(f"TENANT_COUNT must be 0 or more, not {parsed.tenant_count}")
+    for name, count in (("TENANT_COUNT", parsed.tenant_count), ("CAMPAIGN_SEED_TARGETS", parsed.campaign_seed_targets)):
+        if count < 0:
+            raise SettingError(f"{name} must be 0 or more, not {count}")
     for name, secret in (("SCHEDULER_SECRET", parsed.scheduler_secret), ("ADMIN_API_KEY", parsed.admin_api_key)):
         if not secret:
             raise SettingError(f"{name} must not be empty")

@@ -24,7 +24,16 @@ MIGRATION_LOCK = 72_640_001
 # What the app cannot reach its database with: answered as 503 by the app, never as a hang.
 UNAVAILABLE = (PoolTimeout, psycopg.OperationalError, TimeoutError)
 
-TABLES = ("notifications", "report_runs", "connections", "tenants", "app_config")
+TABLES = (
+    "notifications",
+    "campaign_send_failures",
+    "campaign_targets",
+    "campaigns",
+    "report_runs",
+    "connections",
+    "tenants",
+    "app_config",
+)
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS app_config (
@@ -75,6 +84,42 @@ SCHEMA = (
         resolved_at timestamptz)""",
     """CREATE UNIQUE INDEX IF NOT EXISTS notifications_one_open_per_incident
         ON notifications (kind, tenant_id) WHERE resolved_at IS NULL""",
+    """CREATE TABLE IF NOT EXISTS campaigns (
+        id bigserial PRIMARY KEY,
+        name text NOT NULL,
+        body text NOT NULL,
+        status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'running', 'paused', 'finished')),
+        created_at timestamptz NOT NULL,
+        started_at timestamptz,
+        finished_at timestamptz,
+        last_error text,
+        backoff_until timestamptz,
+        failure_streak integer NOT NULL DEFAULT 0)""",
+    """CREATE TABLE IF NOT EXISTS campaign_targets (
+        id bigserial PRIMARY KEY,
+        campaign_id bigint NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+        recipient text NOT NULL,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+        attempts integer NOT NULL DEFAULT 0,
+        last_error text,
+        next_attempt_at timestamptz NOT NULL,
+        message_id text,
+        sent_at timestamptz,
+        CONSTRAINT campaign_targets_once_per_recipient UNIQUE (campaign_id, recipient),
+        CONSTRAINT campaign_targets_failed_with_reason CHECK (status <> 'failed' OR last_error IS NOT NULL))""",
+    """CREATE INDEX IF NOT EXISTS campaign_targets_due
+        ON campaign_targets (campaign_id, next_attempt_at, id) WHERE status = 'pending'""",
+    """CREATE TABLE IF NOT EXISTS campaign_send_failures (
+        id bigserial PRIMARY KEY,
+        campaign_id bigint NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+        target_id bigint NOT NULL REFERENCES campaign_targets (id) ON DELETE CASCADE,
+        error text NOT NULL,
+        at timestamptz NOT NULL)""",
+    """CREATE INDEX IF NOT EXISTS campaign_send_failures_recent ON campaign_send_failures (campaign_id, at)""",
+    """ALTER TABLE notifications ADD COLUMN IF NOT EXISTS
+        campaign_id bigint REFERENCES campaigns (id) ON DELETE CASCADE""",
+    """CREATE UNIQUE INDEX IF NOT EXISTS notifications_one_open_per_campaign_incident
+        ON notifications (kind, campaign_id) WHERE resolved_at IS NULL AND campaign_id IS NOT NULL""",
 )
 
 

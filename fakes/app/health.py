@@ -88,6 +88,7 @@ async def control_state_endpoint(request: Request) -> Response:
     """What the app is running with, without a secret in it."""
     state = app_state(request)
     settings = state.settings
+    last_tick = state.dispatcher.last_tick_at
     body: dict[str, Any] = {
         "version": settings.app_version,
         "tenant_count": settings.tenant_count,
@@ -96,5 +97,13 @@ async def control_state_endpoint(request: Request) -> Response:
         "scenario_time": state.clock.now_datetime().isoformat(),
         "pool": state.db.stats(),
         "background_tasks": len(state.background),
+        "dispatcher": {
+            "running": state.dispatcher.running,
+            "interval": settings.dispatch_interval,
+            "ticks": state.dispatcher.ticks,
+            "failed_ticks": state.dispatcher.failed_ticks,
+            "last_tick_at": None if last_tick is None else last_tick.isoformat(),
+            "last_error": state.dispatcher.last_error,
+        },
     }
     return JSONResponse(body)

@@ -1,8 +1,9 @@
 """The app: routes of every product area on shared infrastructure, and the start-up and shut-down around them.
 
 Start-up opens the pool (failing within seconds when the database cannot be reached), migrates, seeds the
-tenants on first start, applies persisted secret overrides, and connects pending tenants to the provider: for
-up to ``CONNECT_BUDGET_SECONDS``, then in the background (ticks connect whoever is still pending).
+tenants (and, when asked, a running campaign) on first start, applies persisted secret overrides, starts the
+campaign dispatcher, and connects pending tenants to the provider: for up to ``CONNECT_BUDGET_SECONDS``, then in
+the background (ticks connect whoever is still pending).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from fakes.app import admin, fleet, health, notifications, reports
+from fakes.app import admin, campaign_admin, fleet, health, notifications, reports
+from fakes.app.campaigns import seed_campaign
 from fakes.app.db import UNAVAILABLE, migrate
+from fakes.app.dispatcher import run_dispatcher
 from fakes.app.metrics import RequestMetrics
 from fakes.app.oauth import connect_pending
 from fakes.app.overrides import apply_persisted_overrides
@@ -42,6 +45,12 @@ ROUTES = [
     Route("/api/v1/admin/provider/rotate-secret", admin.rotate_secret_endpoint, methods=["POST"]),
     Route("/api/v1/admin/tenants/{tenant_id:int}/reconnect", admin.reconnect_endpoint, methods=["POST"]),
     Route("/api/v1/admin/tenants/{tenant_id:int}/run-report", admin.run_report_endpoint, methods=["POST"]),
+    Route("/api/v1/admin/campaigns", campaign_admin.list_campaigns_endpoint, methods=["GET"]),
+    Route("/api/v1/admin/campaigns", campaign_admin.create_campaign_endpoint, methods=["POST"]),
+    Route("/api/v1/admin/campaigns/{campaign_id:int}", campaign_admin.campaign_endpoint, methods=["GET"]),
+    Route("/api/v1/admin/campaigns/{campaign_id:int}/start", campaign_admin.start_endpoint, methods=["POST"]),
+    Route("/api/v1/admin/campaigns/{campaign_id:int}/pause", campaign_admin.pause_endpoint, methods=["POST"]),
+    Route("/api/v1/admin/campaigns/{campaign_id:int}/resume", campaign_admin.resume_endpoint, methods=["POST"]),
 ]
 
 
@@ -80,8 +89,10 @@ async def start(state: AppState) -> None:
     await state.db.pool.open(wait=True, timeout=OPEN_POOL_SECONDS)
     await migrate(state.db)
     seeded = await seed_tenants(state.db, state.settings.tenant_count, state.settings.seed, state.clock.now_datetime())
+    await seed_campaign(state)
     await apply_persisted_overrides(state)
     state.log.emit("app_started", version=state.settings.app_version, seeded=seeded)
+    state.spawn(run_dispatcher(state))
     connecting = state.spawn(connect_pending(state))
     await asyncio.wait({connecting}, timeout=CONNECT_BUDGET_SECONDS)
 

@@ -1,11 +1,12 @@
-"""Prometheus metrics in a registry of the app's own: requests, report runs, token refreshes, the pool."""
+"""Prometheus metrics in a registry of the app's own: requests, report runs, token refreshes, campaign sends,
+the dispatcher, the pool."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -47,6 +48,17 @@ class AppMetrics:
         )
         self.notifications = Counter(
             f"{PREFIX}_notifications", "Admin notifications raised, by kind.", ["kind"], registry=self.registry
+        )
+        self.campaign_sends = Counter(
+            f"{PREFIX}_campaign_sends", "Campaign send attempts by outcome (sent, rate_limited, error, failed).",
+            ["outcome"], registry=self.registry,
+        )  # fmt: skip
+        self.campaign_targets_pending = Gauge(
+            f"{PREFIX}_campaign_targets_pending", "Campaign targets not yet sent or failed, as of the last tick.",
+            registry=self.registry,
+        )  # fmt: skip
+        self.dispatch_ticks = Counter(
+            f"{PREFIX}_dispatch_ticks", "Dispatcher ticks by outcome (ok, error).", ["outcome"], registry=self.registry
         )
 
     def watch_pool(self, stats: Callable[[], dict[str, int]]) -> None:

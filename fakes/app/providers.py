@@ -1,4 +1,4 @@
-"""The app's HTTP clients to its providers: the time-tracking OAuth API and the mail API.
+"""The app's HTTP clients to its providers: the time-tracking OAuth API, the mail API and the messaging API.
 
 Every failure becomes one ``ProviderError`` with a short code the app records and counts: the provider's own
 RFC 6749 / API error code when it answered one (``invalid_client``, ``invalid_grant``, ``invalid_token``,
@@ -170,6 +170,25 @@ class MailClient:
     async def send(self, to: str, subject: str, text: str, idempotency_key: str) -> SentMessage:
         message = {"from": self.sender, "to": to, "subject": subject, "text": text}
         headers = {"Authorization": f"Bearer {self.api_key()}", "Idempotency-Key": idempotency_key}
+        response = await _call(self.name, lambda: self.http.post("/v1/messages", json=message, headers=headers))
+        message_id = _json_object(self.name, response).get("id")
+        if message_id is None:
+            raise ProviderError(self.name, "malformed_response", response.status_code)
+        return SentMessage(id=str(message_id), duplicate=response.status_code == 200)
+
+
+class MessagingClient:
+    """Sends one text message (SMS-like); the idempotency key makes a retried send deliver at most once."""
+
+    name = "messaging"
+
+    def __init__(self, http: httpx.AsyncClient, api_key: Callable[[], str]) -> None:
+        self.http = http
+        self.api_key = api_key
+
+    async def send(self, to: str, body: str, idempotency_key: str) -> SentMessage:
+        headers = {"Authorization": f"Bearer {self.api_key()}", "Idempotency-Key": idempotency_key}
+        message = {"to": to, "body": body}
         response = await _call(self.name, lambda: self.http.post("/v1/messages", json=message, headers=headers))
         message_id = _json_object(self.name, response).get("id")
         if message_id is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TextIO, TypeVar
 
 import httpx
@@ -15,7 +16,7 @@ from fakes.app.config import Settings
 from fakes.app.db import Database, open_pool
 from fakes.app.log import EventLog
 from fakes.app.metrics import AppMetrics
-from fakes.app.providers import MailClient, TimetrackingClient
+from fakes.app.providers import MailClient, MessagingClient, TimetrackingClient
 from fakes.clock import ScaledClock
 
 T = TypeVar("T")
@@ -27,6 +28,18 @@ class Credentials:
 
     timetracking_client_secret: str
     mail_api_key: str
+    messaging_api_key: str
+
+
+@dataclass
+class DispatcherStatus:
+    """What the campaign dispatcher has done so far, for ``/_control/state`` (``fakes.app.dispatcher`` runs it)."""
+
+    running: bool = False
+    ticks: int = 0
+    failed_ticks: int = 0
+    last_tick_at: datetime | None = None
+    last_error: str | None = None
 
 
 @dataclass
@@ -40,9 +53,11 @@ class AppState:
     cache: Cache
     timetracking: TimetrackingClient
     mail: MailClient
+    messaging: MessagingClient
     http_clients: list[httpx.AsyncClient]
     metrics: AppMetrics
     log: EventLog
+    dispatcher: DispatcherStatus = field(default_factory=DispatcherStatus)
     tenant_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     background: set[asyncio.Task[Any]] = field(default_factory=set)
 
@@ -72,9 +87,10 @@ def build_state(
     """Everything constructed, nothing connected. ``transports`` (by provider name) lets a test go in-process."""
     clock = clock or ScaledClock()
     transports = transports or {}
-    credentials = Credentials(settings.timetracking_client_secret, settings.mail_api_key)
+    credentials = Credentials(settings.timetracking_client_secret, settings.mail_api_key, settings.messaging_api_key)
     timetracking_http = _http_client(settings.timetracking_url, settings.http_timeout, transports.get("timetracking"))
     mail_http = _http_client(settings.mail_url, settings.http_timeout, transports.get("mail"))
+    messaging_http = _http_client(settings.messaging_url, settings.http_timeout, transports.get("messaging"))
     metrics = AppMetrics()
     db = Database(
         open_pool(settings.database_url, settings.db_pool_size, settings.db_pool_timeout), settings.db_pool_timeout
@@ -90,7 +106,8 @@ def build_state(
             timetracking_http, settings.timetracking_client_id, lambda: credentials.timetracking_client_secret
         ),
         mail=MailClient(mail_http, lambda: credentials.mail_api_key, settings.mail_from),
-        http_clients=[timetracking_http, mail_http],
+        messaging=MessagingClient(messaging_http, lambda: credentials.messaging_api_key),
+        http_clients=[timetracking_http, mail_http, messaging_http],
         metrics=metrics,
         log=EventLog(clock.now_datetime, log_stream),
     )

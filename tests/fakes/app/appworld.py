@@ -3,6 +3,7 @@ fakes in-process too (httpx ASGI transports), all on one hand-moved wall clock."
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from collections.abc import AsyncIterator, Callable
@@ -18,6 +19,8 @@ from fakes.app.state import AppState, build_state
 from fakes.clock import ScaledClock
 from fakes.providers.mail.app import create_app as mail_app
 from fakes.providers.mail.app import mail_state
+from fakes.providers.messaging import create_app as messaging_app
+from fakes.providers.messaging import messaging_state
 from fakes.providers.outbox import Outbox
 from fakes.providers.timetracking.app import create_app as timetracking_app
 from fakes.providers.timetracking.state import TimetrackingState, timetracking_state
@@ -26,6 +29,7 @@ from fakes.providers.timetracking.state import TimetrackingState, timetracking_s
 EPOCH = 1_767_603_600.0
 CLIENT_SECRET = "cs_initial-secret"
 MAIL_KEY = "mk_initial-key"
+MESSAGING_KEY = "messaging-key"
 SCHEDULER_SECRET = "scheduler-shared-secret"
 ADMIN_KEY = "admin-key-for-tests"
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
@@ -44,25 +48,64 @@ class Wall:
         self.now += seconds
 
 
+class DelayedTransport(httpx.AsyncBaseTransport):
+    """A provider that takes ``delay`` wall seconds to answer; it keeps the most requests it had in flight at once."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, delay: float) -> None:
+        self.inner = inner
+        self.delay = delay
+        self.in_flight = 0
+        self.peak = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await asyncio.sleep(self.delay)
+            return await self.inner.handle_async_request(request)
+        finally:
+            self.in_flight -= 1
+
+
 @dataclass
 class Providers:
     """The provider fakes the app talks to, kept across app restarts within a test."""
 
     wall: Wall = field(default_factory=Wall)
+    delays: dict[str, float] = field(default_factory=dict)
+    delayed: dict[str, DelayedTransport] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.clock = ScaledClock(scale=1.0, epoch=EPOCH, wall=self.wall)
         self.timetracking: TimetrackingState = timetracking_state(CLIENT_SECRET, self.clock, seed=0)
         self.mail: Outbox = mail_state(MAIL_KEY, self.clock, seed=0)
-        self.apps = {"timetracking": timetracking_app(self.timetracking), "mail": mail_app(self.mail)}
+        self.messaging: Outbox = messaging_state(MESSAGING_KEY, self.clock, seed=0)
+        self.apps = {
+            "timetracking": timetracking_app(self.timetracking),
+            "mail": mail_app(self.mail),
+            "messaging": messaging_app(self.messaging),
+        }
 
     def transports(self) -> dict[str, httpx.AsyncBaseTransport]:
-        return {name: httpx.ASGITransport(app=app) for name, app in self.apps.items()}
+        """In-process transports; a provider with a delay set answers through a ``DelayedTransport``."""
+        made: dict[str, httpx.AsyncBaseTransport] = {}
+        for name, app in self.apps.items():
+            made[name] = httpx.ASGITransport(app=app)
+            if name in self.delays:
+                self.delayed[name] = made[name] = DelayedTransport(made[name], self.delays[name])
+        return made
 
     def delivered(self) -> dict[str, int]:
         """How many messages each address received."""
         counts: dict[str, int] = {}
         for message in self.mail.messages:
+            counts[message.fields["to"]] = counts.get(message.fields["to"], 0) + 1
+        return counts
+
+    def texted(self) -> dict[str, int]:
+        """How many text messages each phone number received."""
+        counts: dict[str, int] = {}
+        for message in self.messaging.messages:
             counts[message.fields["to"]] = counts.get(message.fields["to"], 0) + 1
         return counts
 
@@ -87,7 +130,7 @@ def settings_for(**overrides: Any) -> Settings:
         mail_url="http://mail",
         mail_api_key=MAIL_KEY,
         messaging_url="http://messaging",
-        messaging_api_key="messaging-key",
+        messaging_api_key=MESSAGING_KEY,
         scheduler_secret=SCHEDULER_SECRET,
         admin_api_key=ADMIN_KEY,
         tenant_count=3,
@@ -121,6 +164,19 @@ class RunningApp:
         answer = await self.client.get(f"/api/v1/admin/notifications?kind={kind}", headers=ADMIN)
         answer.raise_for_status()
         found: list[dict[str, Any]] = answer.json()["notifications"]
+        return found
+
+    async def create_campaign(self, targets: int, start: bool = True, name: str = "spring-vouchers") -> dict[str, Any]:
+        body = {"name": name, "body": "Your voucher: SPRING-10", "targets": targets, "start": start}
+        answer = await self.client.post("/api/v1/admin/campaigns", json=body, headers=ADMIN)
+        answer.raise_for_status()
+        created: dict[str, Any] = answer.json()
+        return created
+
+    async def campaign(self, campaign_id: int) -> dict[str, Any]:
+        answer = await self.client.get(f"/api/v1/admin/campaigns/{campaign_id}", headers=ADMIN)
+        answer.raise_for_status()
+        found: dict[str, Any] = answer.json()
         return found
 
     async def fleet(self) -> dict[str, Any]:
