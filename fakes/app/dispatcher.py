@@ -12,7 +12,7 @@ its first message without sending a second.
 
 A 429 halts the batch (sends not yet started wait for the next one) and backs the whole campaign off until its
 Retry-After has passed. ``campaign_send_failed`` is raised when a campaign's last ``FAILING_STREAK`` attempts
-all failed, and resolved by its next successful send.
+all failed (the 429s of one batch counting once), and resolved by its next successful send.
 """
 
 from __future__ import annotations
@@ -215,10 +215,19 @@ async def _send_batch(state: AppState, campaign: Claimed, targets: list[Target])
 
 
 def judge_batch(campaign: Claimed, attempts: list[Attempt]) -> Verdict:
-    """The failure streak and last error after these attempts, and the backoff a 429 asked for."""
+    """The failure streak and last error after these attempts, and the backoff a 429 asked for.
+
+    The 429s that end a batch are one refusal however many sends were in flight: a provider that paces the
+    campaign (a refusal, then success after Retry-After) never makes a streak, one that keeps refusing does.
+    """
     streak, last_error = campaign.failure_streak, campaign.last_error
+    previous: Attempt | None = None
     for attempt in attempts:
-        streak, last_error = (0, None) if attempt.outcome == "sent" else (streak + 1, attempt.error)
+        if attempt.outcome == "sent":
+            streak, last_error = 0, None
+        elif not (attempt.outcome == "rate_limited" and previous is not None and previous.outcome == "rate_limited"):
+            streak, last_error = streak + 1, attempt.error
+        previous = attempt
     waits = [a.at + timedelta(seconds=a.wait or 0.0) for a in attempts if a.outcome == "rate_limited"]
     if waits:
         return Verdict(streak, last_error, max(waits))

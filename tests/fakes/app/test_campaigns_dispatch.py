@@ -357,3 +357,19 @@ async def test_campaign_dispatcher_survives_failing_ticks_and_says_so_once(
     failed = [(line["event"], line["error"]) for line in app.events("dispatch_failed")]
     assert (failing, recovered, finished, len(app.events("dispatch_recovered"))) == (True, True, True, 1)
     assert failed == [("dispatch_failed", "UndefinedTable")]
+
+
+async def test_campaign_kept_rate_limited_raises_a_notification_after_three_refused_batches(
+    start_app: StartApp, providers: Providers
+) -> None:
+    providers.delays["messaging"] = 0.02
+    async with start_app(tenant_count=0, dispatch_interval=3600.0, dispatch_concurrency=4) as app:
+        await app.create_campaign(10)
+        await providers.control("messaging", "rate-limit", {"retry_after_seconds": 10})
+        streaks, opened = [], []
+        for _ in range(3):
+            await dispatch_tick(app.state)
+            streaks.append((await app.campaign(1))["consecutive_failures"])
+            opened.append(len(await app.notifications("campaign_send_failed")))
+            providers.wall.advance(10.0)
+    assert (streaks, opened, providers.messaging.faults.refused) == ([1, 2, 3], [0, 0, 1], {429: 12})
