@@ -79,6 +79,14 @@ class DrillOptions:
         """``path`` as the user would type it: relative to where pytest was started, when it is under it."""
         return str(path.relative_to(self.invocation_dir)) if path.is_relative_to(self.invocation_dir) else str(path)
 
+    def covered_by(self, args: list[str]) -> bool:
+        """Whether collecting ``args`` reaches the scenarios already (an arg is their folder, holds it or is in it)."""
+        for arg in args:
+            path = (self.invocation_dir / arg.split("::")[0]).resolve()
+            if self.scenarios.is_relative_to(path) or path.is_relative_to(self.scenarios):
+                return True
+        return False
+
 
 OPTIONS: Final = pytest.StashKey[DrillOptions]()
 
@@ -92,7 +100,7 @@ class DrillCollection:
             raise pytest.UsageError(f"--drills-dir {options.shown(options.scenarios)}: no such directory")
         config.stash[OPTIONS] = options
         config.addinivalue_line("markers", "drill: a scenario drilled by drillbit (pytest --drills)")
-        if config.args_source != pytest.Config.ArgsSource.ARGS and not _covered(config.args, options.scenarios):
+        if config.args_source != pytest.Config.ArgsSource.ARGS and not options.covered_by(config.args):
             config.args.append(str(options.scenarios))
         self.options = options
 
@@ -107,15 +115,6 @@ class DrillCollection:
             f"drills: scenarios in {options.shown(options.scenarios)}, reports in {options.shown(options.reports)}, "
             f"seed {options.seed}"
         )
-
-
-def _covered(args: list[str], directory: Path) -> bool:
-    """Whether collecting ``args`` already reaches ``directory`` (an arg is it, holds it or is inside it)."""
-    for arg in args:
-        path = Path(arg.split("::")[0]).resolve()
-        if directory.is_relative_to(path) or path.is_relative_to(directory):
-            return True
-    return False
 
 
 class ScenarioFile(pytest.File):
