@@ -109,11 +109,12 @@ class Drill:
                 on_failed=self._not_injected,
             )
             self._phases(context, watch, schedule, respond)
-        except KeyboardInterrupt as stop:
-            interrupted = stop
-            self.record(EventKind.DRILL_ABORTED, f"interrupted ({str(stop) or 'Ctrl-C'}); reverting and tearing down")
         except Exception as error:
             self.record(EventKind.DRILL_ERROR, f"{type(error).__name__}: {error}", trace=traceback.format_exc(limit=5))
+        except BaseException as stop:  # Ctrl-C, SIGTERM, a test runner's timeout: stopped from outside
+            interrupted = stop
+            reason = str(stop) or type(stop).__name__
+            self.record(EventKind.DRILL_ABORTED, f"interrupted ({reason}); reverting and tearing down")
         finally:
             self._wind_down(watch, schedule)
         result = self._report()
