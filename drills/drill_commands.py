@@ -46,11 +46,13 @@ def show(scenario_id: str, scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
     console.print(f"[bold]{scenario.id}[/] ({scenario.severity}): {escape(scenario.title)}")
     console.print(scenario.description, markup=False)
     console.print(f"runbook: {scenario.runbook}", markup=False)
+    recovery = scenario.recovery
+    hold = format_duration(recovery.hold.total_seconds())
     sections = {
         "faults": [f"{f.id} ({f.kind})" for f in scenario.faults],
         "monitors": [f"{m.name}: {m.summary}" for m in scenario.monitors],
         "response": [step.name or step.kind for step in scenario.response],
-        "recovery": [f"steady state and {len(scenario.recovery.checks)} check(s) hold for {scenario.recovery.hold}"],
+        "recovery": [f"steady state and {len(recovery.checks)} check(s) hold for {hold}"],
         "invariants": [invariant.name for invariant in scenario.invariants],
     }
     for title, lines in sections.items():

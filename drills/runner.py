@@ -16,6 +16,7 @@ from typing import Protocol
 
 from drills.clock import Clock, SystemClock, TimeScale
 from drills.drill_context import DrillContext
+from drills.durations import format_duration
 from drills.errors import DrillbitError
 from drills.fault_specs import Fault
 from drills.faults import ActiveFault, FaultSchedule, RevertOutcome
@@ -183,7 +184,7 @@ class Drill:
                 window_started = self.recorder.now()
                 self.recorder.record(EventKind.RECOVERY_CHECKED, "runner", "recovery checks hold", {"held": True})
             if window_started is not None and self.recorder.now() - window_started >= hold:
-                message = f"recovered: every check held for {recovery.hold}"
+                message = f"recovered: every check held for {format_duration(recovery.hold)}"
                 self.recorder.record(EventKind.RECOVERED, "runner", message, {"window_started_at": window_started})
                 return
             tick += interval
