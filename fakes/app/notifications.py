@@ -52,36 +52,36 @@ WHERE kind = %(kind)s AND campaign_id = %(campaign_id)s AND resolved_at IS NULL
 
 async def raise_notification(state: AppState, kind: str, tenant_id: int, message: str) -> bool:
     """Open (or count another occurrence of) the tenant's incident; True when this call opened it."""
-    params = {"kind": kind, "tenant_id": tenant_id, "message": message, "now": state.clock.now_datetime()}
-    row = await state.db.fetch_one(_RAISE, params)
-    opened = row is not None and row["occurrences"] == 1
-    if opened:
-        state.metrics.notifications.labels(kind).inc()
-        state.log.emit("notification_raised", kind=kind, tenant_id=tenant_id, message=message)
-    return opened
+    return await _raise(state, _RAISE, kind, {"tenant_id": tenant_id}, message)
 
 
 async def resolve_notification(state: AppState, kind: str, tenant_id: int) -> None:
-    params = {"kind": kind, "tenant_id": tenant_id, "now": state.clock.now_datetime()}
-    if await state.db.execute(_RESOLVE, params):
-        state.log.emit("notification_resolved", kind=kind, tenant_id=tenant_id)
+    await _resolve(state, _RESOLVE, kind, {"tenant_id": tenant_id})
 
 
 async def raise_campaign_notification(state: AppState, kind: str, campaign_id: int, message: str) -> bool:
     """Open (or count another occurrence of) the campaign's incident; True when this call opened it."""
-    params = {"kind": kind, "campaign_id": campaign_id, "message": message, "now": state.clock.now_datetime()}
-    row = await state.db.fetch_one(_RAISE_FOR_CAMPAIGN, params)
-    opened = row is not None and row["occurrences"] == 1
-    if opened:
-        state.metrics.notifications.labels(kind).inc()
-        state.log.emit("notification_raised", kind=kind, campaign_id=campaign_id, message=message)
-    return opened
+    return await _raise(state, _RAISE_FOR_CAMPAIGN, kind, {"campaign_id": campaign_id}, message)
 
 
 async def resolve_campaign_notification(state: AppState, kind: str, campaign_id: int) -> None:
-    params = {"kind": kind, "campaign_id": campaign_id, "now": state.clock.now_datetime()}
-    if await state.db.execute(_RESOLVE_FOR_CAMPAIGN, params):
-        state.log.emit("notification_resolved", kind=kind, campaign_id=campaign_id)
+    await _resolve(state, _RESOLVE_FOR_CAMPAIGN, kind, {"campaign_id": campaign_id})
+
+
+async def _raise(state: AppState, query: str, kind: str, subject: dict[str, int], message: str) -> bool:
+    params = {"kind": kind, **subject, "message": message, "now": state.clock.now_datetime()}
+    row = await state.db.fetch_one(query, params)
+    opened = row is not None and row["occurrences"] == 1
+    if opened:
+        state.metrics.notifications.labels(kind).inc()
+        state.log.emit("notification_raised", kind=kind, **subject, message=message)
+    return opened
+
+
+async def _resolve(state: AppState, query: str, kind: str, subject: dict[str, int]) -> None:
+    params = {"kind": kind, **subject, "now": state.clock.now_datetime()}
+    if await state.db.execute(query, params):
+        state.log.emit("notification_resolved", kind=kind, **subject)
 
 
 def _iso(value: datetime | None) -> str | None:
