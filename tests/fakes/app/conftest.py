@@ -14,11 +14,6 @@ from fakes.app.cache import KEY_PREFIX
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def database_url(make_database: Callable[[], str]) -> str:
     """A database of the test's own on the real server."""
     return make_database()

@@ -1,4 +1,4 @@
-"""Fixtures for the providers' tests: a wall clock moved by hand, and a provider started as a real process."""
+"""Fixtures for the providers' tests: a provider started as a real process (the clock is in tests/fakes)."""
 
 from __future__ import annotations
 
@@ -14,29 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fakes.clock import ManualWall, ScaledClock
-
-EPOCH = 1_700_000_000.0
 STARTUP_TIMEOUT = 20.0
 REPOSITORY = Path(__file__).resolve().parents[3]
 
 RunFake = Callable[[str, dict[str, str]], AbstractContextManager[str]]
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def wall() -> ManualWall:
-    return ManualWall(EPOCH)
-
-
-@pytest.fixture
-def clock(wall: ManualWall) -> ScaledClock:
-    """Scenario time equal to wall time (scale 1), starting at ``EPOCH``."""
-    return ScaledClock(scale=1.0, epoch=EPOCH, wall=wall)
 
 
 def free_port() -> int:

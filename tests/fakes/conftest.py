@@ -1,4 +1,4 @@
-"""Fixtures for the scheduler's tests: a wall clock moved by hand, and the asyncio backend."""
+"""Fixtures for every fake's tests: the asyncio backend, and a wall clock moved by hand."""
 
 from __future__ import annotations
 
@@ -22,4 +22,5 @@ def wall() -> ManualWall:
 
 @pytest.fixture
 def clock(wall: ManualWall) -> ScaledClock:
+    """Scenario time equal to wall time (scale 1), starting at ``EPOCH``."""
     return ScaledClock(scale=1.0, epoch=EPOCH, wall=wall)
