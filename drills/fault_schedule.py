@@ -50,11 +50,11 @@ class FaultSchedule:
         self._threads: list[threading.Thread] = []
         self.origin: float | None = None
 
-    def start(self) -> None:
-        """Starts the clock of the fault phase: every ``after`` counts from now."""
+    def start(self, delay: float = 0.0) -> None:
+        """Starts the clock of the fault phase: every ``after`` counts from now, plus ``delay`` wall seconds."""
         if self.origin is not None:
             raise FaultError("a fault schedule starts once")
-        self.origin = self.context.clock.monotonic()
+        self.origin = self.context.clock.monotonic() + max(0.0, delay)
         for fault in self.faults:
             thread = threading.Thread(
                 target=self._run, args=(fault, self.origin), name=f"fault-{fault.id}", daemon=True

@@ -16,11 +16,11 @@ from typing import Protocol
 
 from drills.clock import Clock, SystemClock, TimeScale
 from drills.drill_context import DrillContext
-from drills.durations import format_duration
 from drills.errors import DrillbitError
 from drills.fault_specs import Fault
 from drills.faults import ActiveFault, FaultSchedule, RevertOutcome
 from drills.probes import evaluate
+from drills.recovery import RecoveryWatch
 from drills.reference_world import reference_world
 from drills.reports import ReportPaths, write_reports
 from drills.scenario import Scenario
@@ -50,13 +50,15 @@ ResponderFactory = Callable[[Scenario, DrillContext, TimelineRecorder, Watch], R
 
 @dataclass(frozen=True)
 class DrillSettings:
-    """How to run a drill: the seed, the time scale (None: the scenario's), where reports go."""
+    """How to run a drill: the seed, the time scale (None: the scenario's), where reports go, who responds."""
 
     seed: int = 0
     time_scale: float | None = None
     report_dir: Path = Path("reports")
     tenants: int = 20
     responder: Responder = field(default_factory=lambda: Responder(kind="auto", name="auto"))
+    fault_delay: float = 0.0
+    """Wall seconds between the start of the fault phase and the faults' own ``after``: hidden from a player."""
 
 
 @dataclass(frozen=True)
@@ -147,9 +149,12 @@ class Drill:
             watch.add_invariant(invariant)
         watch.start()
         context.mark_logs("fault")
-        schedule.start()
-        respond(self.scenario, context, self.recorder, watch).respond()
-        self._recovery(context)
+        schedule.start(delay=self.settings.fault_delay)
+        party = respond(self.scenario, context, self.recorder, watch)
+        party.respond()
+        # A person's session watches recovery itself, while they work; the automated runner's recovery is here.
+        if not getattr(party, "watches_recovery", False):
+            self._recovery(context)
 
     def _steady_state(self, context: DrillContext) -> bool:
         deadline = self.clock.monotonic() + STEADY_STATE_TIMEOUT
@@ -166,30 +171,8 @@ class Drill:
         return not failing
 
     def _recovery(self, context: DrillContext) -> None:
-        recovery = self.scenario.recovery
-        probes = (*self.scenario.steady_state, *recovery.checks)
-        hold = context.wall_seconds(recovery.hold.total_seconds())
-        interval = max(0.05, context.wall_seconds(recovery.interval.total_seconds()))
-        deadline = self.clock.monotonic() + min(RECOVERY_TIMEOUT_CAP, hold * 3 + 10.0)
-        window_started: float | None = None
-        last_detail = ""
-        tick = self.clock.monotonic()
-        while self.clock.monotonic() <= deadline:
-            failing = [r.detail for r in (evaluate(p, context) for p in probes) if not r.held]
-            if failing:
-                if window_started is not None or not last_detail:
-                    self.recorder.record(EventKind.RECOVERY_CHECKED, "runner", "; ".join(failing), {"held": False})
-                window_started, last_detail = None, "; ".join(failing)
-            elif window_started is None:
-                window_started = self.recorder.now()
-                self.recorder.record(EventKind.RECOVERY_CHECKED, "runner", "recovery checks hold", {"held": True})
-            if window_started is not None and self.recorder.now() - window_started >= hold:
-                message = f"recovered: every check held for {format_duration(recovery.hold)}"
-                self.recorder.record(EventKind.RECOVERED, "runner", message, {"window_started_at": window_started})
-                return
-            tick += interval
-            self.clock.sleep(tick - self.clock.monotonic())
-        self.record(EventKind.RECOVERY_CHECKED, f"not recovered before the bound: {last_detail}", held=False)
+        watch = RecoveryWatch(self.scenario, context, self.recorder)
+        watch.run(min(RECOVERY_TIMEOUT_CAP, watch.hold * 3 + 10.0))
 
     def _final_invariants(self) -> None:
         if self.context is None:

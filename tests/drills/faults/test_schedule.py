@@ -171,3 +171,23 @@ def test_fault_schedule_starts_once(fast_context: DrillContext) -> None:
     with pytest.raises(FaultError) as again:
         schedule.start()
     assert str(again.value) == "a fault schedule starts once"
+
+
+def test_fault_schedule_delay_postpones_every_after(
+    world: LocalWorld, fast_context: DrillContext, make_fault: MakeFault
+) -> None:
+    """A play's hidden delay: nothing is injected before it, and ``after`` counts from its end."""
+    fault = make_fault(id="delayed", kind="provider", service="mail", action="rate-limit", body=RATE_LIMIT, after="5s")
+    journal = Journal()
+    schedule = journal.schedule([fault], fast_context)
+    started = time.monotonic()
+    schedule.start(delay=1.0)
+    early = _rate_limit(world, "mail")
+    finished = schedule.wait(WAIT_SECONDS)
+    [(_, _, injected_at)] = journal.entries
+    assert (early, finished, injected_at - started >= 1.5, schedule.revert_all()) == (
+        None,
+        True,
+        True,
+        [RevertOutcome("delayed", ok=True)],
+    )
