@@ -1,9 +1,10 @@
-"""A runbook read as a drill needs it: sections by their heading anchors, and each section's fenced code.
+"""A runbook read as a drill needs it: sections by their heading anchors, their text, and their fenced code.
 
 Anchors are GitHub's: the heading's text, lower-cased, punctuation dropped, spaces turned into hyphens, and a
 repeated anchor numbered (``fix``, ``fix-1``, ``fix-2``). A section runs from its heading to the next heading of
-the same or a higher level, so an entry's code blocks include those of its sub-headings. ATX headings
-(``## Title``) only; a ``#`` inside a fenced block is code, not a heading. Pure: text in, values out.
+the same or a higher level, so an entry's code blocks include those of its sub-headings. Its ``body`` is only its
+own markdown: from the line after its heading to the next heading of any level. ATX headings (``## Title``)
+only; a ``#`` inside a fenced block is code, not a heading. Pure: text in, values out.
 """
 
 from __future__ import annotations
@@ -32,13 +33,18 @@ class CodeBlock:
 
 @dataclass(frozen=True)
 class Section:
-    """A heading, its anchor, and the code blocks from it to the next heading of its level or higher."""
+    """A heading, its anchor, the code blocks from it to the next heading of its level or higher, and its body.
+
+    ``body`` is the markdown (prose and code) between the heading and the next heading of any level, without
+    the blank lines around it: the section's own text, without its sub-sections.
+    """
 
     anchor: str
     title: str
     level: int
     line: int
     blocks: tuple[CodeBlock, ...]
+    body: str
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,26 @@ class Runbook:
     @property
     def anchors(self) -> tuple[str, ...]:
         return tuple(section.anchor for section in self.sections)
+
+    def within(self, section: Section) -> tuple[Section, ...]:
+        """The sub-sections of ``section`` at any depth, in order; ValueError if it is not in this runbook."""
+        inside = []
+        for other in self.sections[self.sections.index(section) + 1 :]:
+            if other.level <= section.level:
+                break
+            inside.append(other)
+        return tuple(inside)
+
+    def children(self, section: Section) -> tuple[Section, ...]:
+        """The sub-sections one level below ``section`` (``###`` under ``##``), in order."""
+        return tuple(other for other in self.within(section) if other.level == section.level + 1)
+
+    def text(self, section: Section) -> str:
+        """The section's markdown without its own heading: its body, then each sub-section's heading and body."""
+        parts = [section.body]
+        for inner in self.within(section):
+            parts += [f"{'#' * inner.level} {inner.title}", inner.body]
+        return "\n\n".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)
@@ -75,16 +101,28 @@ def slugify(title: str) -> str:
 
 def parse_runbook(text: str) -> Runbook:
     """The sections of a markdown runbook."""
-    items = _scan(text.splitlines())
+    lines = text.splitlines()
+    items = _scan(lines)
     headings = [(index, item) for index, item in enumerate(items) if isinstance(item, _Heading)]
     used: dict[str, int] = {}
     sections = []
     for position, (index, heading) in enumerate(headings):
         end = next((later for later, other in headings[position + 1 :] if other.level <= heading.level), len(items))
         blocks = tuple(item for item in items[index + 1 : end] if isinstance(item, CodeBlock))
+        next_line = headings[position + 1][1].line if position + 1 < len(headings) else len(lines) + 1
+        body = _body(lines[heading.line : next_line - 1])
         anchor = _unique(slugify(heading.title), used)
-        sections.append(Section(anchor, heading.title, heading.level, heading.line, blocks))
+        sections.append(Section(anchor, heading.title, heading.level, heading.line, blocks, body))
     return Runbook(tuple(sections))
+
+
+def _body(lines: list[str]) -> str:
+    """The lines as one text, without blank lines at either end; indentation is kept (it can mean code)."""
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return "\n".join(lines)
 
 
 def _unique(slug: str, used: dict[str, int]) -> str:
