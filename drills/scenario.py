@@ -8,7 +8,7 @@ The parts live in modules named after them: :mod:`drills.probe_specs`, :mod:`dri
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, PositiveFloat, model_validator
 
@@ -30,7 +30,6 @@ from drills.timeline import ObjectiveTargets, ScenarioSummary, Severity
 
 __all__ = [
     "ExtraService",
-    "Hint",
     "Invariant",
     "Monitor",
     "Objectives",
@@ -113,11 +112,8 @@ def _seconds(duration: timedelta | None) -> float | None:
     return None if duration is None else duration.total_seconds()
 
 
-class Hint(SpecModel):
-    """A hint a person can ask for while playing, and the points it costs."""
-
-    text: NonEmptyText
-    cost: int = Field(default=10, ge=0)
+HintCost = Annotated[int, Field(ge=0, le=100, strict=True)]
+"""Points a hint costs: a whole number from 0 to 100 (the most a drill can score)."""
 
 
 class Scenario(SpecModel):
@@ -140,7 +136,8 @@ class Scenario(SpecModel):
     recovery: Recovery
     invariants: tuple[Invariant, ...] = ()
     objectives: Objectives = Objectives()
-    hints: tuple[Hint, ...] = ()
+    hint_cost: dict[NonEmptyText, HintCost] = Field(default_factory=dict)
+    """What a hint costs, by the runbook section it shows (its title or anchor); the rest cost the default."""
     root_cause: str = ""
     impact: str = ""
     fix: str = ""

@@ -14,6 +14,7 @@ from typing import Final
 
 from pydantic import ValidationError
 
+from drills.hints import hint_sections, names_section
 from drills.runbook import Runbook, Section, parse_runbook
 from drills.scenario_fields import RunbookRef
 from drills.scenario_yaml import DataPath, DuplicateKey, YamlDocument
@@ -210,7 +211,10 @@ def _check_runbooks(data: Mapping[Hashable, object], directory: Path) -> list[Pr
     if scenario_ref is None or scenario_ref.file is None:
         return []
     runbooks = _Runbooks(directory)
-    _, problems = _check_section(("runbook",), scenario_ref.file, scenario_ref.anchor, runbooks)
+    entry, problems = _check_section(("runbook",), scenario_ref.file, scenario_ref.anchor, runbooks)
+    runbook = runbooks.get(scenario_ref.file)
+    if entry is not None and runbook is not None:
+        problems += _check_hint_costs(_mapping(data.get("hint_cost")), runbook, entry)
     for index, step in _items(data.get("response")):
         if step.get("kind") == "shell":
             problems += _check_step(("response", index), step, scenario_ref.file, runbooks)
@@ -238,6 +242,35 @@ def _check_section(path: DataPath, file: str, anchor: str, runbooks: _Runbooks) 
         hint = _closest(anchor, runbook.anchors, "#".__add__) if runbook.anchors else "it has no headings"
         return None, [Problem(path, f"{file} has no section #{anchor}", hint)]
     return section, []
+
+
+def _check_hint_costs(costs: Mapping[Hashable, object], runbook: Runbook, entry: Section) -> list[Problem]:
+    """Each key of ``hint_cost`` names one hint of the entry, and no hint is named twice."""
+    sections = hint_sections(runbook, entry)
+    titles = [section.title for section in sections]
+    named: dict[str, str] = {}
+    problems = []
+    for name in costs:
+        if not isinstance(name, str):
+            continue  # the model reports a key that is not text
+        section = next((section for section in sections if names_section(name, section)), None)
+        if section is None:
+            message = f"#{entry.anchor} has no hint named {name!r}"
+            problems.append(Problem(("hint_cost", name), message, _closest_title(name, titles)))
+        elif section.anchor in named:
+            message = f"{name!r} and {named[section.anchor]!r} both name the hint {section.title!r}"
+            problems.append(Problem(("hint_cost", name), message, "keep one of them"))
+        else:
+            named[section.anchor] = name
+    return problems
+
+
+def _closest_title(name: str, titles: list[str]) -> str:
+    by_case = {title.casefold(): title for title in titles}
+    close = difflib.get_close_matches(name.casefold(), list(by_case), n=1)
+    if close:
+        return f"did you mean {by_case[close[0]]!r}?"
+    return "its hints are: " + ", ".join(titles)
 
 
 def _read_runbook(path: Path) -> Runbook | None:

@@ -41,6 +41,11 @@ SUFFIXES: Final = (".yaml", ".yml")
 _PLAIN_KEY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _REFERENCE_WORLD: Final = WorldNames()
 _ABSENT: Final = object()
+# Fields a scenario no longer has, and what to write instead.
+_RETIRED: Final[dict[tuple[Hashable, ...], str]] = {
+    ("hints",): "hints are now the sections of the scenario's runbook entry, shown one at a time; "
+    "to change what one costs, write hint_cost: {fix: 20}",
+}
 
 
 @dataclass
@@ -272,7 +277,7 @@ def _describe(detail: ErrorDetails, loc: Sequence[Hashable]) -> tuple[str, str |
     if kind == "missing":
         return "required but missing", None
     if kind == "extra_forbidden":
-        return "unknown field", _suggest(str(loc[-1]), _fields_at(loc[:-1]))
+        return "unknown field", _RETIRED.get(tuple(loc)) or _suggest(str(loc[-1]), _fields_at(loc[:-1]))
     if kind == "union_tag_invalid":
         return f"unknown kind {ctx['tag']!r}", f"kinds here: {', '.join(_kinds_at(loc[:-1]))}"
     if kind == "union_tag_not_found":

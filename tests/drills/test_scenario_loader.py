@@ -70,6 +70,9 @@ BROKEN_FILES = {
     "bad_toxic_attribute": ":14: faults[0].attributes: a latency toxic has no attribute 'spread' "
     "(it has: latency, jitter)",
     "two_bodies": ":22: response[0].form: a request has one body: json and form were both given",
+    "unknown_hint_section": ":22: hint_cost.fixx: #fix has no hint named 'fixx'\nHint: did you mean 'Fix'?",
+    "free_text_hints": ":21: hints: unknown field\nHint: hints are now the sections of the scenario's runbook "
+    "entry, shown one at a time; to change what one costs, write hint_cost: {fix: 20}",
 }
 
 VALID = """\
