@@ -5,7 +5,8 @@
     │   ├── ScenarioError             a scenario file: `file:line: message`
     │   ├── UnknownScenarioError      an id that no scenario file has
     │   ├── UnresolvedReferenceError  a `{reference}` that nothing in the drill provides
-    │   └── ReportError               a report.json that cannot be read back
+    │   ├── ReportError               a report.json that cannot be read back
+    │   └── UnknownNameError          a service, setting, backup or running world that does not exist
     ├── WorldError                    a world could not come up, or a service misbehaved
     │   ├── ServiceStartError         one service did not become healthy (with its last log lines)
     │   ├── MissingBinaryError        a server binary (postgres, redis-server) was not found
@@ -64,6 +65,10 @@ class UnresolvedReferenceError(InputError):
 
 class ReportError(InputError):
     """A saved report cannot be read back."""
+
+
+class UnknownNameError(InputError):
+    """A service, setting, backup or running world named by the user does not exist; the hint names those that do."""
 
 
 class WorldError(DrillbitError):

@@ -120,6 +120,11 @@ class LocalWorld:
             hint=f"its whole log is {process.log_path}",
         )
 
+    def running(self, service: str) -> bool:
+        """Whether the service's process is alive, healthy or not (a paused one is running)."""
+        process = self._processes.get(service)
+        return process is not None and process.alive()
+
     def healthy(self, service: str) -> bool:
         process = self._processes.get(service)
         if process is None or not process.alive():

@@ -1,0 +1,203 @@
+"""The deploy tool's actions on a world in memory: what they change, how they say it, and what they refuse."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from drills import deploy_actions as actions
+from drills.errors import DrillbitError, InputError, UnknownNameError
+from tests.drills.deploy.deploy_fake_world import DATABASE_URL, POSTGRES_PASSWORD, SCHEDULER_SECRET, FakeWorld
+
+SERVICES = "postgres, redis, toxiproxy, timetracking, mail, messaging, app, scheduler"
+APP_SETTINGS = "ADMIN_API_KEY, DATABASE_URL, DB_POOL_SIZE, SCHEDULER_SECRET"
+
+
+def test_show_settings_masks_secret_looking_keys_and_passwords_inside_other_values() -> None:
+    assert actions.show_settings(FakeWorld(), "app") == actions.Settings(
+        "app",
+        {
+            "ADMIN_API_KEY": "***",
+            "DATABASE_URL": "postgresql://postgres:***@127.0.0.1:5432/drillbit",
+            "DB_POOL_SIZE": "3",
+            "SCHEDULER_SECRET": "***",
+        },
+        revealed=False,
+    )
+
+
+def test_show_settings_reveal_gives_every_value() -> None:
+    world = FakeWorld()
+    assert actions.show_settings(world, "app", reveal=True) == actions.Settings(
+        "app", world.configured["app"], revealed=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "secret"),
+    [("SCHEDULER_SECRET", True), ("mail_api_key", True), ("PGPASSWORD", True), ("ACCESS_TOKEN", True), ("URL", False)],
+)
+def test_is_secret_goes_by_the_words_in_a_key(key: str, secret: bool) -> None:
+    assert actions.is_secret(key) is secret
+
+
+def test_status_names_every_service_with_credentials_masked() -> None:
+    found = {service.name: service for service in actions.status(FakeWorld())}
+    assert list(found) == SERVICES.split(", ")
+    assert found["postgres"] == actions.ServiceStatus(
+        "postgres", True, True, "postgresql://postgres:***@127.0.0.1:5432/drillbit", "127.0.0.1:6432"
+    )
+    assert found["scheduler"] == actions.ServiceStatus("scheduler", False, False, "", "")
+
+
+def test_set_settings_copies_another_services_setting_and_redeploys() -> None:
+    world = FakeWorld()
+    change = actions.set_settings(world, "scheduler", {}, copy_from="app", copy_keys=["SCHEDULER_SECRET"])
+    assert (change.action, world.redeploys) == ("world set scheduler SCHEDULER_SECRET (from app)", [])
+    assert change() == "world set scheduler SCHEDULER_SECRET (from app): redeployed"
+    assert world.redeploys == [("scheduler", {"SCHEDULER_SECRET": SCHEDULER_SECRET})]
+    assert world.settings("scheduler")["SCHEDULER_SECRET"] == SCHEDULER_SECRET
+
+
+def test_set_settings_says_values_but_never_a_secret() -> None:
+    world = FakeWorld()
+    values = {
+        "DB_POOL_SIZE": "10",
+        "ADMIN_API_KEY": "a-brand-new-key",
+        "DATABASE_URL": f"postgresql://postgres:{POSTGRES_PASSWORD}@127.0.0.1:7000/drillbit",
+    }
+    line = actions.set_settings(world, "app", values)()
+    assert line == (
+        "world set app DB_POOL_SIZE=10 ADMIN_API_KEY=*** "
+        "DATABASE_URL=postgresql://postgres:***@127.0.0.1:7000/drillbit: redeployed"
+    )
+    assert world.redeploys == [("app", values)]
+
+
+def test_unset_settings_removes_them_and_redeploys() -> None:
+    world = FakeWorld()
+    line = actions.unset_settings(world, "app", ["DB_POOL_SIZE", "ADMIN_API_KEY"])()
+    assert line == "world unset app DB_POOL_SIZE ADMIN_API_KEY: redeployed"
+    assert world.redeploys == [("app", {"DB_POOL_SIZE": None, "ADMIN_API_KEY": None})]
+    assert world.settings("app") == {
+        "DATABASE_URL": DATABASE_URL,
+        "SCHEDULER_SECRET": SCHEDULER_SECRET,
+    }
+
+
+def test_restart_restarts_the_service() -> None:
+    world = FakeWorld()
+    assert (actions.restart(world, "app")(), world.restarts) == ("world restart app: restarted", ["app"])
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        (
+            lambda world: actions.set_settings(world, "schedular", {"A": "1"}),
+            UnknownNameError("world world-fake has no service 'schedular'", hint=f"its services are: {SERVICES}"),
+        ),
+        (
+            lambda world: actions.show_settings(world, "nope"),
+            UnknownNameError("world world-fake has no service 'nope'", hint=f"its services are: {SERVICES}"),
+        ),
+        (
+            lambda world: actions.set_settings(world, "scheduler", {}, copy_from="app", copy_keys=["SECRET"]),
+            UnknownNameError("service 'app' has no setting SECRET", hint=f"its settings are: {APP_SETTINGS}"),
+        ),
+        (
+            lambda world: actions.set_settings(world, "scheduler", {}, copy_from="appp", copy_keys=["SECRET"]),
+            UnknownNameError("world world-fake has no service 'appp'", hint=f"its services are: {SERVICES}"),
+        ),
+        (
+            lambda world: actions.unset_settings(world, "app", ["POOL", "DB_POOL_SIZE"]),
+            UnknownNameError("service 'app' has no setting POOL", hint=f"its settings are: {APP_SETTINGS}"),
+        ),
+        (
+            lambda world: actions.set_settings(world, "scheduler", {}, copy_keys=["SCHEDULER_SECRET"]),
+            InputError(
+                "no value given for SCHEDULER_SECRET",
+                hint="write KEY=VALUE, or copy KEY from another service's settings with --from SERVICE",
+            ),
+        ),
+        (
+            lambda world: actions.set_settings(world, "app", {"DB-POOL": "3"}),
+            InputError("'DB-POOL' is not a setting name", hint="a setting is a variable name: letters, digits and '_'"),
+        ),
+        (
+            lambda world: actions.set_settings(world, "app", {}),
+            InputError("nothing to set", hint="name at least one KEY=VALUE (or KEY with --from SERVICE)"),
+        ),
+        (
+            lambda world: actions.restart(world, "postgre"),
+            UnknownNameError("world world-fake has no service 'postgre'", hint=f"its services are: {SERVICES}"),
+        ),
+    ],
+)
+def test_a_refused_action_says_what_exists_and_changes_nothing(
+    make: Callable[[FakeWorld], object], error: DrillbitError
+) -> None:
+    world = FakeWorld()
+    with pytest.raises(DrillbitError) as refused:
+        make(world)
+    assert (type(refused.value), str(refused.value)) == (type(error), str(error))
+    assert (world.redeploys, world.restarts) == ([], [])
+
+
+def test_backup_name_is_the_utc_time_to_the_second() -> None:
+    moment = datetime(2026, 11, 23, 11, 15, 0, 250_000, tzinfo=timezone(timedelta(hours=1)))
+    assert actions.backup_name(moment) == "20261123T101500Z"
+
+
+@pytest.mark.parametrize("name", ["../etc", "a/b", ".hidden", "", "-rf", "x" * 101, "two words"])
+def test_backup_refuses_a_name_that_is_not_a_plain_file_name(name: str, tmp_path: Path) -> None:
+    with pytest.raises(InputError) as refused:
+        actions.backup(FakeWorld(), tmp_path, name)
+    assert str(refused.value) == (
+        f"{name!r} is not a backup name\nHint: a backup name is letters, digits, '.', '_' and '-', starting with "
+        "a letter or a digit, at most 100 characters"
+    )
+
+
+def _backup_file(directory: Path, name: str, minutes: int) -> None:
+    path = directory / "backups" / f"{name}.dump"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(b"x" * minutes)
+    moment = datetime(2026, 11, 23, 10, minutes, tzinfo=UTC).timestamp()
+    os.utime(path, (moment, moment))
+
+
+def test_list_backups_oldest_first(tmp_path: Path) -> None:
+    _backup_file(tmp_path, "zeta", 1)
+    _backup_file(tmp_path, "alpha", 2)
+    assert actions.list_backups(tmp_path) == [
+        actions.Backup("zeta", str(tmp_path / "backups/zeta.dump"), 1, "2026-11-23T10:01:00+00:00"),
+        actions.Backup("alpha", str(tmp_path / "backups/alpha.dump"), 2, "2026-11-23T10:02:00+00:00"),
+    ]
+
+
+def test_backup_refuses_a_name_already_taken(tmp_path: Path) -> None:
+    _backup_file(tmp_path, "before", 1)
+    with pytest.raises(InputError) as refused:
+        actions.backup(FakeWorld(), tmp_path, "before")
+    assert str(refused.value) == "a backup named 'before' already exists\nHint: pick another name with --name NAME"
+
+
+def test_restore_of_an_unknown_backup_names_the_backups_there_are(tmp_path: Path) -> None:
+    _backup_file(tmp_path, "before", 1)
+    _backup_file(tmp_path, "after", 2)
+    with pytest.raises(UnknownNameError) as refused:
+        actions.restore(FakeWorld(), tmp_path, "during")
+    assert str(refused.value) == "world world-fake has no backup 'during'\nHint: its backups are: before, after"
+
+
+def test_restore_without_any_backup_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(UnknownNameError) as refused:
+        actions.restore(FakeWorld(), tmp_path, "during")
+    assert str(refused.value) == (
+        "world world-fake has no backup 'during'\nHint: make one with `drillbit world backup`"
+    )
