@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from drills import doctor as doctor_module
+from drills.deploy_server import DeployServer
 from drills.drill_commands import COMMANDS
 from drills.errors import DrillbitError
 from drills.interrupts import stop_on_terminate
@@ -18,6 +19,7 @@ from drills.reference_world import reference_world
 from drills.runtimes.local import registry
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.world import World, WorldOptions
+from drills.world_commands import world_app
 from drills.world_table import connection_env, world_table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Drill incidents on a real, small world.")
@@ -45,12 +47,20 @@ def up(
             healthy = show(world)
             if check:
                 raise typer.Exit(0 if all(healthy.values()) else 1)
-            console.print("[bold]The world is up.[/] Ctrl-C tears it down.")
-            threading.Event().wait()
+            with DeployServer(world, world.directory, on_action=tell_deploy_action):
+                console.print(
+                    f"[bold]The world {world.name} is up.[/] From another terminal, `drillbit world status` works "
+                    "on it. Ctrl-C tears it down."
+                )
+                threading.Event().wait()
         except KeyboardInterrupt:
             console.print("stopping the world...")
         finally:
             world.teardown()
+
+
+def tell_deploy_action(line: str) -> None:
+    console.print(f"deploy tool: {line}", markup=False, highlight=False)
 
 
 def show(world: World) -> dict[str, bool]:
@@ -88,6 +98,7 @@ def doctor() -> None:
 
 for command_name, command in COMMANDS.items():
     app.command(name=command_name)(command)
+app.add_typer(world_app, name="world")
 
 
 def main() -> None:

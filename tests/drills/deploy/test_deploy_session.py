@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from drills.deploy_session import SESSION_FILE, Session, choose_session, running
 from drills.errors import InputError, UnknownNameError
 from drills.runtimes.local.registry import start_time
 
+ROOT = Path(__file__).parents[3]
 START_ONE = "Hint: start one with `drillbit play ID` or `drillbit up`"
 
 
@@ -77,3 +79,20 @@ def test_running_sessions_skip_a_dead_harness_and_an_unreadable_file(drillbit_ho
     broken.mkdir()
     (broken / SESSION_FILE).write_text("{not json")
     assert running_sessions() == [alive]
+
+
+def _without_world() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if name != "DRILLBIT_WORLD"}
+
+
+def test_world_command_without_a_running_world_exits_2(drillbit_home: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "drills.cli", "world", "status"],
+        cwd=ROOT,
+        env={**_without_world(), "DRILLBIT_HOME": str(drillbit_home), "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", f"error: no running world\n{START_ONE}\n")
