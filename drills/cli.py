@@ -18,6 +18,7 @@ from drills.interrupts import stop_on_terminate
 from drills.reference_world import reference_world
 from drills.runtimes.local import registry
 from drills.runtimes.local.runtime import LocalRuntime
+from drills.shell_command import shell
 from drills.world import World, WorldOptions
 from drills.world_commands import world_app
 from drills.world_table import connection_env, world_table
@@ -49,8 +50,8 @@ def up(
                 raise typer.Exit(0 if all(healthy.values()) else 1)
             with DeployServer(world, world.directory, on_action=tell_deploy_action):
                 console.print(
-                    f"[bold]The world {world.name} is up.[/] From another terminal, `drillbit world status` works "
-                    "on it. Ctrl-C tears it down."
+                    f"[bold]The world {world.name} is up.[/] From another terminal, `drillbit world status` and "
+                    "`drillbit shell` work on it. Ctrl-C tears it down."
                 )
                 threading.Event().wait()
         except KeyboardInterrupt:
@@ -99,6 +100,7 @@ def doctor() -> None:
 for command_name, command in COMMANDS.items():
     app.command(name=command_name)(command)
 app.add_typer(world_app, name="world")
+app.command()(shell)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Mapping
 from typing import Final
 
 from drills.binaries import companion, find_postgres, find_redis
@@ -22,10 +23,15 @@ could point a runbook's tools at a real system instead of the world."""
 
 
 def world_shell_env(context: DrillContext) -> dict[str, str]:
-    """The variables to run a command with: a few of ours, PATH with the world's tools first, the world's own."""
+    """The variables to run a command with in a drill: see `shell_env`."""
+    return shell_env(connection_env(context.world))
+
+
+def shell_env(connection: Mapping[str, str]) -> dict[str, str]:
+    """A few of the harness's own variables, PATH with the world's tools first, then the world's connection."""
     env = {name: value for name, value in os.environ.items() if name in INHERITED or name.startswith("LC_")}
     env["PATH"] = os.pathsep.join([*tool_directories(), os.environ.get("PATH", os.defpath)])
-    env.update(connection_env(context.world))
+    env.update(connection)
     return env
 
 
