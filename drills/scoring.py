@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
@@ -60,6 +61,19 @@ ESCALATION_RULES: Final[Mapping[Severity, tuple[tuple[str, float], ...]]] = {
     Severity.P3: (),
     Severity.P4: (),
 }
+
+
+# What a drill scores. POINTS_RULE is the rule in words, for reports; points_lost itemizes it for one drill.
+FULL_POINTS: Final = 100
+OBJECTIVE_MISSED_POINTS: Final = 20
+INVARIANT_NOT_HELD_POINTS: Final = 20
+ESCALATION_MISSED_POINTS: Final = 10
+POINTS_RULE: Final = (
+    f"{FULL_POINTS} points, less each hint's cost, {OBJECTIVE_MISSED_POINTS} for each objective missed, "
+    f"{INVARIANT_NOT_HELD_POINTS} for each declared invariant that broke or was never checked, and "
+    f"{ESCALATION_MISSED_POINTS} for each escalation rule that was due and not kept; 0 when the drill did not "
+    "recover; never below 0."
+)
 
 
 def _definitions() -> dict[str, str]:
@@ -136,6 +150,13 @@ class HintUse(_Frozen):
     cost: float | None
 
 
+class PointsLost(_Frozen):
+    """One deduction from a drill's points: what it was for, and how many points it took."""
+
+    reason: str
+    points: float
+
+
 class RevertResult(_Frozen):
     """Whether an injected fault was reverted (the last revert recorded for it wins)."""
 
@@ -156,6 +177,8 @@ class Score(_Frozen):
     escalation: tuple[EscalationResult, ...]
     hints: tuple[HintUse, ...]
     reverts: tuple[RevertResult, ...]
+    points: int
+    """Out of FULL_POINTS, by POINTS_RULE."""
 
 
 def score(record: DrillRecord) -> Score:
@@ -163,6 +186,8 @@ def score(record: DrillRecord) -> Score:
     outcome = outcome_of(record)
     objectives = check_objectives(record.scenario, metrics)
     invariants = check_invariants(record)
+    escalation = check_escalation(record, metrics)
+    hints = hints_used(record)
     reasons = _reasons(record, outcome, objectives, invariants)
     return Score(
         outcome=outcome,
@@ -171,9 +196,10 @@ def score(record: DrillRecord) -> Score:
         metrics=metrics,
         objectives=objectives,
         invariants=invariants,
-        escalation=check_escalation(record, metrics),
-        hints=hints_used(record),
+        escalation=escalation,
+        hints=hints,
         reverts=reverts(record),
+        points=points(outcome, points_lost(hints, objectives, invariants, escalation)),
     )
 
 
@@ -322,6 +348,42 @@ def hints_used(record: DrillRecord) -> tuple[HintUse, ...]:
         for event in record.timeline
         if event.kind is EventKind.HINT_TAKEN
     )
+
+
+def points_lost(
+    hints: Sequence[HintUse],
+    objectives: Sequence[ObjectiveResult],
+    invariants: Sequence[InvariantResult],
+    escalation: Sequence[EscalationResult],
+) -> tuple[PointsLost, ...]:
+    """Each deduction POINTS_RULE makes, in its order. A hint whose event records no cost (or less than 0) is free."""
+    lost = [PointsLost(reason=f"hint: {hint.hint}", points=max(hint.cost or 0.0, 0.0)) for hint in hints]
+    lost += [
+        PointsLost(reason=f"{result.metric.replace('_', ' ')} objective missed", points=OBJECTIVE_MISSED_POINTS)
+        for result in objectives
+        if not result.met
+    ]
+    lost += [
+        PointsLost(reason=_invariant_reason(result), points=INVARIANT_NOT_HELD_POINTS)
+        for result in invariants
+        if result.declared and not result.held
+    ]
+    lost += [
+        PointsLost(
+            reason=f"no escalation to {rule.level} within {format_duration(rule.within_s)}",
+            points=ESCALATION_MISSED_POINTS,
+        )
+        for rule in escalation
+        if rule.due and not rule.met
+    ]
+    return tuple(lost)
+
+
+def points(outcome: Outcome, lost: Sequence[PointsLost]) -> int:
+    """FULL_POINTS less every deduction, whole points rounded down; 0 unless the drill recovered."""
+    if outcome != "recovered":
+        return 0
+    return max(0, math.floor(FULL_POINTS - sum(item.points for item in lost)))
 
 
 def reverts(record: DrillRecord) -> tuple[RevertResult, ...]:

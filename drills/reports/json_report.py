@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -18,6 +19,9 @@ _HINT: Final = (
     "or run the drill again."
 )
 _SHOWN_ERRORS: Final = 5
+# Computed keys added after the first report.json files were written, each with a stand-in of its shape: a file
+# without one is still read, since drillbit recomputes every computed key from the record.
+_LATER_SCORE_KEYS: Final[Mapping[str, object]] = {"points": 0}
 
 
 def report_document(record: DrillRecord) -> dict[str, Any]:
@@ -44,8 +48,9 @@ def loads_report(text: str, source: str = REPORT_JSON) -> DrillRecord:
     unknown = sorted(set(document) - record_keys - score_keys)
     if unknown:
         raise ReportError(f"{source}: unknown keys: {', '.join(unknown)}", hint=_HINT)
+    saved_score = {key: value for key, value in document.items() if key in score_keys}
     try:
-        Score.model_validate({key: value for key, value in document.items() if key in score_keys})
+        Score.model_validate({**_LATER_SCORE_KEYS, **saved_score})
         return DrillRecord.model_validate({key: value for key, value in document.items() if key in record_keys})
     except ValidationError as error:
         raise ReportError(f"{source}: not a valid drill report:\n{_describe(error)}", hint=_HINT) from error

@@ -13,12 +13,15 @@ from drills.reports.actions import action_items
 from drills.reports.formatting import cell, clock, data_summary, duration, scale, wall
 from drills.scoring import (
     DEFINITIONS,
+    FULL_POINTS,
     METRICS,
+    POINTS_RULE,
     RESPONSE_TARGETS,
     EscalationResult,
     InvariantResult,
     Score,
     format_duration,
+    points_lost,
     score,
 )
 from drills.timeline import DrillRecord, Event, EventKind
@@ -69,6 +72,10 @@ def _context(record: DrillRecord, result: Score) -> dict[str, Any]:
         "metrics": _metric_rows(record, result),
         "escalation": [_escalation_row(rule) for rule in result.escalation],
         "hints": [f"{clock(hint.at_s)} {hint.hint}" + _cost(hint.cost) for hint in result.hints],
+        "points": f"{result.points} of {FULL_POINTS}",
+        "points_summary": _points_summary(result),
+        "points_lost": _points_lost_rows(result),
+        "points_rule": POINTS_RULE,
         "invariants": [_invariant_row(invariant) for invariant in result.invariants],
         "actions": action_items(record, result),
     }
@@ -202,6 +209,21 @@ def _invariant_row(invariant: InvariantResult) -> dict[str, str]:
         "checks": str(invariant.checks),
         "detail": cell(invariant.detail or ""),
     }
+
+
+def _points_summary(result: Score) -> str:
+    total = f"**{result.points}** of {FULL_POINTS} points"
+    if result.outcome != "recovered":
+        return f"{total}: a drill that did not recover scores 0."
+    return f"{total}." if _points_lost_rows(result) else f"{total}: no hint taken and nothing missed."
+
+
+def _points_lost_rows(result: Score) -> list[dict[str, str]]:
+    """Each deduction of a recovered drill; one that did not recover scores 0 whatever else it missed."""
+    if result.outcome != "recovered":
+        return []
+    lost = points_lost(result.hints, result.objectives, result.invariants, result.escalation)
+    return [{"points": f"{item.points:g}", "reason": cell(item.reason)} for item in lost]
 
 
 def _cost(cost: float | None) -> str:

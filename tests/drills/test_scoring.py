@@ -10,11 +10,13 @@ from pydantic import JsonValue
 
 from drills.scoring import (
     DEFINITIONS,
+    POINTS_RULE,
     EscalationResult,
     HintUse,
     InvariantResult,
     Metrics,
     ObjectiveResult,
+    PointsLost,
     RevertResult,
     check_escalation,
     check_invariants,
@@ -23,6 +25,8 @@ from drills.scoring import (
     hints_used,
     measure,
     outcome_of,
+    points,
+    points_lost,
     reverts,
     score,
 )
@@ -371,6 +375,115 @@ def test_score_fails_a_recovered_drill_that_missed_one_objective() -> None:
         False,
         ("time to acknowledge objective missed: 30m against a target of 15m",),
     )
+
+
+def _hint(at: float, name: str, cost: float | None = 10) -> Event:
+    return (
+        ev(at, K.HINT_TAKEN, f"hint: {name}", hint=name) if cost is None else ev(at, K.HINT_TAKEN, hint=name, cost=cost)
+    )
+
+
+# Recovered 25 scenario minutes after the fault: before any escalation rule of a P1 is due.
+QUICKLY = ev(45, K.RECOVERED, window_started_at=35.0)
+
+
+def test_score_points_are_full_for_a_clean_recovery() -> None:
+    assert score(drill(FAULT, FIRED, ACKED, QUICKLY, FINISHED)).points == 100
+
+
+def test_score_points_lose_each_hints_cost_and_nothing_for_a_hint_without_one() -> None:
+    record = drill(FAULT, FIRED, ACKED, _hint(21, "Confirm"), _hint(22, "Fix", 20), _hint(23, "Verify", None), QUICKLY)
+
+    assert score(record).points == 70
+
+
+def test_score_points_lose_20_per_objective_missed() -> None:
+    record = drill(FAULT, ev(17, K.MONITOR_FIRED, monitor="m"), ev(30, K.ACKNOWLEDGED), QUICKLY, FINISHED)
+
+    assert score(record).points == 60
+
+
+def test_score_points_lose_20_per_declared_invariant_broken_or_never_checked() -> None:
+    record = drill(
+        FAULT,
+        FIRED,
+        ACKED,
+        QUICKLY,
+        ev(71, K.INVARIANT_CHECKED, invariant="no-lost-rows", held=False),
+        ev(72, K.INVARIANT_CHECKED, invariant="audit-chain", held=True),
+        ev(73, K.INVARIANT_CHECKED, invariant="not-declared", held=False),
+        invariants=("no-lost-rows", "audit-chain", "no-double-charge"),
+    )
+
+    assert score(record).points == 60
+
+
+def test_score_points_lose_10_per_escalation_due_and_not_made() -> None:
+    # Recovered 40m after the fault: the P1's L2 rule (30m) was due and not kept, its L3 rule (1h) was not due.
+    record = drill(FAULT, FIRED, ACKED, ev(70, K.RECOVERED, window_started_at=50.0), FINISHED)
+    late = drill(FAULT, FIRED, ACKED, ev(45, K.ESCALATED, level="L2"), ev(70, K.RECOVERED, window_started_at=50.0))
+    in_time = drill(FAULT, FIRED, ACKED, ev(35, K.ESCALATED, level="L2"), ev(70, K.RECOVERED, window_started_at=50.0))
+
+    assert (score(record).points, score(late).points, score(in_time).points) == (90, 90, 100)
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        (FIRED, ACKED, FINISHED),
+        (FIRED, ACKED, RECOVERED, ev(72, K.DRILL_ABORTED, "gave up")),
+        (FIRED, ACKED, RECOVERED, ev(72, K.DRILL_ERROR, "revert failed")),
+    ],
+    ids=["not_recovered", "aborted", "error"],
+)
+def test_score_points_are_0_unless_the_drill_recovered(ending: tuple[Event, ...]) -> None:
+    assert score(drill(FAULT, *ending)).points == 0
+
+
+def test_score_points_never_go_below_0() -> None:
+    hints = [_hint(21 + index, f"hint {index}", 30) for index in range(4)]
+
+    assert score(drill(FAULT, FIRED, ACKED, *hints, QUICKLY)).points == 0
+
+
+def test_score_points_round_a_fraction_of_a_point_lost_down() -> None:
+    assert score(drill(FAULT, FIRED, ACKED, _hint(21, "Confirm", 2.5), QUICKLY)).points == 97
+
+
+def test_points_lost_says_what_each_deduction_was_for_in_the_rules_order() -> None:
+    record = drill(
+        FAULT,
+        ev(17, K.MONITOR_FIRED, monitor="m"),
+        _hint(18, "Confirm", 10),
+        _hint(19, "Fix", -5),
+        ev(72, K.INVARIANT_CHECKED, invariant="no-lost-rows", held=False, detail="3 rows missing"),
+        ev(80, K.DRILL_FINISHED),
+        invariants=("no-lost-rows",),
+    )
+    result = score(record)
+
+    assert points_lost(result.hints, result.objectives, result.invariants, result.escalation) == (
+        PointsLost(reason="hint: Confirm", points=10.0),
+        PointsLost(reason="hint: Fix", points=0.0),
+        PointsLost(reason="time to detect objective missed", points=20.0),
+        PointsLost(reason="time to acknowledge objective missed", points=20.0),
+        PointsLost(reason="time to recover objective missed", points=20.0),
+        PointsLost(reason="invariant 'no-lost-rows' broke: 3 rows missing", points=20.0),
+        PointsLost(reason="no escalation to L2 within 30m", points=10.0),
+        PointsLost(reason="no escalation to L3 within 1h", points=10.0),
+    )
+
+
+def test_points_take_every_deduction_off_100_only_for_a_recovery() -> None:
+    lost = (PointsLost(reason="a", points=10.0), PointsLost(reason="b", points=20.0))
+
+    assert (points("recovered", lost), points("not_recovered", ()), points("recovered", ())) == (70, 0, 100)
+
+
+def test_points_rule_is_documented_word_for_word() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "reports.md").read_text(encoding="utf-8")
+
+    assert POINTS_RULE in " ".join(docs.split())
 
 
 @pytest.mark.parametrize(

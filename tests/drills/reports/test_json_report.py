@@ -33,6 +33,7 @@ def test_report_document_puts_the_record_then_the_verdict_then_the_timeline(reco
         "escalation",
         "hints",
         "reverts",
+        "points",
         "timeline",
     ]
 
@@ -95,6 +96,11 @@ def test_report_document_verdict_objectives_and_invariants(failed_record: DrillR
     }
 
 
+def test_report_document_carries_the_points(recovered_record: DrillRecord, failed_record: DrillRecord) -> None:
+    # The recovered drill missed nothing; the failed one did not recover, which scores 0 whatever else it did.
+    assert (report_document(recovered_record)["points"], report_document(failed_record)["points"]) == (100, 0)
+
+
 def test_report_document_timeline_keeps_both_clocks(recovered_record: DrillRecord) -> None:
     assert report_document(recovered_record)["timeline"][1] == {
         "at": 10.0,
@@ -123,6 +129,10 @@ def _saved(record: DrillRecord, change: Callable[[dict[str, Any]], object]) -> s
     return json.dumps(document)
 
 
+def test_loads_report_reads_a_file_written_before_points_existed(recovered_record: DrillRecord) -> None:
+    assert loads_report(_saved(recovered_record, lambda d: d.pop("points"))) == recovered_record
+
+
 HINT = (
     "Hint: report.json is written by drillbit and read back as it was written; restore the original file or run "
     "the drill again."
@@ -140,6 +150,7 @@ HINT = (
             "r.json: not a valid drill report:\n  timeline.2.kind: Input should be 'drill_started', 'world_up',",
         ),
         (lambda d: d.pop("outcome"), "r.json: not a valid drill report:\n  outcome: Field required"),
+        (lambda d: d.update(points="most"), "r.json: not a valid drill report:\n  points: Input should be a valid"),
         (lambda d: d["scenario"].update(severity="P9"), "r.json: not a valid drill report:\n  scenario.severity:"),
         (
             lambda d: d["timeline"][1]["data"].pop("fault"),

@@ -28,6 +28,7 @@ def test_render_markdown_has_every_section_of_a_review_in_order(recovered_record
         "## Metrics against the P1 targets",
         "### Escalation",
         "### Hints",
+        "### Points",
         "## Invariants",
         "## Action items",
     ]
@@ -36,12 +37,13 @@ def test_render_markdown_has_every_section_of_a_review_in_order(recovered_record
 def test_render_markdown_header_names_the_drill(recovered_record: DrillRecord) -> None:
     header = section(render_markdown(recovered_record), "# Post-incident review: OAuth refresh failing")
 
-    assert header[:11] == [
+    assert header[:12] == [
         "| | |",
         "|---|---|",
         "| Scenario | `oauth-refresh-failing` |",
         "| Severity | P1 (response target: acknowledge within 15m) |",
         "| Outcome | recovered, **passed** |",
+        "| Points | 100 of 100 |",
         "| Responder | runner (auto) |",
         "| Drill | `d-1` on the local runtime, seed 7, time scale 60 |",
         "| Started | 2024-05-01 10:00:00 UTC |",
@@ -169,6 +171,52 @@ def test_render_markdown_hints(make_record: Callable[..., DrillRecord], make_eve
     ]
 
 
+RULE = (
+    "Scoring: 100 points, less each hint's cost, 20 for each objective missed, 20 for each declared invariant that "
+    "broke or was never checked, and 10 for each escalation rule that was due and not kept; 0 when the drill did "
+    "not recover; never below 0."
+)
+
+
+def test_render_markdown_points_of_a_drill_that_lost_nothing(recovered_record: DrillRecord) -> None:
+    assert section(render_markdown(recovered_record), "### Points") == [
+        "**100** of 100 points: no hint taken and nothing missed.",
+        RULE,
+    ]
+
+
+def test_render_markdown_points_lists_what_each_deduction_was_for(
+    make_record: Callable[..., DrillRecord], make_event: Callable[..., Event]
+) -> None:
+    record = make_record(
+        make_event(10, EventKind.FAULT_INJECTED, "fault:f", "in", fault="f"),
+        make_event(12, EventKind.HINT_TAKEN, "responder:ana", "hint 1", hint="How it is noticed", cost=10),
+        make_event(13, EventKind.HINT_TAKEN, "responder:ana", "hint 2", hint="Confirm | check", cost=5),
+        make_event(14, EventKind.MONITOR_FIRED, "monitor:m", "fired", monitor="m"),
+        make_event(30, EventKind.ACKNOWLEDGED, "responder:ana", "on it"),
+        make_event(50, EventKind.RECOVERED, "runner", "held", window_started_at=45.0),
+        make_event(51, EventKind.INVARIANT_CHECKED, "runner", "rows", invariant="no-lost-timesheets", held=True),
+    )
+
+    assert section(render_markdown(record), "### Points") == [
+        "**55** of 100 points.",
+        "| Points lost | For |",
+        "|---:|---|",
+        "| 10 | hint: How it is noticed |",
+        "| 5 | hint: Confirm \\| check |",
+        "| 20 | time to acknowledge objective missed |",
+        "| 10 | no escalation to L2 within 30m |",
+        RULE,
+    ]
+
+
+def test_render_markdown_points_of_a_drill_that_did_not_recover(failed_record: DrillRecord) -> None:
+    assert section(render_markdown(failed_record), "### Points") == [
+        "**0** of 100 points: a drill that did not recover scores 0.",
+        RULE,
+    ]
+
+
 def test_render_markdown_invariants(failed_record: DrillRecord) -> None:
     assert section(render_markdown(failed_record), "## Invariants") == [
         "| Invariant | Result | Checks | Detail |",
@@ -227,4 +275,4 @@ def test_render_markdown_header_cells_cannot_break_the_table(recovered_record: D
     )
     header = section(render_markdown(record), "# Post-incident review: OAuth refresh failing")
 
-    assert (header[5], header[7]) == ("| Responder | ana \\| ben (person) |", "| Started | 2024-05-01 10:00:00 UTC |")
+    assert (header[6], header[8]) == ("| Responder | ana \\| ben (person) |", "| Started | 2024-05-01 10:00:00 UTC |")
