@@ -189,10 +189,10 @@ def test_world_backup_and_restore_bring_the_data_back(
     ("args", "message"),
     [
         (("show", "schedular"), "world {world} has no service 'schedular'\nHint: its services are: " + SERVICES),
-        (("restart", "postgress"), "world {world} has no service 'postgress'\nHint: its services are: " + SERVICES),
         (("unset", "app", "NOPE"), "service 'app' has no setting NOPE\nHint: its settings are: {app_settings}"),
         (("restore", "never-made"), "world {world} has no backup 'never-made'\nHint: {backups}"),
     ],
+    ids=["service", "setting", "backup"],
 )
 def test_world_commands_refuse_unknown_names_with_exit_code_2(
     local_world: LocalWorld, deploy_home: Path, args: tuple[str, ...], message: str
