@@ -13,6 +13,7 @@ from rich.table import Table
 
 from drills.errors import InputError
 from drills.interrupts import stop_on_terminate
+from drills.play_command import play
 from drills.reports import Redactor, read_report, render_again, render_junit
 from drills.responder import AutoResponder
 from drills.runner import Drill, DrillResult, DrillSettings
@@ -177,4 +178,5 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "run": run,
     "ci": ci,
     "report": report,
+    "play": play,
 }
