@@ -30,7 +30,7 @@ from drills.runner import Drill, DrillResult, DrillSettings
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.scenario import Scenario
 from drills.scenario_loader import find_scenario
-from drills.scoring import objective_targets
+from drills.scoring import format_duration, objective_targets
 from drills.timeline import DrillRecord, Responder, TimelineRecorder
 from drills.watch import Watch
 
@@ -90,9 +90,11 @@ def play(
             scenario, context, recorder, watch, terminal=terminal, responder=name, hints=hints, time_limit=limit / scale
         )
 
-    console.print("bringing the world up and waiting for its steady state...")
+    drill = Drill(scenario, settings, LocalRuntime())
+    bound = format_duration(drill.steady_state_bound())
+    console.print(f"bringing the world up and waiting for its steady state (up to {bound})...", markup=False)
     with stop_on_terminate():
-        result = Drill(scenario, settings, LocalRuntime()).run(session)
+        result = drill.run(session)
     _show_score(result, scale, report_dir)
     raise typer.Exit(0 if result.score.passed else 1)
 

@@ -8,16 +8,14 @@ their interval, and ends when they have held for the scenario's hold time, wheth
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Final
 
 from pydantic import JsonValue
 from rich.console import Group
 from rich.text import Text
 
-from drills.deploy_server import DeployServer
 from drills.drill_context import DrillContext
 from drills.hints import HintCard, render_hint
 from drills.play_screens import TOOLS, page
@@ -75,28 +73,18 @@ class PlaySession:
 
     def respond(self) -> bool:
         self.recorder.attach(self._on_event)
-        with self._deploy_tool():
-            self.terminal.say("The world is up and steady. You are on call: type help for the commands.")
-            self.terminal.prompt()
-            while self.ended is None:
-                line = self.terminal.read(self._wake_in())
-                if line is CLOSED:
-                    self._give_up("the responder's input closed")
-                elif isinstance(line, str) and line.strip():
-                    self._handle(line.strip())
-                    if self.ended is None:
-                        self.terminal.prompt()
-                self._tick()
+        self.terminal.say("The world is up and steady. You are on call: type help for the commands.")
+        self.terminal.prompt()
+        while self.ended is None:
+            line = self.terminal.read(self._wake_in())
+            if line is CLOSED:
+                self._give_up("the responder's input closed")
+            elif isinstance(line, str) and line.strip():
+                self._handle(line.strip())
+                if self.ended is None:
+                    self.terminal.prompt()
+            self._tick()
         return self.ended == "recovered"
-
-    @contextlib.contextmanager
-    def _deploy_tool(self) -> Iterator[None]:
-        directory = getattr(self.context.world, "directory", None)
-        if directory is None:
-            yield
-            return
-        with DeployServer(self.context.world, directory, on_action=self._deploy_action):
-            yield
 
     def _wake_in(self) -> float:
         if not self._watching_recovery:
@@ -132,6 +120,8 @@ class PlaySession:
             self.terminal.show(page(self.scenario, event, self.scenario.runbook.file), bell=True)
         elif event.kind is EventKind.MONITOR_CLEARED:
             self.terminal.say(f"alert {event.text('monitor')} stopped firing", style="yellow")
+        elif event.kind is EventKind.COMMAND and event.source == "deploy-tool":
+            self.terminal.say(f"deploy tool: {event.message}", style="cyan")
         elif event.kind is EventKind.DRILL_ERROR:
             self.terminal.say(f"harness error: {event.message}", style="red")
 
@@ -139,10 +129,6 @@ class PlaySession:
         if not self._watching_recovery:
             self._watching_recovery = True
             self._next_check = self.context.clock.monotonic()
-
-    def _deploy_action(self, line: str) -> None:
-        self.recorder.record(EventKind.COMMAND, "deploy-tool", line, {"command": line})
-        self.terminal.say(f"deploy tool: {line}", style="cyan")
 
     # Commands
 
@@ -263,7 +249,7 @@ class PlaySession:
         if not command:
             self.terminal.say("which command? e.g. !curl -s $APP_URL/api/v1/health")
             return
-        env = {**world_shell_env(self.context), "DRILLBIT_WORLD": self.context.world.name}
+        env = world_shell_env(self.context)
         try:
             done = subprocess.run(
                 ["bash", "-c", command],

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from drills.clock import Clock, SystemClock, TimeScale
+from drills.deploy_server import DeployServer
 from drills.drill_context import DrillContext
 from drills.errors import DrillbitError
 from drills.fault_specs import Fault
@@ -31,6 +32,8 @@ from drills.world import World, WorldOptions
 from drills.world_spec import WorldSpec
 
 STEADY_STATE_TIMEOUT = 30.0
+STEADY_STATE_SCENARIO_BOUND = 30 * 60.0
+"""Scenario seconds the steady state may take at a slow time scale: two of the scheduler's 15-minute slots."""
 RECOVERY_TIMEOUT_CAP = 120.0
 SECRET_WORDS = ("SECRET", "KEY", "PASSWORD", "TOKEN")
 
@@ -91,6 +94,7 @@ class Drill:
         self.world: World | None = None
         self.context: DrillContext | None = None
         self.secrets: set[str] = set()
+        self.deploy_tool: DeployServer | None = None
 
     def record(self, kind: EventKind, message: str, **data: object) -> None:
         self.recorder.record(kind, "runner", message, data)  # type: ignore[arg-type]
@@ -134,7 +138,18 @@ class Drill:
         )
         self.record(EventKind.WORLD_UP, f"world {world.name} up on the {self.runtime.name} runtime", world=world.name)
         self.context.mark_logs("start")
+        self._serve_deploy_tool(world)
         return self.context
+
+    def _serve_deploy_tool(self, world: World) -> None:
+        """`drillbit world` for the responder, whoever it is: a runbook's deploy commands work in every drill."""
+        directory = getattr(world, "directory", None)
+        if isinstance(directory, Path):
+            self.deploy_tool = DeployServer(world, directory, on_action=self._deployed, clock=self.clock)
+            self.deploy_tool.start()
+
+    def _deployed(self, line: str) -> None:
+        self.recorder.record(EventKind.COMMAND, "deploy-tool", line, {"command": line})
 
     def _directory(self) -> Path:
         path = self.scenario.runbook.path
@@ -156,8 +171,12 @@ class Drill:
         if not getattr(party, "watches_recovery", False):
             self._recovery(context)
 
+    def steady_state_bound(self) -> float:
+        """Wall seconds to wait for the steady state: 30, or more at a slow scale, where a first tick takes longer."""
+        return max(STEADY_STATE_TIMEOUT, self.scale.to_wall(STEADY_STATE_SCENARIO_BOUND))
+
     def _steady_state(self, context: DrillContext) -> bool:
-        deadline = self.clock.monotonic() + STEADY_STATE_TIMEOUT
+        deadline = self.clock.monotonic() + self.steady_state_bound()
         while True:
             results = [evaluate(probe, context) for probe in self.scenario.steady_state]
             failing = [result.detail for result in results if not result.held]
@@ -198,6 +217,7 @@ class Drill:
         """Always runs: stop watching, check invariants once more, revert every fault, tear the world down."""
         steps: Sequence[Callable[[], object]] = (
             lambda: watch.stop() if watch else None,
+            lambda: self.deploy_tool.stop() if self.deploy_tool else None,
             lambda: schedule.revert_all() if schedule else None,
             self._final_invariants,
             self._teardown,

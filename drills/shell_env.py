@@ -17,14 +17,14 @@ from drills.drill_context import DrillContext
 from drills.errors import MissingBinaryError
 from drills.world_table import connection_env
 
-INHERITED: Final = ("HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TERM", "TMPDIR", "TZ", "SHELL")
+INHERITED: Final = ("HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TERM", "TMPDIR", "TZ", "SHELL", "DRILLBIT_HOME")
 """Variables taken from the harness's own environment; anything else there (a PGHOST, a cloud credential)
 could point a runbook's tools at a real system instead of the world."""
 
 
 def world_shell_env(context: DrillContext) -> dict[str, str]:
-    """The variables to run a command with in a drill: see `shell_env`."""
-    return shell_env(connection_env(context.world))
+    """The variables to run a command with in a drill (see `shell_env`), and `drillbit world` finds its world."""
+    return shell_env(connection_env(context.world)) | {"DRILLBIT_WORLD": context.world.name}
 
 
 def shell_env(connection: Mapping[str, str]) -> dict[str, str]:

@@ -24,10 +24,13 @@ def test_world_shell_env_is_the_world_plus_a_few_harmless_variables(
     monkeypatch.setenv("HOME", "/home/oncall")
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
     monkeypatch.setenv("DATABASE_URL", "postgresql://prod.example/db")
+    monkeypatch.setenv("DRILLBIT_HOME", "/tmp/drills-here")
     env = world_shell_env(context)
     assert {name: value for name, value in env.items() if name != "PATH"} == {
         "HOME": "/home/oncall",
         "LC_ALL": "C.UTF-8",
+        "DRILLBIT_HOME": "/tmp/drills-here",
+        "DRILLBIT_WORLD": context.world.name,
         **connection_env(context.world),
     }
 
