@@ -26,6 +26,7 @@ class Attempt(BaseModel):
     outcome: Outcome
     passed: bool
     hints: int
+    points: int
     time_to_detect_s: float | None
     time_to_acknowledge_s: float | None
     time_to_recover_s: float | None
@@ -74,6 +75,7 @@ def attempt_of(record: DrillRecord) -> Attempt:
         outcome=result.outcome,
         passed=result.passed,
         hints=len(result.hints),
+        points=result.points,
         time_to_detect_s=metrics.time_to_detect_scenario_s,
         time_to_acknowledge_s=metrics.time_to_acknowledge_scenario_s,
         time_to_recover_s=metrics.time_to_recover_scenario_s,

@@ -26,7 +26,8 @@ from drills.play_screens import briefing, score_screen
 from drills.play_session import PlaySession
 from drills.play_terminal import PlayTerminal
 from drills.reports import read_report
-from drills.runner import Drill, DrillResult, DrillSettings
+from drills.responder import AutoResponder
+from drills.runner import Drill, DrillSettings
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.scenario import Scenario
 from drills.scenario_loader import find_scenario
@@ -62,6 +63,13 @@ def play(
         ),
     ] = None,
     report_dir: Annotated[Path, typer.Option(help="Where reports (and your earlier attempts) are.")] = Path("reports"),
+    runner: Annotated[
+        bool,
+        typer.Option(
+            "--runner/--no-runner",
+            help="Compare with the automated runner, drilling the scenario once with it if the reports hold no run.",
+        ),
+    ] = True,
     scenarios: Annotated[Path, typer.Option("--scenarios", help="The folder of scenario files.")] = Path("scenarios"),
 ) -> None:
     """Respond to an incident yourself: get paged, investigate, fix it with the runbook, and get a score."""
@@ -95,7 +103,11 @@ def play(
     console.print(f"bringing the world up and waiting for its steady state (up to {bound})...", markup=False)
     with stop_on_terminate():
         result = drill.run(session)
-    _show_score(result, scale, report_dir)
+    history = earlier_records(report_dir)
+    if runner and not any(_runner_drilled(record, scenario.id) for record in history):
+        history.append(_drill_with_runner(scenario, chosen_seed, report_dir))
+    comparison = compare(result.record, history)
+    console.print(score_screen(result.score, scale, comparison, result.reports.markdown))
     raise typer.Exit(0 if result.score.passed else 1)
 
 
@@ -125,16 +137,16 @@ def _runbooks(scenario: Scenario) -> list[Path]:
     return sorted(path.parent.glob("*.md")) if path is not None else []
 
 
-def _show_score(result: DrillResult, scale: float, report_dir: Path) -> None:
-    comparison = compare(result.record, earlier_records(report_dir))
-    console.print(score_screen(result.score, scale, comparison, result.reports.markdown))
-    if not comparison.runner_attempts:
-        console.print(
-            f"No automated drill of {result.record.scenario.id} in {report_dir} to compare with: "
-            f"`drillbit run {result.record.scenario.id}` records one.",
-            markup=False,
-            soft_wrap=True,
-        )
+def _runner_drilled(record: DrillRecord, scenario_id: str) -> bool:
+    return record.scenario.id == scenario_id and record.responder.kind == "auto"
+
+
+def _drill_with_runner(scenario: Scenario, seed: int, report_dir: Path) -> DrillRecord:
+    """One automated drill of the scenario at its own time scale, for the comparison; its report is kept."""
+    console.print(f"No automated drill of {scenario.id} in {report_dir} yet: drilling it once to compare with...")
+    with stop_on_terminate():
+        done = Drill(scenario, DrillSettings(seed=seed, report_dir=report_dir), LocalRuntime()).run(AutoResponder)
+    return done.record
 
 
 def earlier_records(report_dir: Path) -> list[DrillRecord]:

@@ -89,7 +89,7 @@ def briefing(scenario: Scenario, responder: str, scale: float, seed: int, runboo
     )
 
 
-def page(scenario: Scenario, event: Event, runbook_file: str | None) -> RenderableType:
+def page(scenario: Scenario, event: Event, runbook_file: Path | None) -> RenderableType:
     """A page, as an alerting system would word it."""
     name = event.text("monitor")
     monitor = next((m for m in scenario.monitors if m.name == name), None)
@@ -98,10 +98,10 @@ def page(scenario: Scenario, event: Event, runbook_file: str | None) -> Renderab
     body.add_row("alert", name)
     body.add_row("summary", event.message)
     detail = event.optional_text("detail")
-    if detail:
-        body.add_row("observed", detail)
+    if detail and monitor is not None and monitor.fires_when == "fails":
+        body.add_row("observed", detail)  # what failed; a monitor firing on a query that holds has its summary
     if runbook_file:
-        body.add_row("runbook", runbook_file)
+        body.add_row("runbook", str(runbook_file))
     body.add_row("", "type [bold]ack[/] to take it")
     return Panel(body, title=f"PAGE · {severity} · {name}", border_style="red", style="bold")
 
@@ -162,4 +162,12 @@ def _comparison(comparison: Comparison) -> RenderableType:
             shown(metric.personal_best_s),
             shown(metric.runner_best_s),
         )
+    earlier = comparison.earlier
+    table.add_row(
+        "points",
+        str(comparison.attempt.points),
+        str(earlier[-1].points) if earlier else "-",
+        str(max(attempt.points for attempt in earlier)) if earlier else "-",
+        "-",
+    )
     return table

@@ -117,7 +117,7 @@ class PlaySession:
             self._paged.append(event.text("monitor"))
             if self._fault_in:
                 self._watch_recovery()
-            self.terminal.show(page(self.scenario, event, self.scenario.runbook.file), bell=True)
+            self.terminal.show(page(self.scenario, event, self.scenario.runbook.path), bell=True)
         elif event.kind is EventKind.MONITOR_CLEARED:
             self.terminal.say(f"alert {event.text('monitor')} stopped firing", style="yellow")
         elif event.kind is EventKind.COMMAND and event.source == "deploy-tool":

@@ -60,9 +60,18 @@ class RecoveryWatch:
         with self._lock:
             if self._recovered:
                 return RecoveryState((), self._window_started, True)
-            failing = tuple(r.detail for r in (evaluate(p, self.context) for p in self._probes) if not r.held)
+            failing = self._failing()
             self._update(failing)
             return RecoveryState(failing, self._window_started, self._recovered)
+
+    def _failing(self) -> tuple[str, ...]:
+        """What each failing probe says, named when it has a name; a probe in both lists is said once."""
+        failing: dict[str, None] = {}
+        for probe in self._probes:
+            result = evaluate(probe, self.context)
+            if not result.held:
+                failing[f"{probe.name}: {result.detail}" if probe.name else result.detail] = None
+        return tuple(failing)
 
     def _update(self, failing: tuple[str, ...]) -> None:
         if failing:

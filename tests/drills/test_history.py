@@ -53,6 +53,7 @@ def test_attempt_of_summarises_a_drill_in_scenario_seconds() -> None:
         outcome="recovered",
         passed=False,
         hints=0,
+        points=80,  # recovered, but nobody acknowledged: one objective missed
         time_to_detect_s=120.0,
         time_to_acknowledge_s=None,
         time_to_recover_s=900.0,

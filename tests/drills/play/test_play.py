@@ -107,7 +107,8 @@ def play(drillbit_home: Path, tmp_path: Path) -> Iterator[Any]:
     started: list[Player] = []
 
     def start(*args: str) -> Player:
-        player = Player([*args, "--report-dir", str(tmp_path)], drillbit_home)
+        runner = [] if "--runner" in args else ["--no-runner"]
+        player = Player([*args, *runner, "--report-dir", str(tmp_path)], drillbit_home)
         started.append(player)
         return player
 
@@ -116,9 +117,13 @@ def play(drillbit_home: Path, tmp_path: Path) -> Iterator[Any]:
         player.stop()
 
 
+def _reports(directory: Path, kind: str) -> list[dict[str, Any]]:
+    found = [json.loads(path.read_text()) for path in sorted(directory.glob("*/report.json"))]
+    return [report for report in found if report["responder"]["kind"] == kind]
+
+
 def _report(directory: Path) -> dict[str, Any]:
-    [path] = directory.glob("*/report.json")
-    report: dict[str, Any] = json.loads(path.read_text())
+    [report] = _reports(directory, "person")
     return report
 
 
@@ -134,7 +139,7 @@ def _worlds_left(home: Path) -> list[str]:
 def test_a_responder_acks_takes_a_hint_fixes_with_the_deploy_tool_and_resolves(
     play: Any, drillbit_home: Path, tmp_path: Path
 ) -> None:
-    player = play("cron-secret-mismatch", "--responder", "alice", "--seed", "7", "--time-scale", "600")
+    player = play("cron-secret-mismatch", "--responder", "alice", "--seed", "7", "--time-scale", "600", "--runner")
     player.wait_for("You are on call: type help")
     player.type("status", "ack")
     player.wait_for("Nothing has paged yet")
@@ -170,7 +175,18 @@ def test_a_responder_acks_takes_a_hint_fixes_with_the_deploy_tool_and_resolves(
     ]
     assert [len(_events(report, "acknowledged")), [r["ok"] for r in report["reverts"]]] == [1, [True]]
     assert "drill over: your score" in player.output()
+    assert "against 0 earlier attempt(s) and the automated runner" in player.output()
+    assert [r["scenario"]["id"] for r in _reports(tmp_path, "auto")] == ["cron-secret-mismatch"]
     assert _worlds_left(drillbit_home) == []
+
+
+def test_a_second_attempt_is_compared_with_the_first(play: Any, tmp_path: Path) -> None:
+    for seed in ("5", "6"):
+        player = play("cron-secret-mismatch", "--responder", "carol", "--seed", seed, "--time-scale", "600")
+        player.wait_for("PAGE")
+        player.type("ack", "abort")
+        player.finish()
+    assert "against 1 earlier attempt(s)" in player.output(), player.output()
 
 
 def test_a_responder_who_gives_up_ends_the_drill_aborted_and_reverted(
