@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Final
 
 from rich.console import RenderableType
@@ -22,6 +21,7 @@ from rich.text import Text
 from drills.errors import ScenarioError
 from drills.runbook import Runbook, Section, parse_runbook, slugify
 from drills.scenario import Scenario
+from drills.text_files import read_text
 
 __all__ = [
     "DEFAULT_HINT_COST",
@@ -102,19 +102,10 @@ def _entry(scenario: Scenario) -> tuple[Runbook, Section]:
     path = reference.path
     if path is None:  # the model refuses this already: a scenario's runbook names its file
         raise ScenarioError(scenario.id, None, "runbook: names no file: write runbooks/NAME.md#anchor")
-    runbook = parse_runbook(_read_text(path))
+    runbook = parse_runbook(read_text(path))
     entry = runbook.section(reference.anchor)
     if entry is None:
         raise ScenarioError(
             str(path), None, f"has no section #{reference.anchor}", hint="`drillbit validate` checks it"
         )
     return runbook, entry
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(str(path), None, "is not UTF-8 text") from None
-    except OSError as error:
-        raise ScenarioError(str(path), None, f"cannot be read: {error.strerror}") from None

@@ -25,6 +25,7 @@ from drills.scenario import Scenario
 from drills.scenario_checks import Problem, WorldNames, check_scenario
 from drills.scenario_yaml import DataPath, YamlDocument, YamlSyntaxError, read_yaml
 from drills.step_specs import ShellStep
+from drills.text_files import read_text
 
 __all__ = [
     "WorldNames",
@@ -115,19 +116,10 @@ def runbook_script(scenario: Scenario, step: ShellStep) -> str:
     if step.runbook is None:
         raise ValueError("this shell step does not come from the runbook")
     path = step.runbook.path or scenario.runbook.path or Path()
-    section = parse_runbook(_read_text(path)).section(step.runbook.anchor)
+    section = parse_runbook(read_text(path)).section(step.runbook.anchor)
     if section is None or step.block > len(section.blocks):
         raise ScenarioError(str(path), None, f"block {step.block} of #{step.runbook.anchor} no longer exists")
     return section.blocks[step.block - 1].code
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(str(path), None, "is not UTF-8 text") from None
-    except OSError as error:
-        raise ScenarioError(str(path), None, f"cannot be read: {error.strerror}") from None
 
 
 def _raise_first(errors: Sequence[ScenarioError]) -> None:
@@ -170,7 +162,7 @@ def _read(path: Path, world: WorldNames) -> _Reading:
     reading = _Reading(path)
     shown = str(path)
     try:
-        document = read_yaml(_read_text(path))
+        document = read_yaml(read_text(path))
     except ScenarioError as error:
         reading.errors.append(error)
         return reading
