@@ -24,7 +24,7 @@ from drills.recovery import RecoveryWatch
 from drills.scenario import Scenario
 from drills.scoring import format_duration
 from drills.shell_env import world_shell_env
-from drills.timeline import ESCALATION_LEVEL, Event, EventKind, TimelineRecorder
+from drills.timeline import DEPLOY_TOOL, ESCALATION_LEVEL, Event, EventKind, TimelineRecorder
 from drills.watch import Watch
 
 SHELL_TIMEOUT_SECONDS: Final = 120.0
@@ -120,7 +120,7 @@ class PlaySession:
             self.terminal.show(page(self.scenario, event, self.scenario.runbook.path), bell=True)
         elif event.kind is EventKind.MONITOR_CLEARED:
             self.terminal.say(f"alert {event.text('monitor')} stopped firing", style="yellow")
-        elif event.kind is EventKind.COMMAND and event.source == "deploy-tool":
+        elif event.kind is EventKind.COMMAND and event.source == DEPLOY_TOOL:
             self.terminal.say(f"deploy tool: {event.message}", style="cyan")
         elif event.kind is EventKind.DRILL_ERROR:
             self.terminal.say(f"harness error: {event.message}", style="red")

@@ -26,7 +26,7 @@ from drills.reference_world import reference_world
 from drills.reports import ReportPaths, write_reports
 from drills.scenario import Scenario
 from drills.scoring import Score, score
-from drills.timeline import DrillRecord, EventKind, Responder, TimelineRecorder
+from drills.timeline import DEPLOY_TOOL, DrillRecord, EventKind, Responder, TimelineRecorder
 from drills.watch import Watch, check_invariant
 from drills.world import World, WorldOptions
 from drills.world_spec import WorldSpec
@@ -149,7 +149,7 @@ class Drill:
             self.deploy_tool.start()
 
     def _deployed(self, line: str) -> None:
-        self.recorder.record(EventKind.COMMAND, "deploy-tool", line, {"command": line})
+        self.recorder.record(EventKind.COMMAND, DEPLOY_TOOL, line, {"command": line})
 
     def _directory(self) -> Path:
         path = self.scenario.runbook.path

@@ -81,6 +81,8 @@ REQUIRED_DATA: Final[Mapping[EventKind, Mapping[str, str]]] = {
     EventKind.RECOVERED: {"window_started_at": _NUMBER},
 }
 ESCALATION_LEVEL: Final = re.compile(r"L[1-4]")
+DEPLOY_TOOL: Final = "deploy-tool"
+"""The source of a change made through `drillbit world` during a drill."""
 
 
 def _finite(value: JsonValue) -> bool:

@@ -24,7 +24,7 @@ from drills.scoring import (
     points_lost,
     score,
 )
-from drills.timeline import DrillRecord, Event, EventKind
+from drills.timeline import DEPLOY_TOOL, DrillRecord, Event, EventKind
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
 METRIC_NAMES: Final = {
@@ -159,11 +159,21 @@ def _timeline_row(event: Event) -> dict[str, str]:
     }
 
 
+def _person_note(event: Event) -> bool:
+    return event.kind is EventKind.NOTE and event.source.startswith("responder:") and event.source != "responder:auto"
+
+
 def _resolution(record: DrillRecord, result: Score) -> list[str]:
-    steps = [e for e in record.timeline if e.kind is EventKind.STEP_FINISHED]
-    lines = [f"{clock(e.scenario_at)} {e.message or e.optional_text('step') or 'step finished'}" for e in steps]
+    # What changed the world: the responder's steps, and every change made through the deploy tool (a person's).
+    done = [
+        e
+        for e in record.timeline
+        if e.kind is EventKind.STEP_FINISHED or (e.kind is EventKind.COMMAND and e.source == DEPLOY_TOOL)
+    ]
+    lines = [f"{clock(e.scenario_at)} {e.message or e.optional_text('step') or 'step finished'}" for e in done]
     if not lines:
         lines.append("No response step was recorded.")
+    lines += [f"{clock(e.scenario_at)} note by {e.source}: {e.message}" for e in record.timeline if _person_note(e)]
     commands = sum(1 for e in record.timeline if e.kind is EventKind.COMMAND)
     if commands:
         lines.append(f"The responder ran {commands} command(s); each is in the timeline.")

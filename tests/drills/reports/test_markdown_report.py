@@ -159,6 +159,25 @@ def test_render_markdown_escalation_below_p2(make_record: Callable[..., DrillRec
     assert section(markdown, "### Escalation") == ["No escalation rule applies to a P3."]
 
 
+def test_render_markdown_resolution_of_a_played_drill(
+    make_record: Callable[..., DrillRecord], make_event: Callable[..., Event]
+) -> None:
+    """A person has no steps: the changes made through the deploy tool, and their notes, are the resolution."""
+    record = make_record(
+        make_event(3, EventKind.NOTE, "watch", "a check could not run"),
+        make_event(4, EventKind.COMMAND, "responder:ana", "!curl $APP_URL", command="!curl $APP_URL"),
+        make_event(5, EventKind.COMMAND, "deploy-tool", "world set scheduler SCHEDULER_SECRET (from app): redeployed"),
+        make_event(6, EventKind.NOTE, "responder:ana", "copied the app's secret to the scheduler"),
+    )
+
+    assert section(render_markdown(record), "## Resolution") == [
+        "Redeploy the app with the provider's new client secret.",
+        "- T+00:05:00 world set scheduler SCHEDULER_SECRET (from app): redeployed",
+        "- T+00:06:00 note by responder:ana: copied the app's secret to the scheduler",
+        "- The responder ran 2 command(s); each is in the timeline.",
+    ]
+
+
 def test_render_markdown_hints(make_record: Callable[..., DrillRecord], make_event: Callable[..., Event]) -> None:
     record = make_record(
         make_event(5, EventKind.HINT_TAKEN, "play", "read the scheduler log", hint="scheduler-log", cost=10),
