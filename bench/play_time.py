@@ -32,11 +32,14 @@ def main() -> None:
     play = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in play.stdout or ()], daemon=True).start()
-    marks = {"on call": wait_for(lines, "You are on call: type help")}
-    marks["paged"] = wait_for(lines, "PAGE")
+    on_call, line = wait_for(lines, "You are on call: type help")
+    world = line.split()[2]  # "The world NAME is up and steady..."
+    marks = {"on call": on_call}
+    marks["paged"] = wait_for(lines, "PAGE")[0]
     type_lines(play, "ack", "hint", "hint", "hint")
+    fix = ["world", "set", "scheduler", "SCHEDULER_SECRET", "--from", "app", "--world", world]
     subprocess.run(
-        [sys.executable, "-m", "drills.cli", "world", "set", "scheduler", "SCHEDULER_SECRET", "--from", "app"],
+        [sys.executable, "-m", "drills.cli", *fix],
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -44,7 +47,7 @@ def main() -> None:
     )
     type_lines(play, "resolve")
     marks["fixed"] = time.monotonic()
-    marks["recovered"] = wait_for(lines, "Recovered")
+    marks["recovered"] = wait_for(lines, "Recovered")[0]
     play.wait(timeout=WAIT_SECONDS)
     marks["score shown"] = time.monotonic()
     report = json.loads(next(reports.glob("*/report.json")).read_text())
@@ -54,11 +57,13 @@ def main() -> None:
     print(f"harness's share of a play: {(marks['score shown'] - started) / 60:.1f} min of the 10 min target")
 
 
-def wait_for(lines: queue.Queue[str], needle: str) -> float:
+def wait_for(lines: queue.Queue[str], needle: str) -> tuple[float, str]:
+    """When the line holding ``needle`` came, and the line."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        if needle in lines.get(timeout=deadline - time.monotonic()):
-            return time.monotonic()
+        line = lines.get(timeout=deadline - time.monotonic())
+        if needle in line:
+            return time.monotonic(), line
     raise SystemExit(f"{needle!r} never appeared")
 
 

@@ -73,7 +73,8 @@ class PlaySession:
 
     def respond(self) -> bool:
         self.recorder.attach(self._on_event)
-        self.terminal.say("The world is up and steady. You are on call: type help for the commands.")
+        name = self.context.world.name
+        self.terminal.say(f"The world {name} is up and steady. You are on call: type help for the commands.")
         self.terminal.prompt()
         while self.ended is None:
             line = self.terminal.read(self._wake_in())
