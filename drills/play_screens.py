@@ -16,7 +16,7 @@ from rich.text import Text
 
 from drills.history import Comparison
 from drills.scenario import Scenario
-from drills.scoring import METRICS, MetricName, Score, format_duration, objective_targets
+from drills.scoring import METRICS, POINTS_RULE, MetricName, Score, format_duration, objective_targets
 from drills.timeline import Event
 
 LABELS: dict[MetricName, str] = {
@@ -79,10 +79,7 @@ def briefing(scenario: Scenario, responder: str, scale: float, seed: int, runboo
             Text.from_markup(TOOLS),
             Text(""),
             Text(f"Runbooks: {books}"),
-            Text(
-                "Score: 100 points; each hint costs its points, each missed objective 20, each broken invariant 20, "
-                "each missed escalation 10; not recovered scores 0."
-            ),
+            Text(f"Score: {POINTS_RULE}"),
         ),
         title="drillbit play · you are on call",
         border_style="blue",
