@@ -4,7 +4,8 @@
 moment the fault is in (an injection that takes a while, like a redeploy, does not eat into it). Both are
 scenario time, turned into wall time by the drill's scale. Each fault waits on a thread of its own (one per
 fault, no more), in short slices of the drill's clock, so :meth:`FaultSchedule.stop` takes effect at once.
-Observers hear of every injection, failure and revert; an observer that fails is logged and never stops a fault.
+Observers hear of every injection (as it begins, and once it is in), failure and revert; an observer that fails
+is logged and never stops a fault.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class FaultSchedule:
         faults: Sequence[Fault],
         context: DrillContext,
         *,
+        on_injecting: Callable[[Fault], None] = _ignore,
         on_injected: Callable[[ActiveFault], None] = _ignore,
         on_reverted: Callable[[RevertOutcome], None] = _ignore,
         on_failed: Callable[[Fault, DrillbitError], None] = _ignore,
@@ -43,6 +45,7 @@ class FaultSchedule:
         self.faults = tuple(faults)
         self.context = context
         self.fault_set = fault_set if fault_set is not None else FaultSet()
+        self._on_injecting = on_injecting
         self._on_injected = on_injected
         self._on_reverted = on_reverted
         self._on_failed = on_failed
@@ -87,6 +90,7 @@ class FaultSchedule:
         clock = self.context.clock
         if not pause_until(clock, origin + self.context.wall_seconds(fault.after.total_seconds()), self._stopped):
             return
+        notify(self._on_injecting, fault)
         try:
             active = self.fault_set.inject(fault, self.context)
         except DrillbitError as error:

@@ -114,6 +114,8 @@ class PlaySession:
     def _on_event(self, event: Event) -> None:
         if event.kind is EventKind.FAULT_INJECTED:
             self._fault_in = True  # never shown: when it happened is for the report
+            if self._paged:  # a redeploy's symptom can page before the redeploy is done
+                self._watch_recovery()
         elif event.kind is EventKind.MONITOR_FIRED:
             self._paged.append(event.text("monitor"))
             if self._fault_in:

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from pydantic import JsonValue
+
 from drills.clock import Clock, SystemClock, TimeScale
 from drills.deploy_server import DeployServer
 from drills.drill_context import DrillContext
@@ -95,6 +97,7 @@ class Drill:
         self.context: DrillContext | None = None
         self.secrets: set[str] = set()
         self.deploy_tool: DeployServer | None = None
+        self.injection_started: dict[str, float] = {}
 
     def record(self, kind: EventKind, message: str, **data: object) -> None:
         self.recorder.record(kind, "runner", message, data)  # type: ignore[arg-type]
@@ -111,6 +114,7 @@ class Drill:
             schedule = FaultSchedule(
                 self.scenario.faults,
                 context,
+                on_injecting=self._injecting,
                 on_injected=self._injected,
                 on_reverted=self._reverted,
                 on_failed=self._not_injected,
@@ -199,9 +203,16 @@ class Drill:
         for invariant in self.scenario.invariants:
             check_invariant(invariant, self.context, self.recorder)
 
+    def _injecting(self, fault: Fault) -> None:
+        self.injection_started[fault.id] = self.recorder.now()
+
     def _injected(self, active: ActiveFault) -> None:
+        """Recorded once the fault is in, with when it began to go in: a redeploy's symptoms start before it ends."""
         fault_id = active.fault_id
-        self.recorder.record(EventKind.FAULT_INJECTED, f"fault:{fault_id}", active.describe(), {"fault": fault_id})
+        data: dict[str, JsonValue] = {"fault": fault_id}
+        if fault_id in self.injection_started:
+            data["started_at"] = self.injection_started[fault_id]
+        self.recorder.record(EventKind.FAULT_INJECTED, f"fault:{fault_id}", active.describe(), data)
 
     def _not_injected(self, fault: Fault, error: DrillbitError) -> None:
         self.recorder.record(EventKind.DRILL_ERROR, f"fault:{fault.id}", f"could not inject {fault.id}: {error}")

@@ -21,16 +21,17 @@ InvariantStatus = Literal["held", "broken", "not_checked"]
 # "MTTR" means four things in the industry; these say exactly which interval each of ours is.
 DEFINITIONS: Final[Mapping[MetricName, str]] = {
     "time_to_detect": (
-        "From the first fault_injected event to the first monitor_fired event recorded after it, from any "
-        "monitor. A monitor that fired before the fault was injected does not count."
+        "From the moment the first fault began to go in (its fault_injected event's data.started_at, or the event "
+        "itself when it has none) to the first monitor_fired event from then on, from any monitor. A monitor that "
+        "fired before the fault began does not count."
     ),
     "time_to_acknowledge": (
-        "From the first fault_injected event to the first acknowledged event recorded after it: the moment "
+        "From the moment the first fault began to go in to the first acknowledged event from then on: the moment "
         "the responder took the page, not the moment they started working."
     ),
     "time_to_recover": (
-        "From the first fault_injected event to the start of the recovery window that then held for the "
-        "scenario's whole recovery hold time (the recovered event's data.window_started_at). Not when the fix "
+        "From the moment the first fault began to go in to the start of the recovery window that then held for "
+        "the scenario's whole recovery hold time (the recovered event's data.window_started_at). Not when the fix "
         "was applied, and not when the hold time ran out."
     ),
 }
@@ -210,19 +211,35 @@ def _first(timeline: Sequence[Event], kind: EventKind, after: int = -1) -> tuple
     return None
 
 
+def fault_origin(record: DrillRecord) -> float | None:
+    """When the first fault began to go in (its data.started_at), else when it was in; None without a fault.
+
+    A redeploy stops the old process before it starts the new one, so its symptoms can show before the fault's
+    event is recorded; every metric counts from this moment, and whatever happened from it on counts.
+    """
+    fault = _first(record.timeline, EventKind.FAULT_INJECTED)
+    if fault is None:
+        return None
+    started = fault[1].optional_number("started_at")
+    return started if started is not None else fault[1].at
+
+
+def _first_from(timeline: Sequence[Event], kind: EventKind, origin: float) -> Event | None:
+    return next((event for event in timeline if event.kind is kind and event.at >= origin), None)
+
+
 def measure(record: DrillRecord) -> Metrics:
     timeline = record.timeline
-    fault = _first(timeline, EventKind.FAULT_INJECTED)
-    if fault is None:
+    origin = fault_origin(record)
+    if origin is None:
         return Metrics()
-    index, injected = fault
-    detected = _first(timeline, EventKind.MONITOR_FIRED, after=index)
-    acknowledged = _first(timeline, EventKind.ACKNOWLEDGED, after=index)
-    recovered = _first(timeline, EventKind.RECOVERED, after=index)
-    detect = None if detected is None else detected[1].at - injected.at
-    acknowledge = None if acknowledged is None else acknowledged[1].at - injected.at
+    detected = _first_from(timeline, EventKind.MONITOR_FIRED, origin)
+    acknowledged = _first_from(timeline, EventKind.ACKNOWLEDGED, origin)
+    recovered = _first_from(timeline, EventKind.RECOVERED, origin)
+    detect = None if detected is None else detected.at - origin
+    acknowledge = None if acknowledged is None else acknowledged.at - origin
     # A window can only be said to start once the fault is in; earlier would be a runner bug, not a gift.
-    recover = None if recovered is None else max(0.0, recovered[1].number("window_started_at") - injected.at)
+    recover = None if recovered is None else max(0.0, recovered.number("window_started_at") - origin)
 
     def wall(seconds: float | None) -> float | None:
         return None if seconds is None else round(seconds, 6)
@@ -306,31 +323,30 @@ def _invariant(name: str, declared: bool, events: list[Event]) -> InvariantResul
 def check_escalation(record: DrillRecord, metrics: Metrics) -> tuple[EscalationResult, ...]:
     """Escalation deadlines count from the fault: the incident began then, whether or not anyone knew."""
     rules = ESCALATION_RULES[record.scenario.severity]
-    fault = _first(record.timeline, EventKind.FAULT_INJECTED)
-    if fault is None:
+    origin = fault_origin(record)
+    if origin is None:
         return tuple(
             EscalationResult(level=level, within_s=within, due=False, escalated_after_s=None, met=True)
             for level, within in rules
         )
-    index, injected = fault
-    observed = record.timeline[-1].scenario_at - injected.scenario_at
+    origin_scenario = origin * record.time_scale
+    observed = record.timeline[-1].scenario_at - origin_scenario
     recovered = metrics.time_to_recover_scenario_s
     results = []
     for level, within in rules:
         # Not recovered within the deadline, and the drill ran long enough for the deadline to come.
         due = recovered > within if recovered is not None else observed >= within
-        after = _escalated_after(record.timeline, index, level)
+        after = _escalated_after(record.timeline, origin, origin_scenario, level)
         met = not due or (after is not None and after <= within)
         results.append(EscalationResult(level=level, within_s=within, due=due, escalated_after_s=after, met=met))
     return tuple(results)
 
 
-def _escalated_after(timeline: Sequence[Event], fault_index: int, level: str) -> float | None:
+def _escalated_after(timeline: Sequence[Event], origin: float, origin_scenario: float, level: str) -> float | None:
     """Scenario seconds from the fault to the first escalation reaching `level` (L3 also satisfies L2)."""
-    fault_at = timeline[fault_index].scenario_at
-    for event in timeline[fault_index + 1 :]:
-        if event.kind is EventKind.ESCALATED and _rank(event.text("level")) >= _rank(level):
-            return round(event.scenario_at - fault_at, 6)
+    for event in timeline:
+        if event.kind is EventKind.ESCALATED and event.at >= origin and _rank(event.text("level")) >= _rank(level):
+            return round(event.scenario_at - origin_scenario, 6)
     return None
 
 

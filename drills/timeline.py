@@ -126,9 +126,15 @@ class Event(BaseModel):
                 raise ValueError(f"{self.kind} events need data.{key} ({shape})")
         if self.kind is EventKind.ESCALATED and not ESCALATION_LEVEL.fullmatch(self.text("level")):
             raise ValueError(f"data.level must be one of L1..L4, not {self.text('level')!r}")
+        if self.kind is EventKind.FAULT_INJECTED and "started_at" in self.data and not self._started_in_time():
+            raise ValueError("data.started_at must be a number between the drill's start and the event")
         if self.kind is EventKind.RECOVERED and not 0 <= self.number("window_started_at") <= self.at:
             raise ValueError("data.window_started_at must lie between the drill's start and the event")
         return self
+
+    def _started_in_time(self) -> bool:
+        started = self.optional_number("started_at")
+        return started is not None and 0 <= started <= self.at
 
     def text(self, key: str) -> str:
         value = self.data[key]

@@ -46,3 +46,14 @@ def clock_from(env: Mapping[str, str] = os.environ) -> ScaledClock:
         raise SettingError(f"DRILLBIT_TIME_SCALE must be above 0, not {scale}")
     epoch = env.get("DRILLBIT_EPOCH")
     return ScaledClock(scale=scale) if not epoch else ScaledClock(scale=scale, epoch=float(epoch))
+
+
+def flag(name: str, default: bool, env: Mapping[str, str] = os.environ) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise SettingError(f"environment variable {name}={raw!r} is not true or false")

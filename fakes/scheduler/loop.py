@@ -89,10 +89,12 @@ async def tick(state: SchedulerState, slot: float, log: Log = print_line) -> Tic
 
 
 async def run(state: SchedulerState, sleep: Sleep = asyncio.sleep, log: Log = print_line) -> None:
-    """Tick at every slot boundary, forever; survives anything the app does."""
+    """Tick at every slot boundary (with catch_up, the slot under way first), forever; survives anything."""
     interval = state.tick_interval
     slot = next_slot(state.clock.now(), interval)
     log(f"scheduler app_url={state.app_url} tick_interval={interval} first_slot={iso(slot)}")
+    if state.catch_up:
+        await _tick_safely(state, due_slot(state.clock.now(), interval), log)
     while True:
         state.next_slot = slot
         await sleep_until(state.clock, slot, sleep)
@@ -101,8 +103,12 @@ async def run(state: SchedulerState, sleep: Sleep = asyncio.sleep, log: Log = pr
             missed = round((due - slot) / interval)
             state.skipped += missed
             log(f"skip slots={missed} from={iso(slot)} to={iso(due - interval)} reason=late")
-        try:
-            await tick(state, due, log)
-        except Exception as problem:  # a bug in one tick must not stop the schedule
-            log(f"tick slot={iso(due)} status=error detail={type(problem).__name__}: {problem}")
+        await _tick_safely(state, due, log)
         slot = due + interval
+
+
+async def _tick_safely(state: SchedulerState, slot: float, log: Log) -> None:
+    try:
+        await tick(state, slot, log)
+    except Exception as problem:  # a bug in one tick must not stop the schedule
+        log(f"tick slot={iso(slot)} status=error detail={type(problem).__name__}: {problem}")

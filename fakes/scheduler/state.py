@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from fakes.clock import ScaledClock, iso
-from fakes.settings import SettingError, clock_from, integer, number, text
+from fakes.settings import SettingError, clock_from, flag, integer, number, text
 
 KEPT_TICKS = 100
 
@@ -49,12 +49,15 @@ class SchedulerState:
     ticks: deque[Tick] = field(default_factory=lambda: deque(maxlen=KEPT_TICKS))
     next_slot: float | None = None
     skipped: int = 0
+    catch_up: bool = False
+    """Tick the slot already under way once at start, as a persistent timer does for a run missed while down."""
 
     def view(self) -> dict[str, object]:
         return {
             "app_url": self.app_url,
             "tick_interval": self.tick_interval,
             "timeout": self.timeout,
+            "catch_up": self.catch_up,
             "next_slot": None if self.next_slot is None else iso(self.next_slot),
             "skipped": self.skipped,
             "ticks": [tick.view() for tick in self.ticks],
@@ -62,7 +65,8 @@ class SchedulerState:
 
 
 def state_from_env(env: Mapping[str, str] = os.environ) -> SchedulerState:
-    """``APP_URL`` and ``SCHEDULER_SECRET`` (required), ``TICK_INTERVAL``, ``TICK_TIMEOUT`` and the clock."""
+    """``APP_URL`` and ``SCHEDULER_SECRET`` (required), ``TICK_INTERVAL``, ``TICK_TIMEOUT``, ``CATCH_UP`` and the
+    clock."""
     app_url = text("APP_URL", env=env).rstrip("/")
     if not app_url.startswith(("http://", "https://")):
         raise SettingError(f"APP_URL must be an http:// or https:// URL, not {app_url!r}")
@@ -72,4 +76,6 @@ def state_from_env(env: Mapping[str, str] = os.environ) -> SchedulerState:
     timeout = number("TICK_TIMEOUT", 10.0, env)
     if timeout <= 0:
         raise SettingError(f"TICK_TIMEOUT must be above 0, not {timeout}")
-    return SchedulerState(app_url, text("SCHEDULER_SECRET", env=env), clock_from(env), interval, timeout)
+    state = SchedulerState(app_url, text("SCHEDULER_SECRET", env=env), clock_from(env), interval, timeout)
+    state.catch_up = flag("CATCH_UP", False, env)
+    return state

@@ -34,9 +34,10 @@ def test_scenario_recovers_under_the_automated_responder(
     assert [invariant.held for invariant in result.score.invariants] == [True] * len(scenario.invariants)
     assert sorted(str(revert["fault"]) for revert in reverts) == sorted(fault.id for fault in scenario.faults)
     assert all(revert["ok"] is True for revert in reverts)
-    assert (
-        kinds.index(EventKind.FAULT_INJECTED) < kinds.index(EventKind.MONITOR_FIRED) < kinds.index(EventKind.RECOVERED)
-    )
+    # Detected after the fault began to go in (a redeploy's symptom can show before it is done), then recovered.
+    metrics = result.score.metrics
+    assert (metrics.time_to_detect_s is None, metrics.time_to_recover_s is None) == (False, False)
+    assert kinds.index(EventKind.FAULT_INJECTED) < kinds.index(EventKind.RECOVERED)
     reports = result.reports
     assert [path.exists() for path in (reports.json, reports.markdown, reports.junit)] == [True, True, True]
     assert list((drillbit_home / "worlds").iterdir()) == []

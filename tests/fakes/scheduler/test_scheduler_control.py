@@ -43,6 +43,7 @@ async def test_scheduler_state_shows_config_and_recent_ticks(clock: ScaledClock)
         "app_url": "http://app.test",
         "tick_interval": 900,
         "timeout": 2.0,
+        "catch_up": False,
         "next_slot": "2023-11-14T22:45:00Z",
         "skipped": 0,
         "ticks": [

@@ -209,3 +209,17 @@ async def test_scheduler_run_logs_where_it_calls_and_when_it_starts(clock: Scale
         "scheduler app_url=http://app.test tick_interval=900 first_slot=2023-11-14T22:15:00Z",
         "tick slot=2023-11-14T22:15:00Z status=200 runs=2 at=2023-11-14T22:15:00Z",
     ]
+
+
+async def test_scheduler_run_with_catch_up_ticks_the_slot_under_way_first(clock: ScaledClock, wall: ManualWall) -> None:
+    calls: Calls = []
+    state = scheduler(clock, recording(calls, clock, wall))
+    state.catch_up = True
+    started = clock.now()
+
+    await run_until(state, wall, ticks=2, log=[])
+
+    assert [(done.slot, done.at) for done in state.ticks] == [
+        (FIRST_SLOT - 900, started),
+        (FIRST_SLOT, FIRST_SLOT),
+    ]

@@ -11,16 +11,20 @@ ENV = {"APP_URL": "http://127.0.0.1:8000/", "SCHEDULER_SECRET": "s"}
 
 
 def test_scheduler_state_from_env_reads_every_setting() -> None:
-    env = {**ENV, "TICK_INTERVAL": "60", "TICK_TIMEOUT": "1.5", "DRILLBIT_TIME_SCALE": "900"}
+    env = {**ENV, "TICK_INTERVAL": "60", "TICK_TIMEOUT": "1.5", "DRILLBIT_TIME_SCALE": "900", "CATCH_UP": "true"}
 
     state = state_from_env(env)
 
-    settings = (state.app_url, state.secret, state.tick_interval, state.timeout, state.clock.scale)
-    assert settings == ("http://127.0.0.1:8000", "s", 60, 1.5, 900.0)
+    settings = (state.app_url, state.secret, state.tick_interval, state.timeout, state.clock.scale, state.catch_up)
+    assert settings == ("http://127.0.0.1:8000", "s", 60, 1.5, 900.0, True)
 
 
 def test_scheduler_state_from_env_defaults_to_a_15_minute_tick() -> None:
-    assert (state_from_env(ENV).tick_interval, state_from_env(ENV).timeout) == (900, 10.0)
+    assert (state_from_env(ENV).tick_interval, state_from_env(ENV).timeout, state_from_env(ENV).catch_up) == (
+        900,
+        10.0,
+        False,
+    )
 
 
 @pytest.mark.parametrize(
@@ -32,6 +36,7 @@ def test_scheduler_state_from_env_defaults_to_a_15_minute_tick() -> None:
         ({**ENV, "TICK_INTERVAL": "0"}, "TICK_INTERVAL must be 1 scenario second or more, not 0"),
         ({**ENV, "TICK_INTERVAL": "1.5"}, "environment variable TICK_INTERVAL='1.5' is not a whole number"),
         ({**ENV, "TICK_TIMEOUT": "0"}, "TICK_TIMEOUT must be above 0, not 0.0"),
+        ({**ENV, "CATCH_UP": "maybe"}, "environment variable CATCH_UP='maybe' is not true or false"),
     ],
 )
 def test_scheduler_main_exits_2_with_one_line_for_a_bad_setting(
