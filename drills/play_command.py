@@ -39,6 +39,9 @@ PLAY_TIME_SCALE: Final = 10.0
 """A person's default: a 15-minute scheduler slot is 90 seconds, and an hour's target is six minutes."""
 FAULT_DELAY_SCENARIO_S: Final = (2 * 60.0, 10 * 60.0)
 """The hidden delay before the fault phase starts, drawn uniformly from this range of scenario seconds."""
+RUNNER_COMPARISON_SCALE: Final = 60.0
+"""The runner drilled for a comparison runs at this scale: at 600 a redeploy's one wall second is 10 scenario
+minutes, which would make the runner look slower than it is next to a person at 10."""
 TIME_LIMIT_FACTOR: Final = 2.0
 """Without --time-limit, a play ends unrecovered at this many times the recovery target."""
 
@@ -142,10 +145,15 @@ def _runner_drilled(record: DrillRecord, scenario_id: str) -> bool:
 
 
 def _drill_with_runner(scenario: Scenario, seed: int, report_dir: Path) -> DrillRecord:
-    """One automated drill of the scenario at its own time scale, for the comparison; its report is kept."""
-    console.print(f"No automated drill of {scenario.id} in {report_dir} yet: drilling it once to compare with...")
+    """One automated drill of the scenario, for the comparison; its report is kept."""
+    console.print(
+        f"No automated drill of {scenario.id} in {report_dir} yet: drilling it once to compare with "
+        f"(at time scale {RUNNER_COMPARISON_SCALE:g}, under a minute)...",
+        markup=False,
+    )
     with stop_on_terminate():
-        done = Drill(scenario, DrillSettings(seed=seed, report_dir=report_dir), LocalRuntime()).run(AutoResponder)
+        settings = DrillSettings(seed=seed, time_scale=RUNNER_COMPARISON_SCALE, report_dir=report_dir)
+        done = Drill(scenario, settings, LocalRuntime()).run(AutoResponder)
     return done.record
 
 
