@@ -60,6 +60,23 @@ def context(world: LocalWorld, tmp_path: Path) -> DrillContext:
 
 
 @pytest.fixture
+def send_mail(world: LocalWorld) -> Callable[[str], int]:
+    """Sends one message through the mail provider with an API key; the answer's status."""
+
+    def send(api_key: str) -> int:
+        message = {"from": "reports@drillbit.test", "to": "ops@example.test", "subject": "s", "text": "t"}
+        answer = httpx.post(
+            f"{world.endpoints['mail'].url}/v1/messages",
+            headers={"Authorization": f"Bearer {api_key}"},
+            json=message,
+            timeout=5,
+        )
+        return answer.status_code
+
+    return send
+
+
+@pytest.fixture
 def make_fault() -> Callable[..., Fault]:
     """A fault as a scenario file would give it: ``make_fault(id="x", kind="provider", ...)``."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import httpx
 import pytest
 
 from drills.drill_context import DrillContext
@@ -15,28 +14,18 @@ from drills.runtimes.local.world import LocalWorld
 pytestmark = pytest.mark.world
 
 MakeFault = Callable[..., Fault]
-
-
-def _send(world: LocalWorld, api_key: str) -> int:
-    message = {"from": "reports@drillbit.test", "to": "ops@example.test", "subject": "s", "text": "t"}
-    answer = httpx.post(
-        f"{world.endpoints['mail'].url}/v1/messages",
-        headers={"Authorization": f"Bearer {api_key}"},
-        json=message,
-        timeout=5,
-    )
-    return answer.status_code
+SendMail = Callable[[str], int]
 
 
 def test_config_fault_changed_secret_is_refused_until_reverted(
-    world: LocalWorld, context: DrillContext, make_fault: MakeFault
+    send_mail: SendMail, world: LocalWorld, context: DrillContext, make_fault: MakeFault
 ) -> None:
     original = dict(world.settings("mail"))
     fault = make_fault(id="mail-key", kind="config", service="mail", settings={"MAIL_API_KEY": "mk_typo"})
     active = inject(fault, context)
-    during = (_send(world, world.secrets["mail_api_key"]), _send(world, "mk_typo"))
+    during = (send_mail(world.secrets["mail_api_key"]), send_mail("mk_typo"))
     active.revert()
-    assert (during, _send(world, world.secrets["mail_api_key"]), dict(world.settings("mail"))) == (
+    assert (during, send_mail(world.secrets["mail_api_key"]), dict(world.settings("mail"))) == (
         (401, 202),
         202,
         original,
@@ -58,13 +47,13 @@ def test_config_fault_revert_removes_added_settings_and_restores_unset_ones(
 
 
 def test_config_fault_resolves_references_in_settings(
-    world: LocalWorld, context: DrillContext, make_fault: MakeFault
+    send_mail: SendMail, world: LocalWorld, context: DrillContext, make_fault: MakeFault
 ) -> None:
     fault = make_fault(
         id="mail-key", kind="config", service="mail", settings={"MAIL_API_KEY": "{secrets.admin_api_key}"}
     )
     active = inject(fault, context)
-    during = _send(world, world.secrets["admin_api_key"])
+    during = send_mail(world.secrets["admin_api_key"])
     active.revert()
     assert (during, active.describe()) == (202, "mail redeployed with MAIL_API_KEY changed")
 

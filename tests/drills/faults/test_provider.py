@@ -17,17 +17,7 @@ from drills.runtimes.local.world import LocalWorld
 pytestmark = pytest.mark.world
 
 MakeFault = Callable[..., Fault]
-
-
-def _send(world: LocalWorld, api_key: str) -> int:
-    message = {"from": "reports@drillbit.test", "to": "ops@example.test", "subject": "s", "text": "t"}
-    answer = httpx.post(
-        f"{world.endpoints['mail'].url}/v1/messages",
-        headers={"Authorization": f"Bearer {api_key}"},
-        json=message,
-        timeout=5,
-    )
-    return answer.status_code
+SendMail = Callable[[str], int]
 
 
 def _faults_view(world: LocalWorld) -> Any:
@@ -35,20 +25,20 @@ def _faults_view(world: LocalWorld) -> Any:
 
 
 def test_provider_fault_rate_limits_until_reverted(
-    world: LocalWorld, context: DrillContext, make_fault: MakeFault
+    send_mail: SendMail, world: LocalWorld, context: DrillContext, make_fault: MakeFault
 ) -> None:
     fault = make_fault(
         id="mail-429", kind="provider", service="mail", action="rate-limit", body={"retry_after_seconds": 30}
     )
     key = world.secrets["mail_api_key"]
     active = inject(fault, context)
-    during = (_send(world, key), _faults_view(world)["retry_after_seconds"])
+    during = (send_mail(key), _faults_view(world)["retry_after_seconds"])
     active.revert()
-    assert (during, _send(world, key), _faults_view(world)) == ((429, 30.0), 202, None)
+    assert (during, send_mail(key), _faults_view(world)) == ((429, 30.0), 202, None)
 
 
 def test_provider_fault_reverts_with_its_own_action_and_resolved_body(
-    world: LocalWorld, context: DrillContext, make_fault: MakeFault
+    send_mail: SendMail, world: LocalWorld, context: DrillContext, make_fault: MakeFault
 ) -> None:
     fault = make_fault(
         id="mail-rotated",
@@ -60,9 +50,9 @@ def test_provider_fault_reverts_with_its_own_action_and_resolved_body(
     )
     key = world.secrets["mail_api_key"]
     active = inject(fault, context)
-    during = (_send(world, key), _send(world, "mk_rotated_by_the_provider"))
+    during = (send_mail(key), send_mail("mk_rotated_by_the_provider"))
     active.revert()
-    assert (during, _send(world, key)) == ((401, 202), 202)
+    assert (during, send_mail(key)) == ((401, 202), 202)
 
 
 def test_provider_fault_refused_names_the_service_action_and_status(
