@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import queue
 import subprocess
 import sys
@@ -251,6 +252,23 @@ def test_the_briefing_gives_no_spoiler(play: Any) -> None:
         False,
     ]
     assert "drillbit shell" in briefing
+
+
+def test_a_terminal_gets_a_prompt_and_its_typed_lines(drillbit_home: Path, tmp_path: Path) -> None:
+    """Standard input on a pseudo-terminal, as a person at a real terminal has it."""
+    controller, terminal = pty.openpty()
+    command = [sys.executable, "-m", "drills.cli", "play", "cron-secret-mismatch", "--time-scale", "600"]
+    command += ["--seed", "8", "--no-runner", "--report-dir", str(tmp_path)]
+    env = {**os.environ, "COLUMNS": "160", "DRILLBIT_HOME": str(drillbit_home)}
+    try:
+        done = subprocess.Popen(command, cwd=ROOT, stdin=terminal, stdout=subprocess.PIPE, text=True, env=env)
+        os.write(controller, b"status\nabort\n")
+        output, _ = done.communicate(timeout=WAIT_SECONDS)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    typed = [e["message"] for e in _events(_report(tmp_path), "command")]
+    assert (done.returncode, "play> " in output, typed) == (1, True, ["status", "abort"]), output
 
 
 @pytest.mark.parametrize(
