@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.fakes.fake_processes import stop
+
 STARTUP_TIMEOUT = 20.0
 REPOSITORY = Path(__file__).resolve().parents[3]
 
@@ -52,12 +54,7 @@ def running(module: str, env: dict[str, str]) -> Iterator[str]:
         wait_healthy(f"http://127.0.0.1:{port}", process, STARTUP_TIMEOUT)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.fakes.fake_processes import stop
+
 REPOSITORY = Path(__file__).resolve().parents[3]
 WAIT = 20.0
 Received = list[tuple[str, str | None, dict[str, object]]]
@@ -77,12 +79,7 @@ def scheduler(app_port: int, log: Path) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
 def wait_for(condition: Callable[[], bool], what: str) -> None:
