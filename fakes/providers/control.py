@@ -30,14 +30,20 @@ async def fail(faults: Faults, request: Request) -> Response:
 
 
 async def rate_limit(faults: Faults, request: Request) -> Response:
-    """``{"retry_after_seconds", "limit"?, "paths"?, "for_seconds"?, "count"?}``: answer 429 with Retry-After."""
+    """Answer 429 with Retry-After.
+
+    ``{"retry_after_seconds", "limit"?, "lifts_after_quiet_seconds"?, "paths"?, "for_seconds"?, "count"?}``.
+    """
     try:
         body = await json_object(request)
         retry_after = number_field(body, "retry_after_seconds")
         if retry_after is None:
             raise BodyError("retry_after_seconds is required")
         window = number_field(body, "for_seconds"), whole_field(body, "count")
-        faults.limit_rate(retry_after, texts_field(body, "paths"), *window, limit=whole_field(body, "limit"))
+        limit, quiet = whole_field(body, "limit"), number_field(body, "lifts_after_quiet_seconds")
+        faults.limit_rate(
+            retry_after, texts_field(body, "paths"), *window, limit=limit, lifts_after_quiet_seconds=quiet
+        )
     except (BodyError, FaultError) as problem:
         return error(422, "invalid_fault", str(problem))
     return JSONResponse(faults.view())

@@ -1,8 +1,9 @@
 """Faults a scenario sets on a provider: answer an error status, or rate-limit, for a while or a number of requests.
 
 A fault lasts for a scenario duration, for a number of requests, or (neither given) until reset; with both, it
-ends at whichever comes first. Decisions are made here, in scenario time; ``fakes.providers.endpoints`` turns them
-into responses.
+ends at whichever comes first. A rate limit may instead lift only once its client has been quiet for a while, as
+a provider's abuse protection keeps a sender blocked while it keeps knocking. Decisions are made here, in scenario
+time; ``fakes.providers.endpoints`` turns them into responses.
 """
 
 from __future__ import annotations
@@ -60,8 +61,30 @@ class Failure:
 
 
 @dataclass
+class Quiet:
+    """A block that lifts once no request has come for ``seconds``; every refused request starts the wait again."""
+
+    seconds: float
+    since: float
+
+    def lifted(self, now: float) -> bool:
+        return now - self.since >= self.seconds
+
+    def knock(self, now: float) -> None:
+        self.since = now
+
+    def view(self) -> dict[str, object]:
+        """``lifts_at``: when the block lifts if nothing knocks before then."""
+        lifts_at = iso(self.since + self.seconds)
+        return {"lifts_after_quiet_seconds": self.seconds, "quiet_since": iso(self.since), "lifts_at": lifts_at}
+
+
+@dataclass
 class RateLimit:
-    """429 on ``paths``: every request (``limit`` None), or those past ``limit`` in each ``period`` window."""
+    """429 on ``paths``: every request (``limit`` None), or those past ``limit`` in each ``period`` window.
+
+    With ``quiet``, every request is refused until the client has sent none for the quiet period; then it lifts.
+    """
 
     period: float
     paths: frozenset[str]
@@ -70,9 +93,15 @@ class RateLimit:
     started: float = 0.0
     current: int = 0
     admitted: int = 0
+    quiet: Quiet | None = None
+
+    def active(self, now: float) -> bool:
+        return self.window.active(now) and not (self.quiet is not None and self.quiet.lifted(now))
 
     def admit(self, now: float) -> float | None:
         """Let a request through (None), or say how many scenario seconds its client should wait."""
+        if self.quiet is not None:
+            self.quiet.knock(now)
         if self.limit is None:
             return self.period
         index = math.floor((now - self.started) / self.period)
@@ -85,7 +114,8 @@ class RateLimit:
 
     def view(self) -> dict[str, object]:
         limits = {"retry_after_seconds": self.period, "limit": self.limit}
-        return {**limits, "paths": sorted(self.paths), **self.window.view()}
+        quiet = {} if self.quiet is None else self.quiet.view()
+        return {**limits, "paths": sorted(self.paths), **self.window.view(), **quiet}
 
 
 @dataclass
@@ -116,6 +146,7 @@ class Faults:
         for_seconds: float | None = None,
         count: int | None = None,
         limit: int | None = None,
+        lifts_after_quiet_seconds: float | None = None,
     ) -> None:
         if retry_after_seconds <= 0:
             raise FaultError(f"retry_after_seconds must be above 0, not {retry_after_seconds}")
@@ -123,7 +154,9 @@ class Faults:
             raise FaultError(f"limit must be 0 or more, not {limit}")
         window = self._window(for_seconds, count)
         targets = self._targets(paths)
-        self.rate_limit = RateLimit(retry_after_seconds, targets, window, limit, started=self.clock.now())
+        now = self.clock.now()
+        quiet = self._quiet(lifts_after_quiet_seconds, limit, now)
+        self.rate_limit = RateLimit(retry_after_seconds, targets, window, limit, started=now, quiet=quiet)
 
     def reset(self) -> None:
         self.failure = None
@@ -140,7 +173,7 @@ class Faults:
     def view(self) -> dict[str, object]:
         now = self.clock.now()
         failure = self.failure if self.failure and self.failure.window.active(now) else None
-        rate_limit = self.rate_limit if self.rate_limit and self.rate_limit.window.active(now) else None
+        rate_limit = self.rate_limit if self.rate_limit and self.rate_limit.active(now) else None
         return {
             "failure": None if failure is None else failure.view(),
             "rate_limit": None if rate_limit is None else rate_limit.view(),
@@ -156,7 +189,7 @@ class Faults:
 
     def _rate_limit_refusal(self, path: str, now: float) -> Refusal | None:
         limit = self.rate_limit
-        if limit is None or path not in limit.paths or not limit.window.active(now):
+        if limit is None or path not in limit.paths or not limit.active(now):
             return None
         wait = limit.admit(now)
         if wait is None:
@@ -171,6 +204,15 @@ class Faults:
         if unknown or not paths:
             raise FaultError(f"paths must be some of {sorted(self.paths)}, not {sorted(paths)}")
         return frozenset(paths)
+
+    def _quiet(self, seconds: float | None, limit: int | None, now: float) -> Quiet | None:
+        if seconds is None:
+            return None
+        if seconds <= 0:
+            raise FaultError(f"lifts_after_quiet_seconds must be above 0, not {seconds}")
+        if limit is not None:
+            raise FaultError("lifts_after_quiet_seconds refuses every request: it cannot be given with a limit")
+        return Quiet(seconds, since=now)
 
     def _window(self, for_seconds: float | None, count: int | None) -> Window:
         if for_seconds is not None and for_seconds <= 0:

@@ -1,4 +1,5 @@
-"""The messaging provider's API: ``POST /v1/messages`` sends (202 accepted), ``GET /v1/messages`` lists them.
+"""The messaging provider's API: ``POST /v1/messages`` sends (202 accepted), ``GET /v1/messages`` lists them, and
+``GET /v1/account`` says whether the account may send now, as the provider's dashboard would.
 
 Its ``/_control/state`` adds ``max_messages_per_recipient`` to the shared sending provider's state: the most
 messages any one recipient has received, so a drill can prove that no one was messaged twice.
@@ -25,6 +26,7 @@ from fakes.providers.outbox import Outbox, Style, outbox_routes
 from fakes.settings import clock_from, integer, text
 
 MESSAGES_PATH = "/v1/messages"
+ACCOUNT_PATH = "/v1/account"
 MAX_BODY = 1600
 STYLE = Style(id_prefix="sm_", accepted_status="accepted", time_field="accepted_at", key_prefix="sk_")
 STATE_PATH = "/_control/state"
@@ -55,6 +57,13 @@ def max_messages_per_recipient(outbox: Outbox) -> int:
     return max(counts.values(), default=0)
 
 
+async def account(outbox: Outbox, request: Request) -> Response:
+    """``{"sending": "ok" | "rate_limited" | "failing", "rate_limit": {...} | null}``: open, like the listing."""
+    faults = outbox.faults.view()
+    sending = "rate_limited" if faults["rate_limit"] else "failing" if faults["failure"] else "ok"
+    return JSONResponse({"sending": sending, "rate_limit": faults["rate_limit"]})
+
+
 async def control_state(outbox: Outbox, request: Request) -> Response:
     return JSONResponse({**outbox.view(), "max_messages_per_recipient": max_messages_per_recipient(outbox)})
 
@@ -62,7 +71,11 @@ async def control_state(outbox: Outbox, request: Request) -> Response:
 def create_app(state: Outbox) -> Starlette:
     shared = outbox_routes(state, parse_message, MESSAGES_PATH, MESSAGES_PATH)
     routes = [route for route in shared if route.path != STATE_PATH]
-    return Starlette(routes=[Route(STATE_PATH, partial(control_state, state), methods=["GET"]), *routes])
+    own = [
+        Route(STATE_PATH, partial(control_state, state), methods=["GET"]),
+        Route(ACCOUNT_PATH, partial(account, state), methods=["GET"]),
+    ]
+    return Starlette(routes=[*own, *routes])
 
 
 def app_from_env(env: Mapping[str, str] = os.environ) -> Starlette:

@@ -73,6 +73,79 @@ def test_faults_rate_limit_with_a_limit_admits_that_many_per_window() -> None:
     assert (still_full, next_window) == (Refusal(429, "rate_limited", retry_after=15), None)
 
 
+def test_faults_quiet_rate_limit_holds_while_the_client_retries_after_each_retry_after() -> None:
+    wall = [EPOCH]
+    faults = faults_at(wall)
+    faults.limit_rate(retry_after_seconds=60, lifts_after_quiet_seconds=600)
+
+    answers = []
+    for _ in range(20):  # 20 minutes of a client that honours Retry-After and tries again
+        answers.append(faults.refusal("/a"))
+        wall[0] += 60
+    wall[0] += 539
+    just_before = faults.refusal("/a")
+
+    assert answers == [Refusal(429, "rate_limited", retry_after=60)] * 20
+    assert just_before == Refusal(429, "rate_limited", retry_after=60)
+
+
+def test_faults_quiet_rate_limit_lifts_once_the_client_was_quiet_for_its_period() -> None:
+    wall = [EPOCH]
+    faults = faults_at(wall)
+    faults.limit_rate(retry_after_seconds=60, lifts_after_quiet_seconds=600)
+
+    refused = faults.refusal("/a")
+    wall[0] += 600
+    after_quiet = [faults.refusal("/a"), faults.refusal("/a")]
+
+    assert (refused, after_quiet) == (Refusal(429, "rate_limited", retry_after=60), [None, None])
+
+
+def test_faults_quiet_rate_limit_lifts_unknocked_after_its_period_from_when_it_was_set() -> None:
+    wall = [EPOCH]
+    faults = faults_at(wall)
+    faults.limit_rate(retry_after_seconds=60, lifts_after_quiet_seconds=600)
+
+    wall[0] += 599
+    during = faults.view()["rate_limit"]
+    wall[0] += 1
+
+    assert during == {
+        "retry_after_seconds": 60.0,
+        "limit": None,
+        "paths": ["/a", "/b"],
+        "until": None,
+        "remaining": None,
+        "lifts_after_quiet_seconds": 600.0,
+        "quiet_since": "2023-11-14T22:13:20Z",
+        "lifts_at": "2023-11-14T22:23:20Z",
+    }
+    assert (faults.view()["rate_limit"], faults.refusal("/a")) == (None, None)
+
+
+def test_faults_quiet_rate_limit_view_moves_lifts_at_with_each_refusal() -> None:
+    wall = [EPOCH]
+    faults = faults_at(wall, scale=60.0)
+    faults.limit_rate(retry_after_seconds=60, lifts_after_quiet_seconds=600)
+
+    wall[0] += 5  # 300 scenario seconds
+    faults.refusal("/a")
+    view = faults.view()["rate_limit"]
+
+    assert isinstance(view, dict)
+    assert (view["quiet_since"], view["lifts_at"]) == ("2023-11-14T22:18:20Z", "2023-11-14T22:28:20Z")
+
+
+def test_faults_quiet_rate_limit_ends_at_its_window_too() -> None:
+    wall = [EPOCH]
+    faults = faults_at(wall)
+    faults.limit_rate(retry_after_seconds=60, lifts_after_quiet_seconds=600, count=1)
+
+    answers = [faults.refusal("/a"), faults.refusal("/a")]
+
+    assert answers == [Refusal(429, "rate_limited", retry_after=60), None]
+
+
 def test_faults_failure_comes_before_the_rate_limit() -> None:
     faults = faults_at([EPOCH])
     faults.limit_rate(retry_after_seconds=10)
@@ -129,6 +202,26 @@ def test_faults_fail_refuses_a_fault_that_makes_no_sense(arguments: dict[str, ob
         faults.fail(**arguments)  # type: ignore[arg-type]
 
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"lifts_after_quiet_seconds": 0.0}, "lifts_after_quiet_seconds must be above 0, not 0.0"),
+        (
+            {"lifts_after_quiet_seconds": 600.0, "limit": 5},
+            "lifts_after_quiet_seconds refuses every request: it cannot be given with a limit",
+        ),
+        ({"retry_after_seconds": 0.0}, "retry_after_seconds must be above 0, not 0.0"),
+    ],
+)
+def test_faults_limit_rate_refuses_a_rate_limit_that_makes_no_sense(arguments: dict[str, object], message: str) -> None:
+    faults = faults_at([EPOCH])
+
+    with pytest.raises(FaultError) as raised:
+        faults.limit_rate(**{"retry_after_seconds": 60.0, **arguments})  # type: ignore[arg-type]
+
+    assert (str(raised.value), faults.rate_limit) == (message, None)
 
 
 def test_faults_error_code_names_the_status() -> None:

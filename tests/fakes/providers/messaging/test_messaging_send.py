@@ -1,4 +1,4 @@
-"""Sending messages: 202 accepted, 429 with Retry-After, 5xx on demand, idempotency keys, the listing."""
+"""Sending messages: 202 accepted, 429 with Retry-After, 5xx on demand, idempotency keys, the listing, the account."""
 
 from __future__ import annotations
 
@@ -123,3 +123,77 @@ async def test_messaging_state_max_messages_per_recipient_counts_the_busiest_rec
     answer = await client.get("/_control/state")
 
     assert (answer.json()["messages"], answer.json()["max_messages_per_recipient"]) == (4, 2)
+
+
+async def test_messaging_quiet_rate_limit_refuses_a_client_that_keeps_honouring_retry_after(
+    client: httpx.AsyncClient, wall: ManualWall
+) -> None:
+    await client.post("/_control/rate-limit", json={"retry_after_seconds": 60, "lifts_after_quiet_seconds": 600})
+
+    statuses = []
+    for _ in range(15):
+        answer = await send(client)
+        statuses.append(answer.status_code)
+        wall.advance(float(answer.headers["Retry-After"]))
+
+    assert statuses == [429] * 15
+
+
+async def test_messaging_quiet_rate_limit_accepts_once_the_account_was_quiet(
+    client: httpx.AsyncClient, wall: ManualWall
+) -> None:
+    await client.post("/_control/rate-limit", json={"retry_after_seconds": 60, "lifts_after_quiet_seconds": 600})
+
+    refused = await send(client)
+    wall.advance(600)
+    accepted = await send(client)
+
+    assert (refused.status_code, accepted.status_code) == (429, 202)
+
+
+async def test_messaging_account_shows_the_block_and_when_it_lifts(client: httpx.AsyncClient, wall: ManualWall) -> None:
+    before = (await client.get("/v1/account")).json()
+    await client.post("/_control/rate-limit", json={"retry_after_seconds": 60, "lifts_after_quiet_seconds": 600})
+    wall.advance(120)
+    await send(client)
+    blocked = (await client.get("/v1/account")).json()
+    wall.advance(600)
+    lifted = (await client.get("/v1/account")).json()
+
+    assert before == {"sending": "ok", "rate_limit": None}
+    assert blocked == {
+        "sending": "rate_limited",
+        "rate_limit": {
+            "retry_after_seconds": 60.0,
+            "limit": None,
+            "paths": ["/v1/messages"],
+            "until": None,
+            "remaining": None,
+            "lifts_after_quiet_seconds": 600.0,
+            "quiet_since": "2023-11-14T22:15:20Z",
+            "lifts_at": "2023-11-14T22:25:20Z",
+        },
+    }
+    assert lifted == {"sending": "ok", "rate_limit": None}
+
+
+async def test_messaging_account_shows_a_failing_provider(client: httpx.AsyncClient) -> None:
+    await client.post("/_control/fail", json={"status": 503})
+
+    answer = await client.get("/v1/account")
+
+    assert (answer.status_code, answer.json()) == (200, {"sending": "failing", "rate_limit": None})
+
+
+async def test_messaging_rate_limit_refuses_a_quiet_period_with_a_limit(client: httpx.AsyncClient) -> None:
+    body = {"retry_after_seconds": 60, "limit": 5, "lifts_after_quiet_seconds": 600}
+
+    answer = await client.post("/_control/rate-limit", json=body)
+
+    assert (answer.status_code, answer.json()) == (
+        422,
+        {
+            "error": "invalid_fault",
+            "error_description": "lifts_after_quiet_seconds refuses every request: it cannot be given with a limit",
+        },
+    )
