@@ -2,7 +2,8 @@
 
 Starts the proxy (``python -m fakes.toxiproxy``) and an upstream process (an echo server and a byte sink, on
 asyncio) on 127.0.0.1 only, then measures: added round-trip latency and single-connection throughput with no
-toxics, 500 concurrent connections, and the precision of the latency, bandwidth and timeout toxics.
+toxics, 500 concurrent connections, the precision of the latency, bandwidth and timeout toxics, how much the
+latency of consecutive chunks overlaps, and how soon removing a latency toxic lets the data it held through.
 Bounded in time (about 30 s); exits 1 when a target is missed.
 
     .venv/bin/python bench/toxiproxy_bench.py
@@ -151,6 +152,33 @@ def hold_concurrent(address: Address, count: int) -> tuple[int, float]:
     return errors, time.perf_counter() - start
 
 
+def chunks_through(address: Address, chunks: int, spacing: float) -> float:
+    """Seconds from sending the first of ``chunks`` one-byte writes, ``spacing`` apart, until all are echoed."""
+    with connect(address) as sock:
+        start = time.perf_counter()
+        for _ in range(chunks):
+            sock.sendall(b"x")
+            time.sleep(spacing)
+        received = 0
+        while received < chunks:
+            received += len(sock.recv(65536))
+        return time.perf_counter() - start
+
+
+def released_after_removal(api: Api, address: Address) -> float:
+    """Seconds from removing a latency toxic that holds an echo (it would hold it 10 minutes) to the echo."""
+    name = api.toxic("echo", "latency", "downstream", {"latency": 600_000, "jitter": 0})
+    with connect(address) as sock:
+        sock.sendall(b"held")
+        time.sleep(0.05)
+        start = time.perf_counter()
+        api.remove_toxic("echo", name)
+        received = 0
+        while received < 4:
+            received += len(sock.recv(65536))
+        return time.perf_counter() - start
+
+
 def time_to_close(address: Address) -> float:
     """Seconds from connecting (and sending a byte) until the proxy closes the connection."""
     with connect(address) as sock:
@@ -215,6 +243,18 @@ def measure_toxics(report: Report, api: Api, proxied: Address, sink_api: Api, si
             f"added {min(trips):.1f}..{max(trips):.1f} ms, worst {max(worst, 0):.1f} ms outside (direct: 0)",
             worst <= 10,
         )
+    latency, chunks, spacing = 200, 5, 0.010
+    name = api.toxic("echo", "latency", "downstream", {"latency": latency, "jitter": 0})
+    all_in = chunks_through(proxied, chunks, spacing) * 1e3
+    api.remove_toxic("echo", name)
+    overlapping, in_turn = latency + (chunks - 1) * spacing * 1e3, chunks * latency
+    report.figure(
+        f"latency toxic {latency} ms, {chunks} chunks {spacing * 1e3:.0f} ms apart",
+        f"all echoed in {all_in:.0f} ms (overlapping: {overlapping:.0f} ms; one after another: {in_turn} ms)",
+        all_in < 2 * latency,
+    )
+    released = released_after_removal(api, proxied) * 1e3
+    report.figure("latency toxic removed, data it held", f"echoed {released:.1f} ms after the removal")
     for rate in (100, 1000, 10000):
         total = rate * 1000  # one second's worth
         name = sink_api.toxic("sink", "bandwidth", "upstream", {"rate": rate})

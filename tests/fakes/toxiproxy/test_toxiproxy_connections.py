@@ -9,6 +9,10 @@ import time
 import pytest
 from toxiproxy_world import WAIT, api_client
 
+# A latency no answer survives: data it still held would miss every read's deadline (WAIT), so a test of a toxic
+# that no longer applies checks that the data arrives, not how soon.
+FOREVER_MS = 600_000
+
 
 def test_proxy_carries_a_large_payload_both_ways_intact(echo_proxy, connect):
     client, payload = connect(echo_proxy), os.urandom(2 * 1024 * 1024)
@@ -33,14 +37,12 @@ def test_toxic_added_applies_to_an_open_connection(echo_proxy, connect, add_toxi
 
 
 def test_toxic_removed_stops_applying_to_an_open_connection(api, echo_proxy, connect, add_toxic):
-    add_toxic("latency", latency=1000)
+    add_toxic("latency", latency=FOREVER_MS)
     client = connect(echo_proxy)
 
     api.delete("/proxies/echo/toxics/latency_downstream")
-    answer, seconds = client.timed_echo(b"fast again")
 
-    assert answer == b"fast again"
-    assert seconds < 0.8
+    assert client.echo(b"fast again") == b"fast again"
 
 
 def test_toxic_updated_applies_to_an_open_connection(api, echo_proxy, connect, add_toxic):
@@ -56,16 +58,14 @@ def test_toxic_updated_applies_to_an_open_connection(api, echo_proxy, connect, a
 
 
 def test_removing_a_toxic_releases_the_data_it_holds(api, echo_proxy, connect, add_toxic):
-    add_toxic("latency", latency=2000)
+    add_toxic("latency", latency=FOREVER_MS)
     client = connect(echo_proxy)
-    start = time.monotonic()
     client.send(b"held")
 
     time.sleep(0.05)
     api.delete("/proxies/echo/toxics/latency_downstream")
 
     assert client.receive(4) == b"held"
-    assert time.monotonic() - start < 1.5
 
 
 def test_changing_toxics_mid_stream_keeps_the_stream_whole_and_in_order(api, echo_proxy, connect, add_toxic):
@@ -95,25 +95,25 @@ def test_changing_toxics_mid_stream_keeps_the_stream_whole_and_in_order(api, ech
 
 
 def test_toxicity_zero_never_applies(echo_proxy, connect, add_toxic):
-    add_toxic("latency", toxicity=0.0, latency=1000)
+    add_toxic("latency", toxicity=0.0, latency=FOREVER_MS)
 
-    seconds = [connect(echo_proxy).timed_echo(b"ping")[1] for _ in range(5)]
+    answers = [connect(echo_proxy).echo(b"ping") for _ in range(5)]
 
-    assert max(seconds) < 0.8
+    assert answers == [b"ping"] * 5
 
 
-def latency_pattern(server, echo_server, connect) -> list[bool]:
-    """Which of eight new connections a 50%-toxic 200 ms latency applied to."""
+def toxic_pattern(server, echo_server, connect) -> list[bool]:
+    """Which of eight new connections a 50%-toxic limit_data of 2 bytes applied to (its echo is cut short)."""
     with api_client(server.url) as api:
         answer = api.post("/proxies", json={"name": "echo", "listen": "127.0.0.1:0", "upstream": echo_server.upstream})
-        api.post("/proxies/echo/toxics", json={"type": "latency", "toxicity": 0.5, "attributes": {"latency": 200}})
+        api.post("/proxies/echo/toxics", json={"type": "limit_data", "toxicity": 0.5, "attributes": {"bytes": 2}})
     host, port = answer.json()["listen"].rsplit(":", 1)
-    return [connect((host, int(port))).timed_echo(b"ping")[1] >= 0.15 for _ in range(8)]
+    return [connect((host, int(port))).echo(b"ping") == b"pi" for _ in range(8)]
 
 
 def test_toxicity_rolls_repeat_with_the_same_seed(start_server, echo_server, connect):
-    first = latency_pattern(start_server(seed=7), echo_server, connect)
-    second = latency_pattern(start_server(seed=7), echo_server, connect)
+    first = toxic_pattern(start_server(seed=7), echo_server, connect)
+    second = toxic_pattern(start_server(seed=7), echo_server, connect)
 
     assert first == second
     assert sorted(set(first)) == [False, True]
@@ -139,11 +139,10 @@ def test_noop_toxic_passes_data_unchanged(echo_proxy, connect, add_toxic, stream
 
 
 def test_reset_removes_toxics_from_open_connections(api, echo_proxy, connect, add_toxic):
-    add_toxic("latency", latency=1000)
+    add_toxic("latency", latency=FOREVER_MS)
     add_toxic("slicer", "upstream", average_size=2)
     client = connect(echo_proxy)
 
     api.post("/reset")
-    answer, seconds = client.timed_echo(b"clean again")
 
-    assert (answer, seconds < 0.8) == (b"clean again", True)
+    assert client.echo(b"clean again") == b"clean again"

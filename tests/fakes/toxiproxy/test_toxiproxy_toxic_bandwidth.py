@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 
 from toxiproxy_world import WAIT
 
@@ -35,13 +34,11 @@ def test_bandwidth_zero_holds_the_data_until_the_toxic_is_removed(api, echo_prox
     assert (held, client.receive(5)) == (True, b"stuck")
 
 
-def test_bandwidth_raised_on_an_open_connection_speeds_it_up(api, echo_proxy, connect, add_toxic):
-    add_toxic("bandwidth", rate=1)
-    client = connect(echo_proxy)
-    start = time.monotonic()
-    client.send(os.urandom(20_000))  # 20 s at 1 KB/s
+def test_bandwidth_raised_on_an_open_connection_lets_the_data_through(api, echo_proxy, connect, add_toxic):
+    add_toxic("bandwidth", rate=0)
+    client, payload = connect(echo_proxy), os.urandom(20_000)
+    client.send(payload)
 
     api.patch("/proxies/echo/toxics/bandwidth_downstream", json={"attributes": {"rate": 1000}})
 
-    assert len(client.receive(20_000)) == 20_000
-    assert time.monotonic() - start < 3
+    assert client.receive(20_000) == payload

@@ -18,9 +18,7 @@ def test_slow_close_delays_the_close_seen_by_the_client(echo_proxy, connect, add
 
 
 def test_slow_close_lets_data_through_at_once(echo_proxy, connect, add_toxic):
-    add_toxic("slow_close", delay=2000)
+    add_toxic("slow_close", delay=600_000)  # data held that long would miss the read's deadline (WAIT)
     client = connect(echo_proxy)
 
-    answer, seconds = client.timed_echo(b"quick")
-
-    assert (answer, seconds < 1.5) == (b"quick", True)
+    assert client.echo(b"quick") == b"quick"
