@@ -1,0 +1,1 @@
+"""Scripts for working on drillbit itself; not part of the installed package."""
