@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 from dataclasses import dataclass
@@ -22,6 +23,14 @@ from drills.templating import resolve_text
 TAIL_CHARACTERS: Final = 2000
 """Output kept in a result's value; ``output`` keeps all of it, for ``save``."""
 DRAIN_SECONDS: Final = 1.0
+NOT_FOUND: Final = 127
+"""The exit code of a shell asked to run a program it cannot find."""
+# What a shell says then: bash (`bash: line 1: jq: command not found`), dash (`sh: 1: jq: not found`) and zsh.
+_NOT_FOUND_LINES: Final = (
+    re.compile(r"^[^:\n]+: (?:line \d+: )?(\S+): command not found$", re.M),
+    re.compile(r"^[^:\n]+: \d+: (\S+): not found$", re.M),
+    re.compile(r"^[^:\n]+: command not found: (\S+)$", re.M),
+)
 
 
 @dataclass(frozen=True)
@@ -108,12 +117,27 @@ def _reasons(expect: CommandExpect, finished: Finished, limits: ProbeLimits, val
     reasons = []
     code = check(expect.exit_code, finished.exit_code, values)
     if code is not None:
-        reasons.append(f"exit code: {code}" + _tail_note(finished.output))
+        reasons.append(f"exit code: {code}" + _missing_note(finished) + _tail_note(finished.output))
     if expect.output_contains is not None:
         wanted = resolve_text(expect.output_contains, values)
         if wanted not in finished.output:
             reasons.append(f"expected the output to contain {show(wanted)}" + _tail_note(finished.output))
     return reasons
+
+
+def missing_programs(output: str) -> list[str]:
+    """The programs a shell said it could not find, in the order it said so, each once."""
+    found = [(match.start(), match.group(1)) for line in _NOT_FOUND_LINES for match in line.finditer(output)]
+    return list(dict.fromkeys(name for _, name in sorted(found)))
+
+
+def _missing_note(finished: Finished) -> str:
+    names = missing_programs(finished.output)
+    if not names:
+        return " (what a shell answers when it cannot find a program)" if finished.exit_code == NOT_FOUND else ""
+    where = "" if any("/" in name for name in names) else " on PATH"
+    verb = "was" if len(names) == 1 else "were"
+    return f": {', '.join(names)} {verb} not found{where} (drillbit doctor lists what the runbooks need)"
 
 
 def _tail_note(output: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from drills.binaries import companion, find_redis
 from drills.drill_context import DrillContext
+from drills.probe_command import missing_programs
 from drills.probes import Evaluator, ProbeLimits, ProbeResult, evaluate
 from tests.drills.probes.probe_world import make_probe
 
@@ -115,3 +116,45 @@ def test_command_probe_that_cannot_start_does_not_hold(context: DrillContext, tm
     assert evaluate(make_probe({"kind": "command", "argv": [missing]}), context) == ProbeResult(
         held=False, detail=f"cannot run '{missing}': [Errno 2] No such file or directory: '{missing}'"
     )
+
+
+def test_command_probe_names_the_program_a_shell_could_not_find(context: DrillContext) -> None:
+    # A pipeline's exit code is its last command's: here the missing one's, 127.
+    result = evaluate(make_probe({"kind": "command", "shell": "cat /dev/null | no-such-program-xyz"}), context)
+    said = result.output.strip()  # the shell's own words: `sh: 1: no-such-program-xyz: not found` from dash
+    assert (result.held, result.detail) == (
+        False,
+        "exit code: expected 0, got 127: no-such-program-xyz was not found on PATH (drillbit doctor lists what the "
+        f"runbooks need); last output {said!r}",
+    )
+
+
+def test_command_probe_names_a_missing_program_whatever_the_exit_code(context: DrillContext) -> None:
+    probe = make_probe({"kind": "command", "shell": "bash -c 'no-such-program-xyz; echo carried on; exit 3'"})
+    assert evaluate(probe, context).detail == (
+        "exit code: expected 0, got 3: no-such-program-xyz was not found on PATH (drillbit doctor lists what the "
+        "runbooks need); last output 'carried on'"
+    )
+
+
+def test_command_probe_says_what_127_usually_means_when_no_shell_named_the_program(context: DrillContext) -> None:
+    probe = make_probe({"kind": "command", "shell": "exit 127"})
+    assert evaluate(probe, context).detail == (
+        "exit code: expected 0, got 127 (what a shell answers when it cannot find a program)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("output", "names"),
+    [
+        ("bash: jq: command not found\n", ["jq"]),
+        ("bash: line 2: jq: command not found\n", ["jq"]),
+        ("/tmp/step.sh: line 7: yq: command not found\n", ["yq"]),
+        ("sh: 1: jq: not found\nsh: 3: /opt/tool: not found\n", ["jq", "/opt/tool"]),
+        ("zsh: command not found: jq\n", ["jq"]),
+        ("sh: 1: jq: not found\nsh: 2: jq: not found\n", ["jq"]),
+        ('{"error": "not found"}\ncurl: (22) The requested URL returned error: 404\n', []),
+    ],
+)
+def test_missing_programs_reads_each_shell_s_line(output: str, names: list[str]) -> None:
+    assert missing_programs(output) == names
