@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from appworld import SCHEDULER_SECRET, Providers, RunningApp, StartApp
@@ -76,12 +75,12 @@ async def test_run_due_reports_rejects_a_malformed_slot(app: RunningApp, body: o
     assert (answer.status_code, answer.json()["error"]) == (400, "invalid_slot")
 
 
-async def test_run_due_reports_twenty_tenants_in_well_under_a_second(start_app: StartApp) -> None:
+async def test_run_due_reports_twenty_tenants_each_get_one_report(start_app: StartApp, providers: Providers) -> None:
+    # How long such a tick takes is a figure of bench/world_up.py.
     async with start_app(tenant_count=20, db_pool_size=10) as app:
-        started = time.perf_counter()
         answer = await app.tick(SLOT)
-        elapsed = time.perf_counter() - started
-    assert (answer.json(), elapsed < 1.0) == (summary(due=20, sent=20), True)
+        emails = await app.emails()
+    assert (answer.json(), providers.delivered()) == (summary(due=20, sent=20), dict.fromkeys(emails, 1))
 
 
 async def test_run_due_reports_mail_credential_expired_fails_and_notifies_once(
