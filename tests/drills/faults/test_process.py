@@ -19,15 +19,15 @@ pytestmark = pytest.mark.world
 MakeFault = Callable[..., Fault]
 
 
-def _mail_answer(world: LocalWorld) -> int | str:
+def _mail_answer(world: LocalWorld, timeout: float = 5.0) -> int | str:
     try:
-        return httpx.get(f"{world.endpoints['mail'].url}/_control/health", timeout=0.5).status_code
+        return httpx.get(f"{world.endpoints['mail'].url}/_control/health", timeout=timeout).status_code
     except httpx.HTTPError as error:
         return type(error).__name__
 
 
 def _redis_answer(world: LocalWorld) -> object:
-    client = redis.Redis.from_url(world.endpoints["redis"].url, socket_timeout=1, socket_connect_timeout=1)
+    client = redis.Redis.from_url(world.endpoints["redis"].url, socket_timeout=5, socket_connect_timeout=5)
     try:
         return client.ping()
     except redis.RedisError as error:
@@ -59,7 +59,7 @@ def test_process_fault_pause_makes_the_service_hang_until_resumed(
 ) -> None:
     pid = world.processes["mail"].pid
     active = inject(make_fault(id="mail-frozen", kind="process", service="mail", action="pause"), context)
-    during = _mail_answer(world)
+    during = _mail_answer(world, timeout=0.5)
     active.revert()
     assert (during, _mail_answer(world), world.processes["mail"].pid) == ("ReadTimeout", 200, pid)
 
@@ -92,7 +92,7 @@ def test_process_fault_on_toxiproxy_is_reverted_with_every_proxy_back(
 ) -> None:
     def through_proxy() -> int | str:
         try:
-            return httpx.get(f"{world.proxies['mail'].url}/_control/health", timeout=2).status_code
+            return httpx.get(f"{world.proxies['mail'].url}/_control/health", timeout=5).status_code
         except httpx.HTTPError as error:
             return type(error).__name__
 

@@ -110,18 +110,13 @@ def test_fault_schedule_revert_all_ends_faults_without_a_duration(
 def test_fault_schedule_stopped_early_never_injects_what_was_not_due(
     world: LocalWorld, fast_context: DrillContext, make_fault: MakeFault
 ) -> None:
-    fault = make_fault(id="later", kind="provider", service="mail", action="rate-limit", body=RATE_LIMIT, after="10m")
+    # Due in six wall minutes: a revert_all that waited for it would run into the test's timeout.
+    fault = make_fault(id="later", kind="provider", service="mail", action="rate-limit", body=RATE_LIMIT, after="1h")
     journal = Journal()
     schedule = journal.schedule([fault], fast_context)
     schedule.start()
-    started = time.monotonic()
     outcomes = schedule.revert_all()
-    assert (outcomes, journal.entries, time.monotonic() - started < 1.0, _rate_limit(world, "mail")) == (
-        [],
-        [],
-        True,
-        None,
-    )
+    assert (outcomes, journal.entries, _rate_limit(world, "mail")) == ([], [], None)
 
 
 def test_fault_schedule_reports_a_failed_injection_and_goes_on(
