@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from drills.errors import InputError
+from drills.errors import FormatWarning, InputError
 from drills.interrupts import stop_on_terminate
 from drills.play_command import play
 from drills.reports import Redactor, read_report, render_again, render_junit
@@ -166,8 +167,12 @@ def ci(
 
 def report(path: Annotated[Path, typer.Argument(help="A saved report.json.")]) -> None:
     """Render report.md and junit.xml again from a saved report.json."""
-    record: DrillRecord = read_report(path)
-    paths = render_again(path)
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always", FormatWarning)
+        record: DrillRecord = read_report(path)
+        paths = render_again(path)
+    for message in dict.fromkeys(str(warning.message) for warning in warned):
+        errors.print(f"warning: {message}", markup=False, soft_wrap=True)
     console.print(f"{record.scenario.id}: rendered {paths.markdown} and {paths.junit}", markup=False, soft_wrap=True)
 
 

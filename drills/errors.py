@@ -15,6 +15,8 @@
     ├── ProbeError                    a probe could not be evaluated (not the same as "did not hold")
     └── DrillTimeoutError             a phase of a drill ran past its bound
 
+    FormatWarning                     (a warning) a file of an earlier format version, still read
+
 Messages end with a ``Hint:`` line when the user can do something about it.
 """
 
@@ -103,3 +105,7 @@ class ProbeError(DrillbitError):
 
 class DrillTimeoutError(DrillbitError):
     """A phase of a drill ran past its bound."""
+
+
+class FormatWarning(UserWarning):
+    """A file written in an earlier version of its format: it is still read, and the message says what to change."""

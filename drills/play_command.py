@@ -10,6 +10,7 @@ import getpass
 import random
 import secrets
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Final
 
@@ -18,7 +19,7 @@ from rich.console import Console
 
 from drills.drill_context import DrillContext
 from drills.durations import parse_duration
-from drills.errors import DrillbitError, InputError
+from drills.errors import DrillbitError, FormatWarning, InputError
 from drills.hints import hint_ladder
 from drills.history import compare
 from drills.interrupts import stop_on_terminate
@@ -162,7 +163,10 @@ def earlier_records(report_dir: Path) -> list[DrillRecord]:
     records = []
     for path in sorted(report_dir.glob("*/report.json")):
         try:
-            records.append(read_report(path))
+            with warnings.catch_warnings():
+                # An earlier version's report still has its times, which are all a comparison needs.
+                warnings.simplefilter("ignore", FormatWarning)
+                records.append(read_report(path))
         except DrillbitError:
             continue
     return records

@@ -31,6 +31,7 @@ from drills.step_specs import (
     SqlStep,
     Step,
     WaitUntilStep,
+    step_name,
 )
 from drills.timeline import EventKind, TimelineRecorder
 from drills.watch import Watch
@@ -53,10 +54,6 @@ def step_probe(step: Step, scenario: Scenario) -> Probe | None:
     return None
 
 
-def step_name(step: Step, index: int) -> str:
-    return step.name or f"step {index + 1} ({step.kind})"
-
-
 class AutoResponder:
     """Carries out the steps in order; stops at the first step that fails."""
 
@@ -75,12 +72,23 @@ class AutoResponder:
             try:
                 detail = self.run_step(step)
             except StepFailed as failure:
-                self.recorder.record(
-                    EventKind.STEP_FINISHED, "responder:auto", f"{name}: {failure}", {"step": name, "ok": False}
-                )
+                data: dict[str, JsonValue] = {"step": name, "ok": False, "detail": str(failure)}
+                command = self.command_of(step)
+                if command:
+                    data["command"] = command
+                self.recorder.record(EventKind.STEP_FINISHED, "responder:auto", f"{name}: {failure}", data)
                 return False
             self.recorder.record(EventKind.STEP_FINISHED, "responder:auto", detail or name, {"step": name, "ok": True})
         return True
+
+    def command_of(self, step: Step) -> str | None:
+        """What a failed step ran, as a reason names it: a shell step's command, an HTTP step's request."""
+        if isinstance(step, ShellStep):
+            script = runbook_script(self.scenario, step) if step.runbook is not None else step.shell
+            return script.strip() if script else " ".join(step.argv or ())
+        if isinstance(step, HttpStep):
+            return f"{step.method} {step.url}"
+        return None
 
     def run_step(self, step: Step) -> str:
         handlers: dict[type, Callable[[Any], str]] = {

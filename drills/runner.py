@@ -226,12 +226,13 @@ class Drill:
         self.recorder.record(EventKind.FAULT_REVERTED, f"fault:{outcome.fault_id}", message, data)  # type: ignore[arg-type]
 
     def _wind_down(self, watch: Watch | None, schedule: FaultSchedule | None) -> None:
-        """Always runs: stop watching, check invariants once more, revert every fault, tear the world down."""
+        """Always runs: stop watching, check invariants once more, then revert every fault and tear the world down."""
+        # The final invariants read the world as the responder left it: before the harness reverts anything.
         steps: Sequence[Callable[[], object]] = (
             lambda: watch.stop() if watch else None,
             lambda: self.deploy_tool.stop() if self.deploy_tool else None,
-            lambda: schedule.revert_all() if schedule else None,
             self._final_invariants,
+            lambda: schedule.revert_all() if schedule else None,
             self._teardown,
         )
         for step in steps:

@@ -25,7 +25,7 @@ from drills.scenario_fields import (
     SpecModel,
     field_error,
 )
-from drills.step_specs import Step
+from drills.step_specs import Step, step_name
 from drills.timeline import ObjectiveTargets, ScenarioSummary, Severity
 
 __all__ = [
@@ -169,6 +169,7 @@ class Scenario(SpecModel):
             objectives=self.objectives.targets(),
             invariants=tuple(invariant.name for invariant in self.invariants),
             monitors=tuple(monitor.name for monitor in self.monitors),
+            response=tuple(step_name(step, index) for index, step in enumerate(self.response)),
             recovery_hold_s=self.recovery.hold.total_seconds(),
             root_cause=self.root_cause or None,
             fix=self.fix or None,

@@ -17,6 +17,7 @@ MetricName = Literal["time_to_detect", "time_to_acknowledge", "time_to_recover"]
 METRICS: Final[tuple[MetricName, ...]] = ("time_to_detect", "time_to_acknowledge", "time_to_recover")
 Outcome = Literal["recovered", "not_recovered", "aborted", "error"]
 InvariantStatus = Literal["held", "broken", "not_checked"]
+StepStatus = Literal["ok", "failed", "not_run"]
 
 # "MTTR" means four things in the industry; these say exactly which interval each of ours is.
 DEFINITIONS: Final[Mapping[MetricName, str]] = {
@@ -131,6 +132,17 @@ class InvariantResult(_Frozen):
     held: bool
     checks: int
     detail: str | None
+    evidence: str | None = None
+    """What the first failing check read (the offending rows, messages or output), as text."""
+
+
+class StepResult(_Frozen):
+    """One step of the automated response: finished ok, failed (what it ran and why), or never carried out."""
+
+    name: str
+    status: StepStatus
+    detail: str | None = None
+    command: str | None = None
 
 
 class EscalationResult(_Frozen):
@@ -175,6 +187,8 @@ class Score(_Frozen):
     metrics: Metrics
     objectives: tuple[ObjectiveResult, ...]
     invariants: tuple[InvariantResult, ...]
+    steps: tuple[StepResult, ...]
+    """The automated responder's steps; empty for a person, who has none."""
     escalation: tuple[EscalationResult, ...]
     hints: tuple[HintUse, ...]
     reverts: tuple[RevertResult, ...]
@@ -187,9 +201,10 @@ def score(record: DrillRecord) -> Score:
     outcome = outcome_of(record)
     objectives = check_objectives(record.scenario, metrics)
     invariants = check_invariants(record)
+    steps = check_steps(record)
     escalation = check_escalation(record, metrics)
     hints = hints_used(record)
-    reasons = _reasons(record, outcome, objectives, invariants)
+    reasons = _reasons(record, outcome, objectives, invariants, steps)
     return Score(
         outcome=outcome,
         passed=not reasons,
@@ -197,6 +212,7 @@ def score(record: DrillRecord) -> Score:
         metrics=metrics,
         objectives=objectives,
         invariants=invariants,
+        steps=steps,
         escalation=escalation,
         hints=hints,
         reverts=reverts(record),
@@ -317,7 +333,35 @@ def _invariant(name: str, declared: bool, events: list[Event]) -> InvariantResul
         held=not broken,
         checks=len(events),
         detail=telling.optional_text("detail"),
+        evidence=telling.optional_text("evidence"),
     )
+
+
+def check_steps(record: DrillRecord) -> tuple[StepResult, ...]:
+    """Each declared step of an automated response, by its last step_finished event; a person has no steps."""
+    if record.responder.kind != "auto":
+        return ()
+    finished: dict[str, Event] = {}
+    for event in record.timeline:
+        if event.kind is EventKind.STEP_FINISHED:
+            finished[event.text("step")] = event
+    return tuple(_step(name, finished.get(name)) for name in (*record.scenario.response, *_undeclared(record)))
+
+
+def _undeclared(record: DrillRecord) -> list[str]:
+    """Steps the timeline shows that the scenario summary does not list (a record of schema_version 1 lists none)."""
+    declared = set(record.scenario.response)
+    names = [event.text("step") for event in record.timeline if event.kind is EventKind.STEP_FINISHED]
+    return [name for name in dict.fromkeys(names) if name not in declared]
+
+
+def _step(name: str, finished: Event | None) -> StepResult:
+    if finished is None:
+        return StepResult(name=name, status="not_run")
+    if finished.flag("ok"):
+        return StepResult(name=name, status="ok")
+    detail = finished.optional_text("detail") or finished.message
+    return StepResult(name=name, status="failed", detail=detail, command=finished.optional_text("command"))
 
 
 def check_escalation(record: DrillRecord, metrics: Metrics) -> tuple[EscalationResult, ...]:
@@ -421,9 +465,11 @@ def _reasons(
     outcome: Outcome,
     objectives: Sequence[ObjectiveResult],
     invariants: Sequence[InvariantResult],
+    steps: Sequence[StepResult],
 ) -> tuple[str, ...]:
     """Why the drill did not pass, one sentence each; empty when it passed."""
     reasons = [] if outcome == "recovered" else [_outcome_reason(record, outcome)]
+    reasons += _step_reasons(steps)
     reasons += [_objective_reason(result) for result in objectives if not result.met]
     reasons += [_invariant_reason(result) for result in invariants if not result.held]
     return tuple(reasons)
@@ -450,6 +496,22 @@ def _objective_reason(result: ObjectiveResult) -> str:
     if result.actual_s is None:
         return f"{label} objective missed: it never happened (target {target})"
     return f"{label} objective missed: {format_duration(result.actual_s)} against a target of {target}"
+
+
+def _step_reasons(steps: Sequence[StepResult]) -> list[str]:
+    """A failed step with what it ran and why; the steps never carried out, named together."""
+    reasons = [_failed_step_reason(step) for step in steps if step.status == "failed"]
+    not_run = [step.name for step in steps if step.status == "not_run"]
+    if not_run:
+        names = ", ".join(repr(name) for name in not_run)
+        reasons.append(f"response step{'s' if len(not_run) > 1 else ''} never carried out: {names}")
+    return reasons
+
+
+def _failed_step_reason(step: StepResult) -> str:
+    lines = step.command.splitlines() if step.command else []
+    ran = f" (`{lines[0]}`{' …' if len(lines) > 1 else ''})" if lines else ""
+    return f"response step {step.name!r}{ran} failed: {step.detail or 'no detail recorded'}"
 
 
 def _invariant_reason(result: InvariantResult) -> str:

@@ -173,3 +173,8 @@ Step = Annotated[
     Field(discriminator="kind"),
 ]
 """Any response step, told apart by its ``kind``."""
+
+
+def step_name(step: Step, index: int) -> str:
+    """What the timeline calls the response's step at ``index`` (from 0): its name, or its number and kind."""
+    return step.name or f"step {index + 1} ({step.kind})"

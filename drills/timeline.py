@@ -27,7 +27,9 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+READABLE_SCHEMA_VERSIONS: Final = (1, 2)
+"""Version 2 added the scenario's response steps, so that a step never carried out counts against a drill."""
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +81,7 @@ REQUIRED_DATA: Final[Mapping[EventKind, Mapping[str, str]]] = {
     EventKind.INVARIANT_CHECKED: {"invariant": _TEXT, "held": _FLAG},
     EventKind.ESCALATED: {"level": _TEXT},
     EventKind.RECOVERED: {"window_started_at": _NUMBER},
+    EventKind.STEP_FINISHED: {"step": _TEXT, "ok": _FLAG},
 }
 ESCALATION_LEVEL: Final = re.compile(r"L[1-4]")
 DEPLOY_TOOL: Final = "deploy-tool"
@@ -197,6 +200,9 @@ class ScenarioSummary(BaseModel):
     objectives: ObjectiveTargets = ObjectiveTargets()
     invariants: tuple[str, ...] = ()
     monitors: tuple[str, ...] = ()
+    response: tuple[str, ...] = Field(
+        default=(), description="the names of the automated response's steps, in order (schema_version 2 on)"
+    )
     recovery_hold_s: NonNegativeFloat = Field(description="scenario seconds recovery must hold")
     root_cause: str | None = None
     fix: str | None = None
@@ -216,7 +222,7 @@ class DrillRecord(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1, 2] = SCHEMA_VERSION
     drill_id: str = Field(min_length=1)
     scenario: ScenarioSummary
     runtime: str

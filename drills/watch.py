@@ -19,6 +19,9 @@ from drills.probes import Evaluator, ProbeResult
 from drills.scenario import Invariant, Monitor
 from drills.timeline import EventKind, TimelineRecorder
 
+EVIDENCE_LINES = 20
+EVIDENCE_CHARACTERS = 2_000
+
 
 @dataclass
 class MonitorState:
@@ -146,5 +149,17 @@ def check_invariant(
     """One check of an invariant, recorded on the timeline."""
     result = (evaluator or Evaluator()).evaluate(invariant.probe, context)
     data: dict[str, JsonValue] = {"invariant": invariant.name, "held": result.held, "detail": result.detail}
+    if not result.held and result.output.strip():
+        data["evidence"] = evidence(result.output)
     recorder.record(EventKind.INVARIANT_CHECKED, f"invariant:{invariant.name}", result.detail, data)
     return result.held
+
+
+def evidence(output: str) -> str:
+    """What a failing check read, kept for the report: its first lines (the offending rows), cut to a page."""
+    lines = output.strip().splitlines()
+    kept = lines[:EVIDENCE_LINES]
+    if len(lines) > EVIDENCE_LINES:
+        kept.append(f"… and {len(lines) - EVIDENCE_LINES} more lines")
+    text = "\n".join(kept)
+    return text if len(text) <= EVIDENCE_CHARACTERS else text[: EVIDENCE_CHARACTERS - 1] + "…"

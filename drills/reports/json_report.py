@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
 from pydantic import ValidationError
 
-from drills.errors import ReportError
+from drills.errors import FormatWarning, ReportError
 from drills.scoring import Score, score
-from drills.timeline import SCHEMA_VERSION, DrillRecord
+from drills.timeline import READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, DrillRecord
 
 REPORT_JSON: Final = "report.json"
 _HINT: Final = (
@@ -21,7 +22,7 @@ _HINT: Final = (
 _SHOWN_ERRORS: Final = 5
 # Computed keys added after the first report.json files were written, each with a stand-in of its shape: a file
 # without one is still read, since drillbit recomputes every computed key from the record.
-_LATER_SCORE_KEYS: Final[Mapping[str, object]] = {"points": 0}
+_LATER_SCORE_KEYS: Final[Mapping[str, object]] = {"points": 0, "steps": []}
 
 
 def report_document(record: DrillRecord) -> dict[str, Any]:
@@ -51,9 +52,19 @@ def loads_report(text: str, source: str = REPORT_JSON) -> DrillRecord:
     saved_score = {key: value for key, value in document.items() if key in score_keys}
     try:
         Score.model_validate({**_LATER_SCORE_KEYS, **saved_score})
-        return DrillRecord.model_validate({key: value for key, value in document.items() if key in record_keys})
+        record = DrillRecord.model_validate({key: value for key, value in document.items() if key in record_keys})
     except ValidationError as error:
         raise ReportError(f"{source}: not a valid drill report:\n{_describe(error)}", hint=_HINT) from error
+    if record.schema_version != SCHEMA_VERSION:
+        warnings.warn(_earlier_version(record.schema_version, source), stacklevel=2)
+    return record
+
+
+def _earlier_version(version: int, source: str) -> FormatWarning:
+    return FormatWarning(
+        f"{source}: schema_version {version} does not list the scenario's response steps, so a step that never "
+        f"ran is not counted against this drill; drill the scenario again for a version {SCHEMA_VERSION} report"
+    )
 
 
 def read_report(path: Path | str) -> DrillRecord:
@@ -67,12 +78,18 @@ def read_report(path: Path | str) -> DrillRecord:
 def _check_version(version: object, source: str) -> None:
     if version == SCHEMA_VERSION:
         return
+    if version in READABLE_SCHEMA_VERSIONS:
+        return
     if version is None:
         raise ReportError(f"{source}: no schema_version: this is not a drillbit report.json", hint=_HINT)
     raise ReportError(
-        f"{source}: schema_version {version!r} is not one this drillbit reads (it reads {SCHEMA_VERSION})",
+        f"{source}: schema_version {version!r} is not one this drillbit reads (it reads {_readable()})",
         hint="Render it with the drillbit version that wrote it.",
     )
+
+
+def _readable() -> str:
+    return ", ".join(map(str, READABLE_SCHEMA_VERSIONS))
 
 
 def _describe(error: ValidationError) -> str:

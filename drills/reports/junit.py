@@ -50,7 +50,8 @@ def _testcase(record: DrillRecord, result: Score, suite: str) -> ET.Element:
     if not result.passed:
         tag, kind = ("error", "DrillError") if result.outcome == "error" else ("failure", "DrillFailed")
         problem = ET.SubElement(testcase, tag, {"message": result.reasons[0], "type": kind})
-        problem.text = "\n".join(result.reasons)
+        evidence = [f"{i.name} read:\n{i.evidence}" for i in result.invariants if i.evidence and not i.held]
+        problem.text = "\n".join([*result.reasons, *evidence])
     ET.SubElement(testcase, "system-out").text = _summary(record, result)
     return testcase
 

@@ -20,6 +20,7 @@ from drills.scoring import (
     EscalationResult,
     InvariantResult,
     Score,
+    StepResult,
     format_duration,
     points_lost,
     score,
@@ -77,6 +78,8 @@ def _context(record: DrillRecord, result: Score) -> dict[str, Any]:
         "points_lost": _points_lost_rows(result),
         "points_rule": POINTS_RULE,
         "invariants": [_invariant_row(invariant) for invariant in result.invariants],
+        # Every step's line is in the resolution already; the table is for a response that did not go to plan.
+        "steps": [_step_row(step) for step in result.steps] if any(s.status != "ok" for s in result.steps) else [],
         "actions": action_items(record, result),
     }
 
@@ -218,7 +221,15 @@ def _invariant_row(invariant: InvariantResult) -> dict[str, str]:
         "result": result,
         "checks": str(invariant.checks),
         "detail": cell(invariant.detail or ""),
+        # A fence inside the evidence would end its code block early.
+        "evidence": (invariant.evidence or "").replace("`" * 3, "'" * 3),
     }
+
+
+def _step_row(step: StepResult) -> dict[str, str]:
+    result = {"ok": "ok", "failed": "**failed**", "not_run": "**never carried out**"}[step.status]
+    ran = f"`{step.command.splitlines()[0]}`: " if step.command else ""
+    return {"name": cell(step.name), "result": result, "detail": cell(ran + (step.detail or ""))}
 
 
 def _points_summary(result: Score) -> str:

@@ -338,6 +338,13 @@ def test_scenario_summary_is_what_a_drill_record_keeps() -> None:
         objectives=ObjectiveTargets(time_to_detect_s=900.0, time_to_recover_s=7200.0),
         invariants=("other tenants unaffected", "no report sent twice"),
         monitors=("token-refresh-failed", "refresh-errors-in-log"),
+        response=(
+            "step 1 (acknowledge)",
+            "read the current secret from the provider's dashboard",
+            "rotate the secret in the app",
+            "reconnect the tenant",
+            "step 5 (wait_until)",
+        ),
         recovery_hold_s=900.0,
         root_cause="The provider rotated the client secret; the app kept the old one.",
     )

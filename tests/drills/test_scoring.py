@@ -18,9 +18,11 @@ from drills.scoring import (
     ObjectiveResult,
     PointsLost,
     RevertResult,
+    StepResult,
     check_escalation,
     check_invariants,
     check_objectives,
+    check_steps,
     format_duration,
     hints_used,
     measure,
@@ -53,6 +55,8 @@ def drill(
     severity: Severity = Severity.P1,
     objectives: ObjectiveTargets | None = None,
     invariants: tuple[str, ...] = (),
+    response: tuple[str, ...] = (),
+    responder: Responder | None = None,
 ) -> DrillRecord:
     scenario = ScenarioSummary(
         id="oauth-refresh-failing",
@@ -60,6 +64,7 @@ def drill(
         severity=severity,
         objectives=objectives or ObjectiveTargets(),
         invariants=invariants,
+        response=response,
         recovery_hold_s=120,
     )
     return DrillRecord(
@@ -68,7 +73,7 @@ def drill(
         runtime="local",
         seed=1,
         time_scale=SCALE,
-        responder=Responder(kind="auto", name="runner"),
+        responder=responder or Responder(kind="auto", name="runner"),
         started_at=datetime(2024, 5, 1, 10, 0, tzinfo=UTC),
         timeline=timeline,
     )
@@ -521,3 +526,99 @@ def test_definitions_are_documented_word_for_word() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "reports.md").read_text(encoding="utf-8").splitlines()
 
     assert [f"- **{name}**: {text}" in docs for name, text in DEFINITIONS.items()] == [True, True, True]
+
+
+STEPS = ("acknowledge", "end the idle sessions", "raise the pool size")
+
+
+def test_check_steps_says_which_step_finished_failed_or_never_ran() -> None:
+    record = drill(
+        FAULT,
+        ev(15, K.STEP_FINISHED, step="acknowledge", ok=True),
+        ev(
+            16,
+            K.STEP_FINISHED,
+            "end the idle sessions: exit code 1",
+            step="end the idle sessions",
+            ok=False,
+            detail="exit code: expected 0, got 1",
+            command="psql -c 'select 1'\nexit 1",
+        ),
+        response=STEPS,
+    )
+    assert check_steps(record) == (
+        StepResult(name="acknowledge", status="ok"),
+        StepResult(
+            name="end the idle sessions",
+            status="failed",
+            detail="exit code: expected 0, got 1",
+            command="psql -c 'select 1'\nexit 1",
+        ),
+        StepResult(name="raise the pool size", status="not_run"),
+    )
+
+
+def test_score_fails_a_recovered_drill_whose_response_step_failed_or_was_skipped() -> None:
+    record = drill(
+        FAULT,
+        FIRED,
+        ACKED,
+        ev(21, K.STEP_FINISHED, step="acknowledge", ok=True),
+        ev(
+            22,
+            K.STEP_FINISHED,
+            step="end the idle sessions",
+            ok=False,
+            detail="exit code: expected 0, got 1",
+            command="psql -c 'select 1'\nexit 1",
+        ),
+        RECOVERED,
+        response=STEPS,
+    )
+    result = score(record)
+    assert (result.outcome, result.passed, result.reasons) == (
+        "recovered",
+        False,
+        (
+            "response step 'end the idle sessions' (`psql -c 'select 1'` …) failed: exit code: expected 0, got 1",
+            "response step never carried out: 'raise the pool size'",
+        ),
+    )
+
+
+def test_score_passes_only_when_every_declared_step_finished_ok() -> None:
+    finished = [ev(21 + i, K.STEP_FINISHED, step=name, ok=True) for i, name in enumerate(STEPS)]
+    result = score(drill(FAULT, FIRED, ACKED, *finished, RECOVERED, response=STEPS))
+    assert (result.passed, [step.status for step in result.steps]) == (True, ["ok", "ok", "ok"])
+
+
+def test_check_steps_is_empty_for_a_person_who_has_no_steps() -> None:
+    record = drill(FAULT, response=STEPS, responder=Responder(kind="person", name="alice"))
+    assert check_steps(record) == ()
+
+
+def test_check_steps_of_an_earlier_record_without_the_response_lists_the_steps_it_ran() -> None:
+    record = drill(FAULT, ev(15, K.STEP_FINISHED, step="look", ok=True), ev(16, K.STEP_FINISHED, step="fix", ok=False))
+    assert [(step.name, step.status) for step in check_steps(record)] == [("look", "ok"), ("fix", "failed")]
+
+
+def test_check_invariants_keeps_what_the_first_failing_check_read() -> None:
+    record = drill(
+        ev(1, K.INVARIANT_CHECKED, invariant="no report mailed twice", held=True, detail="no output"),
+        ev(
+            2,
+            K.INVARIANT_CHECKED,
+            invariant="no report mailed twice",
+            held=False,
+            detail="output: expected ''",
+            evidence="2x ada@example.com: Timesheet report",
+        ),
+        ev(3, K.INVARIANT_CHECKED, invariant="no report mailed twice", held=False, detail="later", evidence="later"),
+        invariants=("no report mailed twice",),
+    )
+    (result,) = check_invariants(record)
+    assert (result.status, result.detail, result.evidence) == (
+        "broken",
+        "output: expected ''",
+        "2x ada@example.com: Timesheet report",
+    )

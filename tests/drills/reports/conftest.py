@@ -57,7 +57,7 @@ def recovered_timeline() -> tuple[Event, ...]:
         ev(14, K.MONITOR_FIRED, "monitor:token-refresh-errors", "refresh failing", monitor="token-refresh-errors"),
         ev(20, K.ACKNOWLEDGED, "responder:runner", "paged"),
         ev(35, K.ESCALATED, "responder:runner", "paged the platform team", level="L2"),
-        ev(40, K.STEP_FINISHED, "responder:runner", "redeploy app with the new secret", step="redeploy"),
+        ev(40, K.STEP_FINISHED, "responder:runner", "redeploy app with the new secret", step="redeploy", ok=True),
         ev(70, K.RECOVERED, "runner", "recovery held", window_started_at=50.0),
         ev(71, K.INVARIANT_CHECKED, "runner", "rows", invariant="no-lost-timesheets", held=True, detail="120 = 120"),
         ev(72, K.FAULT_REVERTED, "fault:rotate-secret", "reverted", fault="rotate-secret", ok=True),

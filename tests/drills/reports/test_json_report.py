@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from drills.errors import ReportError
+from drills.errors import FormatWarning, ReportError
 from drills.reports import dumps_report, loads_report, read_report, report_document
 from drills.scoring import DEFINITIONS
 from drills.timeline import DrillRecord
@@ -30,6 +30,7 @@ def test_report_document_puts_the_record_then_the_verdict_then_the_timeline(reco
         "metrics",
         "objectives",
         "invariants",
+        "steps",
         "escalation",
         "hints",
         "reverts",
@@ -54,7 +55,7 @@ def test_report_document_verdict_objectives_and_invariants(failed_record: DrillR
     document = report_document(failed_record)
 
     assert {key: document[key] for key in ("schema_version", "outcome", "passed", "objectives", "invariants")} == {
-        "schema_version": 1,
+        "schema_version": 2,
         "outcome": "not_recovered",
         "passed": False,
         "objectives": [
@@ -91,6 +92,7 @@ def test_report_document_verdict_objectives_and_invariants(failed_record: DrillR
                 "held": False,
                 "checks": 1,
                 "detail": "3 missing",
+                "evidence": None,
             }
         ],
     }
@@ -133,6 +135,24 @@ def test_loads_report_reads_a_file_written_before_points_existed(recovered_recor
     assert loads_report(_saved(recovered_record, lambda d: d.pop("points"))) == recovered_record
 
 
+def test_loads_report_reads_a_version_1_file_and_warns_what_it_lacks(recovered_record: DrillRecord) -> None:
+    def version_1(document: dict[str, Any]) -> None:
+        document.update(schema_version=1)
+        document["scenario"].pop("response")
+        document.pop("steps")
+        for invariant in document["invariants"]:
+            invariant.pop("evidence")
+
+    with pytest.warns(FormatWarning) as warned:
+        record = loads_report(_saved(recovered_record, version_1), "old/report.json")
+    assert (record.schema_version, record.scenario.response, str(warned[0].message)) == (
+        1,
+        (),
+        "old/report.json: schema_version 1 does not list the scenario's response steps, so a step that never ran "
+        "is not counted against this drill; drill the scenario again for a version 2 report",
+    )
+
+
 HINT = (
     "Hint: report.json is written by drillbit and read back as it was written; restore the original file or run "
     "the drill again."
@@ -142,7 +162,10 @@ HINT = (
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update(schema_version=2), "r.json: schema_version 2 is not one this drillbit reads (it reads 1)"),
+        (
+            lambda d: d.update(schema_version=3),
+            "r.json: schema_version 3 is not one this drillbit reads (it reads 1, 2)",
+        ),
         (lambda d: d.pop("schema_version"), "r.json: no schema_version: this is not a drillbit report.json"),
         (lambda d: d.update(extra=1, zzz=2), "r.json: unknown keys: extra, zzz"),
         (
