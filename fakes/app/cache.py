@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
-from redis.asyncio.retry import Retry
 
 SOCKET_TIMEOUT_SECONDS = 1.0
 # After a failure the cache is skipped this long, so a dead Redis costs one timeout, not one per request.
