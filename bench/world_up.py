@@ -1,5 +1,6 @@
-"""Issue 3's figures: `drillbit up --check` time to all healthy, teardown time, the world's RSS, and the
-fleet-health page for 10,000 tenants. Prints one line per figure; bounded in time; loopback only.
+"""Issue 3's figures: `drillbit up --check` time to all healthy, teardown time, the world's RSS, the
+fleet-health page for 10,000 tenants (as served, and built afresh), and one scheduler tick's reports for the
+world's 20 tenants. Prints one line per figure; bounded in time; loopback only.
 
     .venv/bin/python bench/world_up.py [--runs 5] [--tenants 10000]
 """
@@ -14,11 +15,16 @@ import time
 from pathlib import Path
 
 import httpx
+import redis
 
 from drills.reference_world import reference_world
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
 from drills.world import WorldOptions
+from fakes.app.cache import KEY_PREFIX
+from fakes.app.fleet import GENERATION_KEY
+
+REPORT_TENANTS = 20
 
 
 def process_groups_rss(groups: set[int]) -> int:
@@ -63,20 +69,38 @@ def cli_check_seconds() -> float:
     return time.monotonic() - started
 
 
-def fleet_page_seconds(tenants: int, requests: int = 7) -> list[float]:
+def report_tick_seconds(world: LocalWorld, run: int) -> float:
+    """One scheduler tick, as the scheduler sends it, for a slot of its own: every tenant's report is due."""
+    url = world.endpoints["app"].url
+    headers = {"X-Scheduler-Secret": world.secrets["scheduler_secret"]}
+    slot = f"2030-01-01T{run:02d}:00:00Z"
+    started = time.monotonic()
+    answer = httpx.post(f"{url}/api/v1/internal/run-due-reports", json={"slot": slot}, headers=headers, timeout=30)
+    seconds = time.monotonic() - started
+    answer.raise_for_status()
+    if answer.json()["sent"] != REPORT_TENANTS:
+        raise SystemExit(f"the tick did not send every report: {answer.text}")
+    return seconds
+
+
+def fleet_page_seconds(tenants: int, requests: int = 7) -> tuple[list[float], list[float]]:
+    """Seconds for the page as served (cached after the first), then for the page built afresh each time."""
     world = LocalRuntime().up(reference_world(), WorldOptions(tenants=tenants))
     try:
         url = world.endpoints["app"].url
         key = world.secrets["admin_api_key"]
         headers = {"Authorization": f"Bearer {key}"}
-        timings = []
-        with httpx.Client(timeout=30) as client:
-            for _ in range(requests):
-                started = time.monotonic()
-                answer = client.get(f"{url}/admin/fleet-health", headers=headers)
-                timings.append(time.monotonic() - started)
-                answer.raise_for_status()
-        return timings
+        served, fresh = [], []
+        with httpx.Client(timeout=30) as client, redis.Redis.from_url(world.endpoints["redis"].url) as cache:
+            for timings, invalidate in ((served, False), (fresh, True)):
+                for _ in range(requests):
+                    if invalidate:
+                        cache.incr(KEY_PREFIX + GENERATION_KEY)
+                    started = time.monotonic()
+                    answer = client.get(f"{url}/admin/fleet-health", headers=headers)
+                    timings.append(time.monotonic() - started)
+                    answer.raise_for_status()
+        return served, fresh
     finally:
         world.teardown()
 
@@ -86,19 +110,28 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--tenants", type=int, default=10_000)
     args = parser.parse_args()
-    ups, downs, rss = [], [], []
-    for _ in range(args.runs):
-        up_seconds, _, memory, world = one_up(20)
+    ups, downs, rss, ticks = [], [], [], []
+    for run in range(args.runs):
+        up_seconds, _, memory, world = one_up(REPORT_TENANTS)
         ups.append(up_seconds)
         rss.append(memory)
+        ticks.append(report_tick_seconds(world, run))
         downs.append(timed_teardown(world))
     cli = [cli_check_seconds() for _ in range(3)]
     print(f"world up to all healthy (in-process): median {statistics.median(ups):.2f} s, max {max(ups):.2f} s")
     print(f"`drillbit up --check` whole command:  median {statistics.median(cli):.2f} s (includes teardown)")
     print(f"teardown:                              median {statistics.median(downs):.2f} s, max {max(downs):.2f} s")
     print(f"world RSS (all processes):             max {max(rss) / 2**20:.0f} MiB")
-    fleet = fleet_page_seconds(args.tenants)
+    print(
+        f"scheduler tick, {REPORT_TENANTS} tenants' reports:   median {statistics.median(ticks) * 1000:.0f} ms, "
+        f"max {max(ticks) * 1000:.0f} ms"
+    )
+    fleet, fresh = fleet_page_seconds(args.tenants)
     print(f"fleet-health page, {args.tenants} tenants:   median {statistics.median(fleet) * 1000:.0f} ms")
+    print(
+        f"  built afresh (cache invalidated):     median {statistics.median(fresh) * 1000:.0f} ms, "
+        f"min {min(fresh) * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":
