@@ -1,6 +1,7 @@
-"""Issue 3's figures: `drillbit up --check` time to all healthy, teardown time, the world's RSS, the
-fleet-health page for 10,000 tenants (as served, and built afresh), and one scheduler tick's reports for the
-world's 20 tenants. Prints one line per figure; bounded in time; loopback only.
+"""Issue 3's figures: `drillbit up --check` time to all healthy, teardown time, the world's RSS, one scheduler
+tick's reports for the world's 20 tenants, how soon the reaper removes the world of a SIGKILLed harness, and the
+fleet-health page for 10,000 tenants (as served, and built afresh). Prints one line per figure; bounded in time;
+loopback only.
 
     .venv/bin/python bench/world_up.py [--runs 5] [--tenants 10000]
 """
@@ -8,6 +9,7 @@ world's 20 tenants. Prints one line per figure; bounded in time; loopback only.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -59,6 +61,35 @@ def timed_teardown(world: LocalWorld) -> float:
     started = time.monotonic()
     world.teardown()
     return time.monotonic() - started
+
+
+REAPED_HARNESS = """
+import json, threading
+from drills.reference_world import reference_world
+from drills.runtimes.local.runtime import LocalRuntime
+from drills.world import WorldOptions
+world = LocalRuntime().up(reference_world(), WorldOptions())
+print(json.dumps(str(world.directory)), flush=True)
+threading.Event().wait()
+"""
+
+
+def reaped_seconds() -> float:
+    """Seconds from SIGKILLing a harness whose world is up until its reaper has removed the world's folder."""
+    harness = subprocess.Popen([sys.executable, "-c", REAPED_HARNESS], stdout=subprocess.PIPE, text=True)
+    try:
+        directory = Path(json.loads(harness.stdout.readline() if harness.stdout else "null"))
+    finally:
+        harness.kill()
+        killed = time.monotonic()
+        harness.wait(timeout=10)
+        if harness.stdout:
+            harness.stdout.close()
+    while directory.exists():
+        if time.monotonic() - killed > 30:
+            raise SystemExit(f"the reaper left {directory} behind")
+        time.sleep(0.01)
+    return time.monotonic() - killed
 
 
 def cli_check_seconds() -> float:
@@ -126,6 +157,8 @@ def main() -> None:
         f"scheduler tick, {REPORT_TENANTS} tenants' reports:   median {statistics.median(ticks) * 1000:.0f} ms, "
         f"max {max(ticks) * 1000:.0f} ms"
     )
+    reaped = [reaped_seconds() for _ in range(3)]
+    print(f"SIGKILLed harness, world reaped:       median {statistics.median(reaped):.2f} s, max {max(reaped):.2f} s")
     fleet, fresh = fleet_page_seconds(args.tenants)
     print(f"fleet-health page, {args.tenants} tenants:   median {statistics.median(fleet) * 1000:.0f} ms")
     print(
