@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,42 +15,14 @@ from drills.reports import read_report, write_reports
 from drills.scenario_loader import load_all
 from drills.scoring import score
 from drills.timeline import DrillRecord, Event, EventKind, Responder, ScenarioSummary, Severity
+from tests.drills.cli_runs import DRILL_TIMEOUT, SCENARIOS, as_it_should, drillbit, scenario_copy, worked
 
-ROOT = Path(__file__).parents[2]
-SCENARIOS = ROOT / "scenarios"
 BROKEN = Path(__file__).parent / "broken_scenarios"
 SCENARIO_IDS = [scenario.id for scenario in load_all(SCENARIOS)]
 REPORT_HINT = (
     "Hint: report.json is written by drillbit and read back as it was written; restore the original file "
     "or run the drill again."
 )
-# What a CI log gets: no terminal, no colour, 80 columns.
-ENV = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "TTY_COMPATIBLE")} | {
-    "COLUMNS": "80"
-}
-
-
-def drillbit(*args: str, cwd: Path = ROOT, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "drills.cli", *args],
-        cwd=cwd,
-        env=ENV,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def scenario_copy(directory: Path, **replacements: str) -> Path:
-    """cron-secret-mismatch and the runbooks in ``directory``, with lines starting ``key:`` replaced."""
-    shutil.copytree(SCENARIOS / "runbooks", directory / "runbooks")
-    text = (SCENARIOS / "cron-secret-mismatch.yaml").read_text()
-    for key, value in replacements.items():
-        text = re.sub(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M)
-    (directory / "cron-secret-mismatch.yaml").write_text(text)
-    return directory
 
 
 def hand_built_record() -> DrillRecord:
@@ -215,7 +184,7 @@ def test_an_unknown_command_is_a_usage_error() -> None:
 
 
 @pytest.mark.world
-def test_up_check_prints_every_service_healthy_and_exits_0() -> None:
+def test_up_check_prints_every_service_healthy_and_exits_0(drillbit_home: Path) -> None:
     done = drillbit("up", "--check", timeout=60.0)
 
     healthy = re.findall(r"^\W*([a-z-]+)\s+\W\s+healthy\b", done.stdout, flags=re.M)
@@ -223,12 +192,13 @@ def test_up_check_prints_every_service_healthy_and_exits_0() -> None:
 
 
 @pytest.mark.world
-def test_run_drills_a_scenario_and_writes_its_reports(tmp_path: Path) -> None:
-    done = drillbit("run", "cron-secret-mismatch", "--report-dir", str(tmp_path), timeout=120.0)
+def test_run_drills_a_scenario_and_writes_its_reports(drillbit_home: Path, tmp_path: Path) -> None:
+    done = drillbit("run", "cron-secret-mismatch", "--report-dir", str(tmp_path), timeout=DRILL_TIMEOUT)
 
-    assert done.returncode == 0, done.stdout + done.stderr
     (directory,) = tmp_path.iterdir()
     assert sorted(path.name for path in directory.iterdir()) == ["junit.xml", "report.json", "report.md"]
     record = read_report(directory / "report.json")
-    assert (record.scenario.id, score(record).passed) == ("cron-secret-mismatch", True)
+    assert (record.scenario.id, worked(record)) == ("cron-secret-mismatch", as_it_should(record)), done.stdout
+    # Whether it also met its time objectives depends on the machine; the exit code must say what the report says.
+    assert done.returncode == (0 if score(record).passed else 1), done.stdout + done.stderr
     assert f"cron-secret-mismatch: report in {directory}" in done.stdout.splitlines()
