@@ -101,13 +101,13 @@ def test_command_probe_never_shows_a_secret_in_its_detail(context: DrillContext)
 
 
 def test_command_probe_kills_a_whole_pipeline_at_its_limit(wall_context: DrillContext) -> None:
-    probe = make_probe({"kind": "command", "shell": "echo started; sleep 30 | cat"})
+    # Were the pipeline left running, the probe would wait on its pipe past the test's own timeout and fail it.
+    probe = make_probe({"kind": "command", "shell": "echo started; sleep 600 | cat"})
     result = Evaluator(ProbeLimits(command_s=0.3)).evaluate(probe, wall_context)
-    assert (result.held, result.detail, result.value, result.latency_s < 2) == (
+    assert (result.held, result.detail, result.value) == (
         False,
         "still running after 0.3s, killed; last output 'started'",
         {"exit_code": None, "output": "started\n"},
-        True,
     )
 
 
