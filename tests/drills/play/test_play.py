@@ -277,6 +277,8 @@ def test_a_terminal_gets_a_prompt_and_its_typed_lines(drillbit_home: Path, tmp_p
         (["no-such-scenario"], "no scenario in scenarios has the id 'no-such-scenario'"),
         (["cron-secret-mismatch", "--time-limit", "90"], "--time-limit: '90' has no unit"),
         (["cron-secret-mismatch", "--time-scale", "-1"], "--time-scale must be positive"),
+        (["cron-secret-mismatch", "--no-such-option"], "No such option: --no-such-option"),
+        ([], "Missing argument"),
     ],
 )
 def test_bad_play_arguments_are_a_clear_error(args: list[str], message: str, tmp_path: Path) -> None:
