@@ -161,7 +161,7 @@ def ci(
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.write_text(render_junit([result.record for result in results]))
     _results_table(results)
-    console.print(f"JUnit: {junit}")
+    console.print(f"JUnit: {junit}", markup=False, soft_wrap=True)
     raise typer.Exit(0 if all(result.score.passed for result in results) else 1)
 
 

@@ -94,9 +94,6 @@ def test_run_all_drills_every_scenario_of_the_folder_and_writes_a_report_each(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="drillbit ci wraps the JUnit path at the terminal's width, cutting it mid-name in a CI log"
-)
 def test_ci_names_its_junit_file_on_one_line_at_any_width(tmp_path: Path) -> None:
     (tmp_path / "scenarios").mkdir()
     junit = tmp_path / "a-folder-name-long-enough-to-pass-the-eighty-columns-of-a-ci-log" / "junit.xml"
