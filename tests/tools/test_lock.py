@@ -104,7 +104,12 @@ def test_lock_make_setup_stops_before_installing_when_the_lock_does_not_match(pr
     _require(project, '"redis>=5.0"', '"redis>=5.0,<8"')
 
     done = subprocess.run(
-        ["make", "setup", "VENV=venv"], cwd=project, capture_output=True, text=True, timeout=60, check=False
+        ["make", "--no-print-directory", "setup", "VENV=venv"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
     assert (done.returncode, done.stdout, done.stderr.splitlines()[0]) == (
@@ -118,7 +123,12 @@ def test_lock_make_setup_stops_before_installing_when_the_lock_does_not_match(pr
 
 def test_lock_make_installs_with_the_lock() -> None:
     done = subprocess.run(
-        ["make", "-n", "-B", "setup", "VENV=venv"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+        ["make", "--no-print-directory", "-n", "-B", "setup", "VENV=venv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
     assert "venv/bin/python -m pip install --quiet -c requirements.lock -e '.[dev]'" in done.stdout.splitlines()
@@ -133,7 +143,12 @@ def test_lock_make_reinstalls_when_the_lock_changes(project: Path) -> None:
     for lock_time in (1, 2 * time.time()):
         os.utime(project / "requirements.lock", (lock_time, lock_time))
         done = subprocess.run(
-            ["make", "-n", "setup", "VENV=venv"], cwd=project, capture_output=True, text=True, timeout=60, check=False
+            ["make", "--no-print-directory", "-n", "setup", "VENV=venv"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
         plans.append("touch venv/bin/.installed" in done.stdout.splitlines())
     assert plans == [False, True]
