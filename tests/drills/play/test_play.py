@@ -140,7 +140,19 @@ def _worlds_left(home: Path) -> list[str]:
 def test_a_responder_acks_takes_a_hint_fixes_with_the_deploy_tool_and_resolves(
     play: Any, drillbit_home: Path, tmp_path: Path
 ) -> None:
-    player = play("cron-secret-mismatch", "--responder", "alice", "--seed", "7", "--time-scale", "600", "--runner")
+    # A day's limit (two and a half wall minutes): a busy machine must not end the play before the fix has held.
+    player = play(
+        "cron-secret-mismatch",
+        "--responder",
+        "alice",
+        "--seed",
+        "7",
+        "--time-scale",
+        "600",
+        "--time-limit",
+        "24h",
+        "--runner",
+    )
     player.wait_for("You are on call: type help")
     player.type("status", "ack")
     player.wait_for("Nothing has paged yet")
