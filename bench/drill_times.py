@@ -14,11 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from drills.responder import AutoResponder
-from drills.runner import Drill, DrillResult, DrillSettings
+from drills.engine.responder import AutoResponder
+from drills.engine.runner import Drill, DrillResult, DrillSettings
 from drills.runtimes.local.runtime import LocalRuntime
-from drills.scenario import Scenario
-from drills.scenario_loader import load_all, load_scenario
+from drills.scenario.loader import load_all, load_scenario
+from drills.scenario.model import Scenario
 
 ROOT = Path(__file__).parents[1]
 DETECTION = ROOT / "bench" / "scenarios" / "detection.yaml"

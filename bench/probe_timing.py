@@ -24,13 +24,13 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from drills.clock import SystemClock, TimeScale
-from drills.drill_context import DrillContext
-from drills.probe_specs import Probe
 from drills.probes import Evaluator, ProbeLimits, ProbeResult
-from drills.reference_world import reference_world
 from drills.runtimes.local.runtime import LocalRuntime
-from drills.world import Endpoint, World, WorldOptions
-from drills.world_spec import WorldSpec
+from drills.scenario.probes import Probe
+from drills.world.context import DrillContext
+from drills.world.protocol import Endpoint, World, WorldOptions
+from drills.world.reference import reference_world
+from drills.world.spec import WorldSpec
 
 HOST = "127.0.0.1"
 SLOW_ANSWER_S = 1.0

@@ -19,10 +19,10 @@ from pathlib import Path
 import httpx
 import redis
 
-from drills.reference_world import reference_world
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
-from drills.world import WorldOptions
+from drills.world.protocol import WorldOptions
+from drills.world.reference import reference_world
 from fakes.app.cache import KEY_PREFIX
 from fakes.app.fleet import GENERATION_KEY
 
@@ -65,9 +65,9 @@ def timed_teardown(world: LocalWorld) -> float:
 
 REAPED_HARNESS = """
 import json, threading
-from drills.reference_world import reference_world
+from drills.world.reference import reference_world
 from drills.runtimes.local.runtime import LocalRuntime
-from drills.world import WorldOptions
+from drills.world.protocol import WorldOptions
 world = LocalRuntime().up(reference_world(), WorldOptions())
 print(json.dumps(str(world.directory)), flush=True)
 threading.Event().wait()

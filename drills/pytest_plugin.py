@@ -23,10 +23,10 @@ import pytest
 if TYPE_CHECKING:
     from _pytest._code.code import TerminalRepr, TracebackStyle
 
-    from drills.drill_context import DrillContext
-    from drills.runner import DrillResult
-    from drills.scenario import Scenario
-    from drills.world import World, WorldOptions
+    from drills.engine.runner import DrillResult
+    from drills.scenario.model import Scenario
+    from drills.world.context import DrillContext
+    from drills.world.protocol import World, WorldOptions
 
 SUFFIXES: Final = (".yaml", ".yml")
 WORLD_TIME_SCALE: Final = 60.0
@@ -121,7 +121,7 @@ class ScenarioFile(pytest.File):
     """A scenario file: one test, named by the scenario's id."""
 
     def collect(self) -> Iterator[ScenarioItem]:
-        from drills.scenario_loader import load_scenario, validate_paths
+        from drills.scenario.loader import load_scenario, validate_paths
 
         options = self.config.stash[OPTIONS]
         problems = validate_paths([self.path])
@@ -135,7 +135,7 @@ class ScenarioFile(pytest.File):
         yield ScenarioItem.from_parent(self, name=scenario.id, scenario=scenario)
 
     def _duplicate(self, scenario_id: str, first: Path, options: DrillOptions) -> str:
-        from drills.scenario_yaml import read_yaml
+        from drills.scenario.source import read_yaml
 
         line = read_yaml(self.path.read_text(encoding="utf-8")).line_of(("id",))
         return (
@@ -167,8 +167,8 @@ class ScenarioItem(pytest.Item):
         self.add_marker("drill")
 
     def runtest(self) -> None:
-        from drills.responder import AutoResponder
-        from drills.runner import Drill, DrillSettings
+        from drills.engine.responder import AutoResponder
+        from drills.engine.runner import Drill, DrillSettings
         from drills.runtimes.local.runtime import LocalRuntime
 
         options = self.config.stash[OPTIONS]
@@ -206,7 +206,7 @@ def _timeline(report_json: Path) -> str:
 @pytest.fixture(scope="module")
 def world_options(request: pytest.FixtureRequest) -> WorldOptions:
     """How the ``world`` fixture brings its world up; override it in a conftest or module to change it."""
-    from drills.world import WorldOptions
+    from drills.world.protocol import WorldOptions
 
     seed: int = request.config.getoption("drills_seed")
     return WorldOptions(seed=seed, time_scale=WORLD_TIME_SCALE, tenants=WORLD_TENANTS)
@@ -219,8 +219,8 @@ def world(world_options: WorldOptions) -> Iterator[World]:
     Module scope: a world takes seconds to come up, too slow for every test, while one world per session would
     let a fault one module leaves behind break every later module. A test that breaks the world repairs it.
     """
-    from drills.reference_world import reference_world
     from drills.runtimes.local.runtime import LocalRuntime
+    from drills.world.reference import reference_world
 
     running = LocalRuntime().up(reference_world(), world_options)
     try:
@@ -233,7 +233,7 @@ def world(world_options: WorldOptions) -> Iterator[World]:
 def drill_context(world: World, request: pytest.FixtureRequest) -> DrillContext:
     """A fresh drill context on the module's world: nothing saved, logs marked at "start" when the test begins."""
     from drills.clock import SystemClock, TimeScale
-    from drills.drill_context import DrillContext
+    from drills.world.context import DrillContext
 
     scenarios = request.config.invocation_params.dir / request.config.getoption("drills_dir")
     context = DrillContext(world, SystemClock(), TimeScale(world.options.time_scale), world.epoch, scenarios)

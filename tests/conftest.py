@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator
 import psycopg
 import pytest
 
-from drills.reference_world import reference_world
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
-from drills.world import WorldOptions
-from drills.world_spec import WorldSpec
+from drills.world.protocol import WorldOptions
+from drills.world.reference import reference_world
+from drills.world.spec import WorldSpec
 
 _database_numbers = itertools.count(1)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drills.scoring import (
+from drills.scoring.score import (
     EscalationResult,
     InvariantResult,
     ObjectiveResult,

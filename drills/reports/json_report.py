@@ -11,7 +11,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from drills.errors import FormatWarning, ReportError
-from drills.scoring import Score, score
+from drills.scoring.score import Score, score
 from drills.timeline import READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, DrillRecord
 
 REPORT_JSON: Final = "report.json"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from drills.reports.formatting import duration, scale, wall
-from drills.scoring import Score, score
+from drills.scoring.score import Score, score
 from drills.timeline import DrillRecord
 
 SUITE: Final = "drillbit"

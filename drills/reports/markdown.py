@@ -11,7 +11,7 @@ import jinja2
 
 from drills.reports.actions import action_items
 from drills.reports.formatting import cell, clock, data_summary, duration, scale, wall
-from drills.scoring import (
+from drills.scoring.score import (
     DEFINITIONS,
     FULL_POINTS,
     METRICS,

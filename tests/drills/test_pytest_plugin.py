@@ -9,18 +9,18 @@ from pathlib import Path
 import pytest
 from pydantic import JsonValue
 
+from drills.engine.runner import DrillResult, DrillSettings
 from drills.reports import MASK, read_report, write_reports
-from drills.runner import DrillResult, DrillSettings
-from drills.scenario import Scenario
-from drills.scoring import score
+from drills.scenario.model import Scenario
+from drills.scoring.score import score
 from drills.timeline import DrillRecord, Event, EventKind, Responder
-from tests.drills.cli_runs import GENEROUS_OBJECTIVES, scenario_copy
+from tests.drills.cli.cli_runs import GENEROUS_OBJECTIVES, scenario_copy
 
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).parents[2]
 SCENARIOS = ROOT / "scenarios"
-BROKEN = Path(__file__).parent / "broken_scenarios"
+BROKEN = Path(__file__).parent / "scenario" / "broken_scenarios"
 SCENARIO_IDS = ("cron-secret-mismatch", "db-pool-exhausted", "oauth-refresh-failing")
 SECRET = "stale-secret-from-last-quarter"
 # A real drill takes about 10 s; a world about 4 s.
@@ -197,7 +197,7 @@ def test_plugin_fails_a_drill_that_did_not_pass_with_its_reasons_and_report(
     project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_scenario(project, SCENARIOS / "cron-secret-mismatch.yaml")
-    monkeypatch.setattr("drills.runner.Drill", UnrecoveredDrill)
+    monkeypatch.setattr("drills.engine.runner.Drill", UnrecoveredDrill)
 
     result = project.runpytest("--drills", "--drills-seed", "7")
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import httpx
 
-from drills.binaries import Binary
 from drills.runtimes.local import postgres, redis
 from drills.runtimes.local.processes import RunAs
-from drills.world import Endpoint
-from drills.world_spec import HealthKind, ServiceKind, ServiceSpec
+from drills.world.binaries import Binary
+from drills.world.protocol import Endpoint
+from drills.world.spec import HealthKind, ServiceKind, ServiceSpec
 
 LOOPBACK = "127.0.0.1"
 # What a service inherits from the harness's environment; everything else comes from the spec.

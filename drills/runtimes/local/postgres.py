@@ -8,10 +8,10 @@ from pathlib import Path
 
 import psycopg
 
-from drills.binaries import Binary
 from drills.errors import ServiceStartError
 from drills.runtimes.local.privileges import hand_over
 from drills.runtimes.local.processes import RunAs
+from drills.world.binaries import Binary
 
 SUPERUSER = "postgres"
 DATABASE = "drillbit"

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 import httpx
 
 from drills.errors import WorldError
-from drills.world import Endpoint
-from drills.world_spec import ProxySpec
+from drills.world.protocol import Endpoint
+from drills.world.spec import ProxySpec
 
 
 def create(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import redis
 
-from drills.binaries import Binary
+from drills.world.binaries import Binary
 
 
 def argv(server: Binary, host: str, port: int, password: str, work_dir: Path) -> list[str]:

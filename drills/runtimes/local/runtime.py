@@ -5,14 +5,14 @@ from __future__ import annotations
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 
-from drills.binaries import find_postgres, find_redis
 from drills.clock import Clock, SystemClock
 from drills.runtimes.local import proxies, registry
 from drills.runtimes.local.launch import Servers
 from drills.runtimes.local.privileges import reachable_install, service_account
 from drills.runtimes.local.world import LocalWorld
-from drills.world import WorldOptions
-from drills.world_spec import WorldSpec
+from drills.world.binaries import find_postgres, find_redis
+from drills.world.protocol import WorldOptions
+from drills.world.spec import WorldSpec
 
 
 def servers() -> Servers:

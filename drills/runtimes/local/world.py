@@ -14,13 +14,13 @@ from pathlib import Path
 
 from drills.clock import Clock, wait_for
 from drills.errors import ServiceStartError
-from drills.reference_world import SECRET_NAMES
 from drills.runtimes.local import launch as launching
 from drills.runtimes.local import postgres, proxies, registry
 from drills.runtimes.local.ports import free_port
 from drills.runtimes.local.processes import ServiceProcess
-from drills.world import Endpoint, WorldOptions, references, resolve
-from drills.world_spec import ServiceKind, ServiceSpec, WorldSpec
+from drills.world.protocol import Endpoint, WorldOptions, references, resolve
+from drills.world.reference import SECRET_NAMES
+from drills.world.spec import ServiceKind, ServiceSpec, WorldSpec
 
 START_TIMEOUT_SECONDS = 30.0
 START_ATTEMPTS = 3

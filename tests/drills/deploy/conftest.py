@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drills.world import World
+from drills.world.protocol import World
 
 
 @pytest.fixture(scope="module")

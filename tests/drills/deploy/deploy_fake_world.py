@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drills.errors import DrillbitError
-from drills.reference_world import reference_world
-from drills.world import Endpoint, WorldOptions
-from drills.world_spec import WorldSpec
+from drills.world.protocol import Endpoint, WorldOptions
+from drills.world.reference import reference_world
+from drills.world.spec import WorldSpec
 
 SCHEDULER_SECRET = "scheduler-0123abcd"
 POSTGRES_PASSWORD = "postgres-4567cdef"

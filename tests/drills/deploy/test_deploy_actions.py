@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drills import deploy_actions as actions
+from drills.deploy import actions
 from drills.errors import DrillbitError, InputError, UnknownNameError
 from tests.drills.deploy.deploy_fake_world import DATABASE_URL, POSTGRES_PASSWORD, SCHEDULER_SECRET, FakeWorld
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from drills import deploy_actions as actions
-from drills.deploy_client import DeployClient
-from drills.deploy_server import DeployServer
-from drills.deploy_session import read_session
+from drills.cli.tables import connection_env
+from drills.deploy import actions
+from drills.deploy.client import DeployClient
+from drills.deploy.server import DeployServer
+from drills.deploy.session import read_session
 from drills.errors import InputError, ServiceStartError, UnknownNameError, WorldError
 from drills.runtimes.local.registry import start_time
-from drills.world_table import connection_env
 from tests.drills.deploy.deploy_fake_world import ADMIN_API_KEY, POSTGRES_PASSWORD, SCHEDULER_SECRET, FakeWorld
 
 

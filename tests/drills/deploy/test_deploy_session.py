@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drills.deploy_session import SESSION_FILE, Session, choose_session, running_sessions, write_session
+from drills.deploy.session import SESSION_FILE, Session, choose_session, running_sessions, write_session
 from drills.errors import InputError, UnknownNameError
 from drills.runtimes.local.registry import start_time
 

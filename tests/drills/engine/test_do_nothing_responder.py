@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from pydantic import JsonValue
 
-from drills.drill_context import DrillContext
-from drills.responder import AutoResponder
-from drills.runner import Drill, DrillSettings
+from drills.engine.responder import AutoResponder
+from drills.engine.runner import Drill, DrillSettings
+from drills.engine.watch import Watch
 from drills.runtimes.local.runtime import LocalRuntime
-from drills.scenario import Scenario
-from drills.scenario_loader import load_all
+from drills.scenario.loader import load_all
+from drills.scenario.model import Scenario
 from drills.timeline import EventKind, TimelineRecorder
-from drills.watch import Watch
+from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from drills.probe_result import ProbeResult
-from drills.scenario import Monitor
-from drills.watch import MonitorState
+from drills.engine.watch import MonitorState
+from drills.probes.result import ProbeResult
+from drills.scenario.model import Monitor
 
 PROBE = {"kind": "http", "url": "http://127.0.0.1:1/ready"}
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from drills.responder import AutoResponder
-from drills.runner import Drill, DrillSettings
+from drills.engine.responder import AutoResponder
+from drills.engine.runner import Drill, DrillSettings
 from drills.runtimes.local.runtime import LocalRuntime
-from drills.scenario import Scenario
-from drills.scenario_loader import load_all
+from drills.scenario.loader import load_all
+from drills.scenario.model import Scenario
 from drills.timeline import EventKind
 
 pytestmark = pytest.mark.world

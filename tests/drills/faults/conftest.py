@@ -13,13 +13,13 @@ import pytest
 from pydantic import TypeAdapter
 
 from drills.clock import SystemClock, TimeScale
-from drills.drill_context import DrillContext
-from drills.fault_specs import Fault
-from drills.reference_world import PROVIDERS, reference_world
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
-from drills.world import WorldOptions
-from drills.world_spec import HealthKind
+from drills.scenario.faults import Fault
+from drills.world.context import DrillContext
+from drills.world.protocol import WorldOptions
+from drills.world.reference import PROVIDERS, reference_world
+from drills.world.spec import HealthKind
 
 UP_ATTEMPTS = 3
 _FAULTS: TypeAdapter[Fault] = TypeAdapter(Fault)

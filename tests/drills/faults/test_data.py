@@ -9,12 +9,12 @@ import pytest
 import redis
 from psycopg.conninfo import make_conninfo
 
-from drills import fault_data
-from drills.drill_context import DrillContext
 from drills.errors import FaultError
-from drills.fault_specs import Fault
 from drills.faults import RevertOutcome, inject
+from drills.faults import data as fault_data
 from drills.runtimes.local.world import LocalWorld
+from drills.scenario.faults import Fault
+from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world
 

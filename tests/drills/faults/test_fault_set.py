@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from drills.drill_context import DrillContext
 from drills.errors import FaultError
-from drills.fault_specs import Fault
 from drills.faults import ActiveFault, FaultSet, RevertOutcome
 from drills.runtimes.local.world import LocalWorld
+from drills.scenario.faults import Fault
+from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world
 

@@ -10,11 +10,11 @@ import httpx
 import psycopg
 import pytest
 
-from drills.drill_context import DrillContext
 from drills.errors import FaultError
-from drills.fault_specs import Fault
 from drills.faults import RevertOutcome, inject
 from drills.runtimes.local.world import LocalWorld
+from drills.scenario.faults import Fault
+from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world
 

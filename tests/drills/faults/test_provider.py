@@ -8,11 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from drills.drill_context import DrillContext
 from drills.errors import FaultError, TargetRefusedError
-from drills.fault_specs import Fault
 from drills.faults import RevertOutcome, inject
 from drills.runtimes.local.world import LocalWorld
+from drills.scenario.faults import Fault
+from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world
 

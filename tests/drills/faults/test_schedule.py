@@ -12,11 +12,11 @@ import httpx
 import pytest
 
 from drills.clock import SystemClock, TimeScale
-from drills.drill_context import DrillContext
 from drills.errors import DrillbitError, FaultError
-from drills.fault_specs import Fault
 from drills.faults import ActiveFault, FaultSchedule, RevertOutcome
 from drills.runtimes.local.world import LocalWorld
+from drills.scenario.faults import Fault
+from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world
 

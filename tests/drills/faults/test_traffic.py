@@ -11,11 +11,11 @@ import httpx
 import pytest
 
 from drills.clock import SystemClock, TimeScale, wait_for
-from drills.drill_context import DrillContext
 from drills.errors import TargetRefusedError
-from drills.fault_specs import Fault
 from drills.faults import RevertOutcome, inject
 from drills.runtimes.local.world import LocalWorld
+from drills.scenario.faults import Fault
+from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world
 

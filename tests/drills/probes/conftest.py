@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from drills.clock import ManualClock, SystemClock, TimeScale
-from drills.drill_context import DrillContext
 from drills.runtimes.local.world import LocalWorld
-from drills.world import Endpoint
+from drills.world.context import DrillContext
+from drills.world.protocol import Endpoint
 from tests.drills.probes.probe_world import EPOCH, HttpServer, ProbeWorld
 
 SCALE = TimeScale(60.0)

@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from drills.probe_specs import Probe
-from drills.world import Endpoint, World, WorldOptions
-from drills.world_spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
+from drills.scenario.probes import Probe
+from drills.world.protocol import Endpoint, World, WorldOptions
+from drills.world.spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
 
 _PROBES: TypeAdapter[Probe] = TypeAdapter(Probe)
 EPOCH = 1_700_000_000.0

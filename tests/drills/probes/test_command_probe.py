@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from drills.binaries import companion, find_redis
-from drills.drill_context import DrillContext
-from drills.probe_command import missing_programs
 from drills.probes import Evaluator, ProbeLimits, ProbeResult, evaluate
+from drills.probes.command import missing_programs
+from drills.world.binaries import companion, find_redis
+from drills.world.context import DrillContext
 from tests.drills.probes.probe_world import make_probe
 
 

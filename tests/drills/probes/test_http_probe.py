@@ -7,9 +7,9 @@ import json
 import pytest
 from pydantic import JsonValue
 
-from drills.drill_context import DrillContext
 from drills.errors import ProbeError, UnresolvedReferenceError
 from drills.probes import Evaluator, ProbeLimits, ProbeResult, evaluate
+from drills.world.context import DrillContext
 from tests.drills.probes.probe_world import HttpServer, Received, Reply, closed_port, make_probe, silent_port
 
 HEALTHY: JsonValue = {"status": "ok", "checks": {"db": {"status": "ok"}, "cache": {"status": "ok"}}}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from drills.drill_context import DrillContext
 from drills.probes import ProbeResult, evaluate
+from drills.world.context import DrillContext
 from tests.drills.probes.probe_world import make_probe
 
 TICKS = (

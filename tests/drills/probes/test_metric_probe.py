@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from drills.clock import ManualClock
-from drills.drill_context import DrillContext
-from drills.probe_metric import NoValue, Series, histogram_quantile
 from drills.probes import Evaluator, ProbeResult, evaluate
+from drills.probes.metric import NoValue, Series, histogram_quantile
+from drills.world.context import DrillContext
 from tests.drills.probes.probe_world import HttpServer, Reply, make_probe
 
 METRICS = """\

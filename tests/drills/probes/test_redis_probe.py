@@ -8,11 +8,11 @@ from dataclasses import replace
 import pytest
 import redis
 
-from drills.conditions import capture
-from drills.drill_context import DrillContext
-from drills.expectations import Capture
 from drills.probes import ProbeResult, evaluate
-from drills.world import Endpoint
+from drills.scenario.conditions import capture
+from drills.scenario.expect import Capture
+from drills.world.context import DrillContext
+from drills.world.protocol import Endpoint
 from tests.drills.probes.probe_world import ProbeWorld, closed_port, make_probe
 
 

@@ -8,11 +8,11 @@ from dataclasses import replace
 import psycopg
 import pytest
 
-from drills.conditions import capture
-from drills.drill_context import DrillContext
-from drills.expectations import Capture
 from drills.probes import Evaluator, ProbeLimits, ProbeResult, evaluate
-from drills.world import Endpoint
+from drills.scenario.conditions import capture
+from drills.scenario.expect import Capture
+from drills.world.context import DrillContext
+from drills.world.protocol import Endpoint
 from tests.drills.probes.probe_world import ProbeWorld, make_probe, silent_port
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from drills.drill_context import DrillContext
 from drills.errors import ProbeError
 from drills.probes import ProbeResult, evaluate
+from drills.world.context import DrillContext
 from tests.drills.probes.probe_world import HttpServer, closed_port, make_probe
 
 

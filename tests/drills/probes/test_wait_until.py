@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from drills.clock import ManualClock
-from drills.drill_context import DrillContext
 from drills.errors import ProbeError
 from drills.probes import wait_until
+from drills.world.context import DrillContext
 from tests.drills.probes.probe_world import HttpServer, Reply, make_probe
 
 HEALTH = make_probe({"kind": "http", "url": "{app.url}/api/v1/health", "expect": {"status": 200}})

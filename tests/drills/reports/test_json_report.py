@@ -9,7 +9,7 @@ import pytest
 
 from drills.errors import FormatWarning, ReportError
 from drills.reports import dumps_report, loads_report, read_report, report_document
-from drills.scoring import DEFINITIONS
+from drills.scoring.score import DEFINITIONS
 from drills.timeline import DrillRecord
 
 

@@ -14,12 +14,12 @@ import psycopg
 import pytest
 
 from drills.errors import ServiceStartError
-from drills.reference_world import reference_world
 from drills.runtimes.local import registry
 from drills.runtimes.local.processes import pid_alive
 from drills.runtimes.local.runtime import LocalRuntime, clean_orphans
-from drills.world import WorldOptions
-from drills.world_spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
+from drills.world.protocol import WorldOptions
+from drills.world.reference import reference_world
+from drills.world.spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
 
 pytestmark = pytest.mark.world
 
@@ -60,9 +60,9 @@ def test_local_runtime_world_is_reaped_when_the_harness_is_killed(drillbit_home:
     script = (
         "import json, sys, threading\n"
         "from drills.runtimes.local.runtime import LocalRuntime\n"
-        "from drills.reference_world import reference_world\n"
-        "from drills.world import WorldOptions\n"
-        "from drills.world_spec import WorldSpec\n"
+        "from drills.world.reference import reference_world\n"
+        "from drills.world.protocol import WorldOptions\n"
+        "from drills.world.spec import WorldSpec\n"
         "services = tuple(s for s in reference_world().services if s.name in ('postgres', 'redis'))\n"
         "DATA_ONLY = WorldSpec(services=services)\n"
         "world = LocalRuntime().up(DATA_ONLY, WorldOptions())\n"

@@ -18,17 +18,17 @@ import httpx
 import psycopg
 import pytest
 
+from drills.cli.tables import connection_env
 from drills.clock import SystemClock, TimeScale
-from drills.drill_context import DrillContext
+from drills.engine.runner import DrillSettings
+from drills.engine.runner import world_options as scenario_world_options
 from drills.probes import ProbeResult, evaluate
-from drills.reference_world import reference_world
-from drills.runner import DrillSettings
-from drills.runner import world_options as scenario_world_options
 from drills.runtimes.local.runtime import LocalRuntime
-from drills.scenario import Invariant
-from drills.scenario_loader import load_scenario
-from drills.world import World, WorldOptions
-from drills.world_table import connection_env
+from drills.scenario.loader import load_scenario
+from drills.scenario.model import Invariant
+from drills.world.context import DrillContext
+from drills.world.protocol import World, WorldOptions
+from drills.world.reference import reference_world
 
 pytestmark = pytest.mark.world
 

@@ -14,12 +14,12 @@ import psycopg
 import pytest
 
 from drills.clock import SystemClock, TimeScale
-from drills.drill_context import DrillContext
-from drills.scenario import Invariant
-from drills.scenario_loader import load_scenario
+from drills.engine.watch import check_invariant
+from drills.scenario.loader import load_scenario
+from drills.scenario.model import Invariant
 from drills.timeline import EventKind, TimelineRecorder
-from drills.watch import check_invariant
-from drills.world import World, WorldOptions
+from drills.world.context import DrillContext
+from drills.world.protocol import World, WorldOptions
 
 pytestmark = pytest.mark.world
 

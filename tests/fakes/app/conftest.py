@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 import redis
-from appworld import Providers, RunningApp, StartApp, running, settings_for
 
 from fakes.app.cache import KEY_PREFIX
+from tests.fakes.app.appworld import Providers, RunningApp, StartApp, running, settings_for
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 
 import pytest
-from appworld import ADMIN, ADMIN_KEY, CLIENT_SECRET, MAIL_KEY, SCHEDULER_SECRET, Providers, RunningApp
+
+from tests.fakes.app.appworld import ADMIN, ADMIN_KEY, CLIENT_SECRET, MAIL_KEY, SCHEDULER_SECRET, Providers, RunningApp
 
 pytestmark = pytest.mark.anyio
 

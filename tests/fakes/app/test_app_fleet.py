@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from appworld import ADMIN, Providers, RunningApp, StartApp
 
 from fakes.app.fleet import compute_fleet, invalidate_fleet
 from fakes.app.tenants import seed_tenants
+from tests.fakes.app.appworld import ADMIN, Providers, RunningApp, StartApp
 
 pytestmark = pytest.mark.anyio
 

@@ -7,12 +7,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
-from app_tcp_proxy import StallingProxy
-from appworld import ADMIN, RunningApp, StartApp
 from psycopg import sql
 from psycopg_pool import PoolTimeout
 
 from fakes.app import main
+from tests.fakes.app.app_tcp_proxy import StallingProxy
+from tests.fakes.app.appworld import ADMIN, RunningApp, StartApp
 
 pytestmark = pytest.mark.anyio
 

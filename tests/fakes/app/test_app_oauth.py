@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from appworld import ADMIN, CLIENT_SECRET, Providers, RunningApp, StartApp
+
+from tests.fakes.app.appworld import ADMIN, CLIENT_SECRET, Providers, RunningApp, StartApp
 
 pytestmark = pytest.mark.anyio
 

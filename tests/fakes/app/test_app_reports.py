@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from appworld import SCHEDULER_SECRET, Providers, RunningApp, StartApp
+
+from tests.fakes.app.appworld import SCHEDULER_SECRET, Providers, RunningApp, StartApp
 
 pytestmark = pytest.mark.anyio
 

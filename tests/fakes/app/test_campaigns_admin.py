@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from appworld import ADMIN, RunningApp, StartApp
 
 from fakes.app.campaigns import audience
+from tests.fakes.app.appworld import ADMIN, RunningApp, StartApp
 
 pytestmark = pytest.mark.anyio
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import psycopg
 import pytest
-from appworld import ADMIN, Providers, RunningApp, StartApp
 
 from fakes.app.campaigns import audience
 from fakes.app.dispatcher import TickSummary, dispatch_tick
 from fakes.app.state import DispatcherStatus
+from tests.fakes.app.appworld import ADMIN, Providers, RunningApp, StartApp
 
 pytestmark = pytest.mark.anyio
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 import toxiproxy
-from toxiproxy_world import HOST, Client, EchoServer, ServerThread, address_of, api_client
+
+from tests.fakes.toxiproxy.toxiproxy_world import HOST, Client, EchoServer, ServerThread, address_of, api_client
 
 
 @pytest.fixture

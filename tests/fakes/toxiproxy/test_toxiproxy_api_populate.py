@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from toxiproxy_world import HOST
+from tests.fakes.toxiproxy.toxiproxy_world import HOST
 
 
 def proxy_json(name: str, listen: str, upstream: str, toxics: list[object] | None = None) -> dict[str, object]:

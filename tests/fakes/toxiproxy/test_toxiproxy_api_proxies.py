@@ -5,7 +5,8 @@ from __future__ import annotations
 import socket
 
 import pytest
-from toxiproxy_world import HOST, address_of
+
+from tests.fakes.toxiproxy.toxiproxy_world import HOST, address_of
 
 TEXT = "text/plain; charset=utf-8"
 

@@ -7,7 +7,8 @@ import threading
 import time
 
 import pytest
-from toxiproxy_world import WAIT, api_client
+
+from tests.fakes.toxiproxy.toxiproxy_world import WAIT, api_client
 
 # A latency no answer survives: data it still held would miss every read's deadline (WAIT), so a test of a toxic
 # that no longer applies checks that the data arrives, not how soon.

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from toxiproxy_world import HOST, WAIT, Client, address_of
+
+from tests.fakes.toxiproxy.toxiproxy_world import HOST, WAIT, Client, address_of
 
 
 def free_port() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from toxiproxy_world import WAIT
+from tests.fakes.toxiproxy.toxiproxy_world import WAIT
 
 
 def test_bandwidth_limits_the_rate_of_the_stream(echo_proxy, connect, add_toxic):

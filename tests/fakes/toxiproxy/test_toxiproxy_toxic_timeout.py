@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from toxiproxy_world import WAIT
+from tests.fakes.toxiproxy.toxiproxy_world import WAIT
 
 
 def test_timeout_drops_data_and_closes_after_the_timeout(echo_proxy, connect, add_toxic):

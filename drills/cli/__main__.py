@@ -1,0 +1,5 @@
+"""``python -m drills.cli``: the ``drillbit`` command."""
+
+from drills.cli.app import main
+
+main()

@@ -1,0 +1,134 @@
+"""The ``drillbit`` command. Errors become exit codes here and nowhere else."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from drills.cli import doctor as doctor_module
+from drills.cli.drill import COMMANDS
+from drills.cli.shell import shell
+from drills.cli.tables import connection_env, world_table
+from drills.cli.world import world_app
+from drills.deploy.server import DeployServer
+from drills.engine.interrupts import stop_on_terminate
+from drills.errors import DrillbitError
+from drills.runtimes.local import registry
+from drills.runtimes.local.runtime import LocalRuntime
+from drills.world.protocol import World, WorldOptions
+from drills.world.reference import reference_world
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Drill incidents on a real, small world.")
+console = Console()
+errors = Console(stderr=True)
+INTERRUPTED = 130
+
+Seed = Annotated[int, typer.Option(help="Seed for every random choice in the world.")]
+TimeScale = Annotated[float, typer.Option(help="Scenario seconds per wall second.")]
+Tenants = Annotated[int, typer.Option(help="Tenants the app seeds.")]
+
+
+@app.command()
+def up(
+    check: Annotated[bool, typer.Option("--check", help="Check every service, print the table, tear down.")] = False,
+    seed: Seed = 0,
+    time_scale: TimeScale = 60.0,
+    tenants: Tenants = 20,
+) -> None:
+    """Bring the reference world up and keep it until Ctrl-C."""
+    with stop_on_terminate():
+        with console.status("bringing the world up..."):
+            world = LocalRuntime().up(reference_world(), WorldOptions(seed, time_scale, tenants))
+        try:
+            healthy = show(world)
+            if check:
+                raise typer.Exit(0 if all(healthy.values()) else 1)
+            with DeployServer(world, world.directory, on_action=tell_deploy_action):
+                console.print(
+                    f"[bold]The world {world.name} is up.[/] From another terminal, `drillbit world status` and "
+                    "`drillbit shell` work on it. Ctrl-C tears it down."
+                )
+                threading.Event().wait()
+        except KeyboardInterrupt:
+            console.print("stopping the world...")
+        finally:
+            world.teardown()
+
+
+def tell_deploy_action(line: str) -> None:
+    console.print(f"deploy tool: {line}", markup=False, highlight=False)
+
+
+def show(world: World) -> dict[str, bool]:
+    healthy = {service.name: world.healthy(service.name) for service in world.spec.services}
+    console.print(world_table(world, healthy))
+    for key, value in connection_env(world).items():
+        console.print(f"export {key}={value}", highlight=False, soft_wrap=True)
+    return healthy
+
+
+@app.command()
+def down(
+    everything: Annotated[bool, typer.Option("--all", help="Also stop worlds whose harness still runs.")] = False,
+) -> None:
+    """Remove worlds that a crashed harness left behind."""
+    removed = 0
+    for found in registry.all_worlds():
+        if isinstance(found, registry.WorldRecord) and (everything or found.orphaned):
+            registry.remove(found)
+            console.print(f"removed {found.directory.name} ({len(found.groups)} process groups)")
+            removed += 1
+        elif not isinstance(found, registry.WorldRecord):
+            registry.remove(registry.WorldRecord(found, 0, None, {}))
+            console.print(f"removed {found.name} (no record)")
+            removed += 1
+    console.print(f"{removed} world(s) removed" if removed else "nothing to remove")
+
+
+@app.command()
+def doctor() -> None:
+    """Say which binaries and versions were found, and what is missing."""
+    ok = doctor_module.report(console)
+    raise typer.Exit(0 if ok else 1)
+
+
+for command_name, command in COMMANDS.items():
+    app.command(name=command_name)(command)
+app.add_typer(world_app, name="world")
+app.command()(shell)
+
+
+def main() -> None:
+    """Entry point: runs the app and turns drillbit's errors into messages and exit codes."""
+    try:
+        code = app(standalone_mode=False)
+    except DrillbitError as error:
+        # Unwrapped, so `file:line: message` stays one line at any width; the message is text, not markup.
+        errors.print(f"[red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        code = INTERRUPTED
+    except typer.Exit as done:
+        code = done.exit_code
+    except (typer.Abort, EOFError):
+        code = 1
+    except Exception as usage:  # click's usage errors carry their own exit code
+        code = getattr(usage, "exit_code", None)
+        if code is None:
+            raise
+        show_usage = getattr(usage, "show", None)
+        if callable(show_usage):
+            show_usage()
+    # Without standalone mode, click answers Ctrl-C by returning 130 instead of raising.
+    if code == INTERRUPTED:
+        errors.print("interrupted")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""The drill commands of the CLI: list, show, validate, run, ci and report."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from drills.engine.interrupts import stop_on_terminate
+from drills.engine.responder import AutoResponder
+from drills.engine.runner import Drill, DrillResult, DrillSettings
+from drills.errors import FormatWarning, InputError
+from drills.play.command import play
+from drills.reports import Redactor, read_report, render_again, render_junit
+from drills.runtimes.local.runtime import LocalRuntime
+from drills.scenario.loader import find_scenario, load_all, validate_paths
+from drills.scenario.model import Scenario
+from drills.scoring.score import format_duration
+from drills.timeline import DrillRecord, Event
+
+console = Console()
+errors = Console(stderr=True)
+
+ScenarioDir = Annotated[Path, typer.Option("--scenarios", help="The folder of scenario files.")]
+DEFAULT_SCENARIOS = Path("scenarios")
+
+
+def list_scenarios(scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
+    """List every scenario: id, severity, title."""
+    table = Table(title=f"scenarios in {scenarios}")
+    for column in ("id", "severity", "faults", "title"):
+        table.add_column(column)
+    for scenario in load_all(scenarios):
+        faults = ", ".join(fault.kind for fault in scenario.faults) or "planned"
+        table.add_row(scenario.id, str(scenario.severity), faults, escape(scenario.title))
+    console.print(table)
+
+
+def show(scenario_id: str, scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
+    """Show one scenario: what breaks, how it is noticed, the response and what is checked."""
+    scenario = find_scenario(scenarios, scenario_id)
+    console.print(f"[bold]{scenario.id}[/] ({scenario.severity}): {escape(scenario.title)}")
+    console.print(scenario.description, markup=False)
+    console.print(f"runbook: {scenario.runbook}", markup=False)
+    recovery = scenario.recovery
+    hold = format_duration(recovery.hold.total_seconds())
+    sections = {
+        "faults": [f"{f.id} ({f.kind})" for f in scenario.faults],
+        "monitors": [f"{m.name}: {m.summary}" for m in scenario.monitors],
+        "response": [step.name or step.kind for step in scenario.response],
+        "recovery": [f"steady state and {len(recovery.checks)} check(s) hold for {hold}"],
+        "invariants": [invariant.name for invariant in scenario.invariants],
+    }
+    for title, lines in sections.items():
+        console.print(f"[bold]{title}[/]")
+        for line in lines:
+            console.print(f"  - {line}", highlight=False, markup=False)
+
+
+def validate(paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders.")] = None) -> None:
+    """Check scenario files; every problem of every file is printed as file:line: message."""
+    found = validate_paths(paths or [DEFAULT_SCENARIOS])
+    for problem in found:
+        errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+    if found:
+        raise InputError(f"{len(found)} problem(s) found")
+    console.print("every scenario is valid")
+
+
+def _drill(scenario: Scenario, settings: DrillSettings) -> DrillResult:
+    drill = Drill(scenario, settings, LocalRuntime())
+
+    def show_event(event: Event) -> None:
+        line = f"{event.at:7.2f}s  {event.kind:<20} {event.source:<28} {event.message}"
+        console.print(
+            Redactor(drill.secrets).text(line), highlight=False, markup=False, overflow="ellipsis", no_wrap=True
+        )
+
+    drill.recorder.attach(show_event)
+    console.print(f"[bold]drilling {scenario.id}[/] ({scenario.severity}): {scenario.title}")
+    with stop_on_terminate(), console.status(f"drilling {scenario.id}..."):
+        return drill.run(AutoResponder)
+
+
+def _summary_row(table: Table, result: DrillResult) -> None:
+    metrics = result.score.metrics
+
+    def shown(value: float | None) -> str:
+        return "-" if value is None else format_duration(value)
+
+    verdict = "[green]passed[/]" if result.score.passed else f"[red]{result.score.outcome}[/]"
+    table.add_row(
+        result.record.scenario.id,
+        verdict,
+        shown(metrics.time_to_detect_scenario_s),
+        shown(metrics.time_to_recover_scenario_s),
+        f"{result.record.timeline[-1].at:.1f}s",
+    )
+
+
+def _results_table(results: list[DrillResult]) -> None:
+    table = Table(title="drills")
+    for column in ("scenario", "verdict", "detect (scenario)", "recover (scenario)", "wall"):
+        table.add_column(column)
+    for result in results:
+        _summary_row(table, result)
+    console.print(table)
+    for result in results:
+        # Below the table, unwrapped: a path cut to the column's width cannot be opened.
+        console.print(
+            f"{result.record.scenario.id}: report in {result.reports.directory}", markup=False, soft_wrap=True
+        )
+        for reason in result.score.reasons:
+            console.print(f"[red]{result.record.scenario.id}[/]: {escape(reason)}", highlight=False)
+
+
+def _chosen(ids: list[str] | None, every: bool, scenarios: Path) -> list[Scenario]:
+    if every:
+        return load_all(scenarios)
+    if not ids:
+        raise InputError("name at least one scenario id, or --all", hint="`drillbit list` shows them")
+    return [find_scenario(scenarios, scenario_id) for scenario_id in ids]
+
+
+def run(
+    scenario_ids: Annotated[list[str] | None, typer.Argument(help="Scenario ids.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Drill every scenario.")] = False,
+    time_scale: Annotated[float | None, typer.Option(help="Scenario seconds per wall second.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the world and the drill.")] = 0,
+    report_dir: Annotated[Path, typer.Option(help="Where reports are written.")] = Path("reports"),
+    scenarios: ScenarioDir = DEFAULT_SCENARIOS,
+) -> None:
+    """Drill scenarios with the automated responder; exit 1 unless every drill passed."""
+    chosen = _chosen(scenario_ids, every, scenarios)
+    settings = DrillSettings(seed=seed, time_scale=time_scale, report_dir=report_dir)
+    results = [_drill(scenario, settings) for scenario in chosen]
+    _results_table(results)
+    raise typer.Exit(0 if all(result.score.passed for result in results) else 1)
+
+
+def ci(
+    junit: Annotated[Path, typer.Option(help="JUnit XML for every drill.")] = Path("reports/junit.xml"),
+    seed: Annotated[int, typer.Option(help="Seed for the world and the drill.")] = 0,
+    report_dir: Annotated[Path, typer.Option(help="Where reports are written.")] = Path("reports"),
+    scenarios: ScenarioDir = DEFAULT_SCENARIOS,
+) -> None:
+    """Drill every scenario and write one JUnit file; exit 1 unless every drill passed."""
+    problems = validate_paths([scenarios])
+    if problems:
+        for problem in problems:
+            errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+        raise InputError(f"{len(problems)} problem(s) found in {scenarios}")
+    settings = DrillSettings(seed=seed, report_dir=report_dir)
+    results = [_drill(scenario, settings) for scenario in load_all(scenarios)]
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.write_text(render_junit([result.record for result in results]))
+    _results_table(results)
+    console.print(f"JUnit: {junit}", markup=False, soft_wrap=True)
+    raise typer.Exit(0 if all(result.score.passed for result in results) else 1)
+
+
+def report(path: Annotated[Path, typer.Argument(help="A saved report.json.")]) -> None:
+    """Render report.md and junit.xml again from a saved report.json."""
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always", FormatWarning)
+        record: DrillRecord = read_report(path)
+        paths = render_again(path)
+    for message in dict.fromkeys(str(warning.message) for warning in warned):
+        errors.print(f"warning: {message}", markup=False, soft_wrap=True)
+    console.print(f"{record.scenario.id}: rendered {paths.markdown} and {paths.junit}", markup=False, soft_wrap=True)
+
+
+COMMANDS: dict[str, Callable[..., None]] = {
+    "list": list_scenarios,
+    "show": show,
+    "validate": validate,
+    "run": run,
+    "ci": ci,
+    "report": report,
+    "play": play,
+}

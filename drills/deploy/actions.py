@@ -1,0 +1,316 @@
+"""What a deploy tool does to a running world: status, settings, redeploys, restarts, backups and restores.
+
+Reads return dataclasses of plain values (the deploy server sends them as JSON). A change to the world is checked
+and described first, as a `Change`, and made when asked, so a change that fails can still be told; no
+description ever holds a secret value.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final, Protocol, runtime_checkable
+
+from drills.cli.tables import connection_env
+from drills.errors import InputError, MissingBinaryError, UnknownNameError, WorldError
+from drills.reports import Redactor
+from drills.world.binaries import companion, find_postgres
+from drills.world.protocol import World
+
+MASK: Final = "***"
+SECRET_WORDS: Final = ("SECRET", "KEY", "PASSWORD", "TOKEN")
+SETTING_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+BACKUP_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+BACKUP_NAME_RULE: Final = "letters, digits, '.', '_' and '-', starting with a letter or a digit, at most 100"
+BACKUP_SUFFIX: Final = ".dump"
+TOOL_TIMEOUT_SECONDS: Final = 50.0
+# A restore waits this long for a table's lock, then fails saying so, instead of hanging behind a stuck session.
+RESTORE_LOCK_TIMEOUT: Final = "20s"
+RESTORE_HINT: Final = "a session holding a lock blocks a restore: look at pg_stat_activity with psql"
+
+
+@runtime_checkable
+class _Processes(Protocol):
+    def running(self, service: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    """One service as the deploy tool shows it; URLs with credentials are masked."""
+
+    name: str
+    running: bool
+    healthy: bool
+    url: str
+    proxy: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A service's current settings, secret-looking ones masked unless revealed."""
+
+    service: str
+    values: dict[str, str]
+    revealed: bool
+
+
+@dataclass(frozen=True)
+class Backup:
+    """A dump of the world's database, in the world's folder."""
+
+    name: str
+    path: str
+    size_bytes: int
+    created: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change to the world, checked and described (without secret values) before it is made."""
+
+    action: str
+    make: Callable[[], str]
+
+    def __call__(self) -> str:
+        """Makes the change; returns its one line for a person: the action and what happened."""
+        return f"{self.action}: {self.make()}"
+
+
+def is_secret(key: str) -> bool:
+    upper = key.upper()
+    return any(word in upper for word in SECRET_WORDS)
+
+
+class Masker:
+    """Masks secret-looking settings whole, and any of the world's secrets inside other values (a URL's password)."""
+
+    def __init__(self, world: World) -> None:
+        self._redactor = Redactor(world.secrets.values())
+
+    def value(self, key: str, value: str) -> str:
+        return MASK if is_secret(key) else self._redactor.text(value)
+
+    def text(self, text: str) -> str:
+        return self._redactor.text(text)
+
+
+# Reading
+
+
+def check_service(world: World, service: str) -> None:
+    names = world.spec.names()
+    if service not in names:
+        raise UnknownNameError(
+            f"world {world.name} has no service {service!r}", hint=f"its services are: {', '.join(names)}"
+        )
+
+
+def status(world: World) -> list[ServiceStatus]:
+    masker = Masker(world)
+    found: list[ServiceStatus] = []
+    for name in world.spec.names():
+        endpoint, proxy = world.endpoints.get(name), world.proxies.get(name)
+        healthy = world.healthy(name)
+        running = world.running(name) if isinstance(world, _Processes) else healthy
+        url = masker.text(endpoint.url) if endpoint else ""
+        found.append(ServiceStatus(name, running, healthy, url, proxy.address if proxy else ""))
+    return found
+
+
+def show_settings(world: World, service: str, *, reveal: bool = False) -> Settings:
+    check_service(world, service)
+    current = world.settings(service)
+    if reveal:
+        return Settings(service, dict(sorted(current.items())), revealed=True)
+    masker = Masker(world)
+    return Settings(service, {key: masker.value(key, current[key]) for key in sorted(current)}, revealed=False)
+
+
+def log_path(world: World, service: str) -> Path:
+    check_service(world, service)
+    return world.log_path(service)
+
+
+# Changing settings and processes
+
+
+def set_settings(
+    world: World,
+    service: str,
+    values: Mapping[str, str],
+    *,
+    copy_from: str | None = None,
+    copy_keys: Sequence[str] = (),
+) -> Change:
+    """Set KEY=VALUE settings and settings copied from another service's current ones, then redeploy."""
+    check_service(world, service)
+    for key in [*values, *copy_keys]:
+        _check_setting_name(key)
+    if copy_keys and copy_from is None:
+        raise InputError(
+            f"no value given for {', '.join(copy_keys)}",
+            hint="write KEY=VALUE, or copy KEY from another service's settings with --from SERVICE",
+        )
+    if not values and not copy_keys:
+        raise InputError("nothing to set", hint="name at least one KEY=VALUE (or KEY with --from SERVICE)")
+    copied = _copied(world, copy_from, copy_keys) if copy_from is not None else {}
+    masker = Masker(world)
+    said = [f"{key}={masker.value(key, value)}" for key, value in values.items()]
+    said += [f"{key} (from {copy_from})" for key in copied]
+    return _redeploy(world, service, f"world set {service} {' '.join(said)}", {**values, **copied})
+
+
+def unset_settings(world: World, service: str, keys: Sequence[str]) -> Change:
+    """Remove settings, then redeploy."""
+    check_service(world, service)
+    if not keys:
+        raise InputError("nothing to unset", hint="name at least one setting")
+    _check_present(world, service, keys)
+    return _redeploy(world, service, f"world unset {service} {' '.join(keys)}", dict.fromkeys(keys))
+
+
+def restart(world: World, service: str) -> Change:
+    check_service(world, service)
+
+    def make() -> str:
+        world.restart(service)
+        return "restarted"
+
+    return Change(f"world restart {service}", make)
+
+
+def _redeploy(world: World, service: str, action: str, changes: dict[str, str | None]) -> Change:
+    def make() -> str:
+        world.redeploy(service, changes)
+        return "redeployed"
+
+    return Change(action, make)
+
+
+def _check_setting_name(key: str) -> None:
+    if not SETTING_NAME.fullmatch(key):
+        raise InputError(f"{key!r} is not a setting name", hint="a setting is a variable name: letters, digits and '_'")
+
+
+def _check_present(world: World, service: str, keys: Sequence[str]) -> None:
+    current = world.settings(service)
+    missing = [key for key in keys if key not in current]
+    if missing:
+        raise UnknownNameError(
+            f"service {service!r} has no setting {', '.join(missing)}",
+            hint=f"its settings are: {', '.join(sorted(current)) or 'none'}",
+        )
+
+
+def _copied(world: World, source: str, keys: Sequence[str]) -> dict[str, str]:
+    check_service(world, source)
+    _check_present(world, source, keys)
+    current = world.settings(source)
+    return {key: current[key] for key in keys}
+
+
+# Backups of the world's database
+
+
+def backup_name(moment: datetime) -> str:
+    """The default name of a backup: its UTC time, like 20261123T101500Z."""
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def list_backups(directory: Path) -> list[Backup]:
+    """The backups in a world's folder, oldest first."""
+    found = []
+    for path in (directory / "backups").glob(f"*{BACKUP_SUFFIX}"):
+        stat = path.stat()
+        created = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")
+        found.append(Backup(path.name.removesuffix(BACKUP_SUFFIX), str(path), stat.st_size, created))
+    return sorted(found, key=lambda backup: (backup.created, backup.name))
+
+
+def backup(world: World, directory: Path, name: str) -> Change:
+    """pg_dump (custom format) of the world's database to ``<directory>/backups/<name>.dump``."""
+    path = _backup_path(directory, name)
+    if path.exists():
+        raise InputError(f"a backup named {name!r} already exists", hint="pick another name with --name NAME")
+    env = _postgres_env(world)
+
+    def make() -> str:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            _run_postgres_tool("pg_dump", ["--format=custom", f"--file={partial}"], env)
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
+        return f"written ({_size(path.stat().st_size)})"
+
+    return Change(f"world backup {name}", make)
+
+
+def restore(world: World, directory: Path, name: str) -> Change:
+    """pg_restore of a backup into the world's database, replacing what the backup holds, in one transaction."""
+    path = _backup_path(directory, name)
+    if not path.is_file():
+        names = [found.name for found in list_backups(directory)]
+        raise UnknownNameError(
+            f"world {world.name} has no backup {name!r}",
+            hint=f"its backups are: {', '.join(names)}" if names else "make one with `drillbit world backup`",
+        )
+    env = _postgres_env(world) | {"PGOPTIONS": f"-c lock_timeout={RESTORE_LOCK_TIMEOUT}"}
+    database = env["PGDATABASE"]
+
+    def make() -> str:
+        arguments = ["--clean", "--if-exists", "--no-owner", "--single-transaction", f"--dbname={database}"]
+        _run_postgres_tool("pg_restore", [*arguments, str(path)], env, hint=RESTORE_HINT)
+        return f"restored into database {database}"
+
+    return Change(f"world restore {name}", make)
+
+
+def _backup_path(directory: Path, name: str) -> Path:
+    if not BACKUP_NAME.fullmatch(name):
+        raise InputError(f"{name!r} is not a backup name", hint=f"a backup name is {BACKUP_NAME_RULE} characters")
+    return directory / "backups" / f"{name}{BACKUP_SUFFIX}"
+
+
+def _postgres_env(world: World) -> dict[str, str]:
+    """The harness's environment with every PG* variable replaced by the world's own database's."""
+    connection = {key: value for key, value in connection_env(world).items() if key.startswith("PG")}
+    if not connection:
+        raise UnknownNameError(f"world {world.name} has no postgres service", hint="there is nothing to back up")
+    return {key: value for key, value in os.environ.items() if not key.startswith("PG")} | connection
+
+
+def _run_postgres_tool(name: str, arguments: list[str], env: Mapping[str, str], *, hint: str | None = None) -> None:
+    server = find_postgres()
+    tool = companion(server, name)
+    if tool is None:
+        raise MissingBinaryError(f"{name} was not found beside {server.path}", hint="run `drillbit doctor`")
+    try:
+        done = subprocess.run(
+            [str(tool), *arguments],
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=TOOL_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as late:
+        raise WorldError(f"{name} did not finish within {TOOL_TIMEOUT_SECONDS:.0f}s") from late
+    if done.returncode != 0:
+        said = " ".join(done.stderr.split()[-60:]) or "no message"
+        raise WorldError(f"{name} failed (exit code {done.returncode}): {said}", hint=hint)
+
+
+def _size(size_bytes: int) -> str:
+    if size_bytes < 1000:
+        return f"{size_bytes} B"
+    if size_bytes < 1_000_000:
+        return f"{size_bytes / 1000:.1f} kB"
+    return f"{size_bytes / 1_000_000:.1f} MB"

@@ -1,0 +1,129 @@
+"""The deploy tool's client: a running world's deploy actions, called over its harness's unix socket."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, Self
+from urllib.parse import quote
+
+import httpx
+
+from drills.deploy.actions import Backup, ServiceStatus, Settings
+from drills.deploy.session import START_ONE, Session, choose_session
+from drills.errors import DrillbitError, WorldError
+
+# A redeploy or a restore is answered when it is done: tens of seconds at worst.
+TIMEOUT: Final = httpx.Timeout(90.0, connect=5.0)
+
+
+class DeployClient:
+    """Calls one world's deploy server; its errors are raised again here as the same drillbit error types."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        transport = httpx.HTTPTransport(uds=str(session.socket))
+        self._http = httpx.Client(transport=transport, base_url="http://deploy", timeout=TIMEOUT)
+
+    @classmethod
+    def find(cls, world: str | None = None) -> DeployClient:
+        """The client of the world asked for, else of ``$DRILLBIT_WORLD``, else of the only one running."""
+        return cls(choose_session(world))
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # Reading
+
+    def status(self) -> list[ServiceStatus]:
+        return [ServiceStatus(**service) for service in self._call("GET", "/status")]
+
+    def settings(self, service: str, *, reveal: bool = False) -> Settings:
+        answer = self._call("GET", f"/services/{_part(service)}/settings", params={"reveal": str(reveal).lower()})
+        return Settings(**answer)
+
+    def log_path(self, service: str) -> Path:
+        return Path(self._call("GET", f"/services/{_part(service)}/log")["path"])
+
+    def backups(self) -> list[Backup]:
+        return [Backup(**found) for found in self._call("GET", "/backups")]
+
+    # Changing; each returns the change's line (what was done and what happened)
+
+    def set(
+        self,
+        service: str,
+        values: Mapping[str, str],
+        *,
+        copy_from: str | None = None,
+        copy_keys: Sequence[str] = (),
+    ) -> str:
+        body = {"values": dict(values), "copy_from": copy_from, "copy_keys": list(copy_keys)}
+        return self._line("POST", f"/services/{_part(service)}/settings", body)
+
+    def unset(self, service: str, keys: Sequence[str]) -> str:
+        return self._line("POST", f"/services/{_part(service)}/unset", {"keys": list(keys)})
+
+    def restart(self, service: str) -> str:
+        return self._line("POST", f"/services/{_part(service)}/restart", {})
+
+    def backup(self, name: str | None = None) -> str:
+        return self._line("POST", "/backups", {"name": name})
+
+    def restore(self, name: str) -> str:
+        return self._line("POST", f"/backups/{_part(name)}/restore", {})
+
+    def _line(self, method: str, path: str, body: dict[str, Any]) -> str:
+        return str(self._call(method, path, json=body)["line"])
+
+    def _call(self, method: str, path: str, **arguments: Any) -> Any:
+        # Checked first: httpcore leaks the socket of a failed unix connection.
+        if not self.session.socket.exists():
+            raise self._silent("its socket is gone")
+        try:
+            response = self._http.request(method, path, **arguments)
+        except httpx.TransportError as error:
+            raise self._silent(str(error)) from error
+        if not response.is_success:
+            raise error_from(response)
+        return response.json()
+
+    def _silent(self, reason: str) -> WorldError:
+        return WorldError(
+            f"the deploy tool of world {self.session.world} does not answer ({reason})",
+            hint=f"its harness may have just stopped: look again, or {START_ONE}",
+        )
+
+
+def error_from(response: httpx.Response) -> DrillbitError:
+    """The error the server raised, as the same type (or the nearest one built from a message and a hint)."""
+    try:
+        body = response.json()
+        kind, message, hint = str(body["error"]), str(body["message"]), body["hint"]
+    except (ValueError, KeyError, TypeError):
+        return WorldError(f"the deploy tool answered {response.status_code}: {response.text[:200]}")
+    return _error_type(kind)(message, hint=None if hint is None else str(hint))
+
+
+def _error_type(name: str) -> type[DrillbitError]:
+    found = next((kind for kind in _subclasses(DrillbitError) if kind.__name__ == name), WorldError)
+    # Errors built from more than a message (ScenarioError's file and line) come back as their nearest parent.
+    parents = [kind for kind in found.__mro__ if issubclass(kind, DrillbitError)]
+    return next(kind for kind in parents if kind is DrillbitError or "__init__" not in vars(kind))
+
+
+def _subclasses(kind: type[DrillbitError]) -> list[type[DrillbitError]]:
+    return [kind, *(found for sub in kind.__subclasses__() for found in _subclasses(sub))]
+
+
+def _part(name: str) -> str:
+    return quote(name, safe="")

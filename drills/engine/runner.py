@@ -1,0 +1,270 @@
+"""The runner: world up, steady state, inject, watch, respond, recovery, invariants, revert, tear down.
+
+Every phase has a bound, and whatever happens (a failed step, an error, Ctrl-C or SIGTERM) the faults are
+reverted, the world is torn down and the report is written. The product is the drill's timeline.
+"""
+
+from __future__ import annotations
+
+import secrets
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import JsonValue
+
+from drills.clock import Clock, SystemClock, TimeScale
+from drills.deploy.server import DeployServer
+from drills.engine.recovery import RecoveryWatch
+from drills.engine.watch import Watch, check_invariant
+from drills.errors import DrillbitError
+from drills.faults import ActiveFault, FaultSchedule, RevertOutcome
+from drills.probes import evaluate
+from drills.reports import ReportPaths, write_reports
+from drills.scenario.faults import Fault
+from drills.scenario.model import Scenario
+from drills.scoring.score import Score, score
+from drills.timeline import DEPLOY_TOOL, DrillRecord, EventKind, Responder, TimelineRecorder
+from drills.world.context import DrillContext
+from drills.world.protocol import World, WorldOptions
+from drills.world.reference import reference_world
+from drills.world.spec import WorldSpec
+
+STEADY_STATE_TIMEOUT = 30.0
+STEADY_STATE_SCENARIO_BOUND = 30 * 60.0
+"""Scenario seconds the steady state may take at a slow time scale: two of the scheduler's 15-minute slots."""
+RECOVERY_TIMEOUT_CAP = 120.0
+SECRET_WORDS = ("SECRET", "KEY", "PASSWORD", "TOKEN")
+
+
+class Runtime(Protocol):
+    name: str
+
+    def up(self, spec: WorldSpec, options: WorldOptions) -> World: ...
+
+
+class RespondingParty(Protocol):
+    def respond(self) -> bool: ...
+
+
+ResponderFactory = Callable[[Scenario, DrillContext, TimelineRecorder, Watch], RespondingParty]
+
+
+@dataclass(frozen=True)
+class DrillSettings:
+    """How to run a drill: the seed, the time scale (None: the scenario's), where reports go, who responds."""
+
+    seed: int = 0
+    time_scale: float | None = None
+    report_dir: Path = Path("reports")
+    tenants: int = 20
+    responder: Responder = field(default_factory=lambda: Responder(kind="auto", name="auto"))
+    fault_delay: float = 0.0
+    """Wall seconds between the start of the fault phase and the faults' own ``after``: hidden from a player."""
+
+
+@dataclass(frozen=True)
+class DrillResult:
+    record: DrillRecord
+    score: Score
+    reports: ReportPaths
+
+
+def world_options(scenario: Scenario, settings: DrillSettings) -> WorldOptions:
+    scale = settings.time_scale or scenario.world.time_scale
+    overrides = {service: dict(values) for service, values in scenario.world.settings.items()}
+    return WorldOptions(seed=settings.seed, time_scale=scale, tenants=settings.tenants, overrides=overrides)
+
+
+class Drill:
+    """One run of one scenario."""
+
+    def __init__(
+        self, scenario: Scenario, settings: DrillSettings, runtime: Runtime, clock: Clock | None = None
+    ) -> None:
+        self.scenario = scenario
+        self.settings = settings
+        self.runtime = runtime
+        self.clock = clock or SystemClock()
+        self.options = world_options(scenario, settings)
+        self.scale = TimeScale(self.options.time_scale)
+        self.recorder = TimelineRecorder(self.clock.monotonic, self.scale.factor)
+        self.started_at = datetime.fromtimestamp(self.clock.wall(), UTC)
+        self.world: World | None = None
+        self.context: DrillContext | None = None
+        self.secrets: set[str] = set()
+        self.deploy_tool: DeployServer | None = None
+        self.injection_started: dict[str, float] = {}
+
+    def record(self, kind: EventKind, message: str, **data: object) -> None:
+        self.recorder.record(kind, "runner", message, data)  # type: ignore[arg-type]
+
+    def run(self, respond: ResponderFactory) -> DrillResult:
+        self.record(EventKind.DRILL_STARTED, f"drill of {self.scenario.id} started", seed=self.settings.seed)
+        schedule: FaultSchedule | None = None
+        watch: Watch | None = None
+        interrupted: BaseException | None = None
+        try:
+            context = self._bring_up()
+            watch = Watch(context, self.recorder)
+            # Made before any phase runs, so that whatever interrupts a phase, the wind-down can revert.
+            schedule = FaultSchedule(
+                self.scenario.faults,
+                context,
+                on_injecting=self._injecting,
+                on_injected=self._injected,
+                on_reverted=self._reverted,
+                on_failed=self._not_injected,
+            )
+            self._phases(context, watch, schedule, respond)
+        except Exception as error:
+            self.record(EventKind.DRILL_ERROR, f"{type(error).__name__}: {error}", trace=traceback.format_exc(limit=5))
+        except BaseException as stop:  # Ctrl-C, SIGTERM, a test runner's timeout: stopped from outside
+            interrupted = stop
+            reason = str(stop) or type(stop).__name__
+            self.record(EventKind.DRILL_ABORTED, f"interrupted ({reason}); reverting and tearing down")
+        finally:
+            self._wind_down(watch, schedule)
+        result = self._report()
+        if interrupted is not None:
+            raise interrupted
+        return result
+
+    def _bring_up(self) -> DrillContext:
+        self.world = self.runtime.up(reference_world(), self.options)
+        world = self.world
+        self.secrets.update(world.secrets.values())
+        self.context = DrillContext(
+            world, self.clock, self.scale, getattr(world, "epoch", self.clock.wall()), self._directory()
+        )
+        self.record(EventKind.WORLD_UP, f"world {world.name} up on the {self.runtime.name} runtime", world=world.name)
+        self.context.mark_logs("start")
+        self._serve_deploy_tool(world)
+        return self.context
+
+    def _serve_deploy_tool(self, world: World) -> None:
+        """`drillbit world` for the responder, whoever it is: a runbook's deploy commands work in every drill."""
+        directory = getattr(world, "directory", None)
+        if isinstance(directory, Path):
+            self.deploy_tool = DeployServer(world, directory, on_action=self._deployed, clock=self.clock)
+            self.deploy_tool.start()
+
+    def _deployed(self, line: str) -> None:
+        self.recorder.record(EventKind.COMMAND, DEPLOY_TOOL, line, {"command": line})
+
+    def _directory(self) -> Path:
+        path = self.scenario.runbook.path
+        return path.parent if path is not None else Path("scenarios")
+
+    def _phases(self, context: DrillContext, watch: Watch, schedule: FaultSchedule, respond: ResponderFactory) -> None:
+        if not self._steady_state(context):
+            return
+        for monitor in self.scenario.monitors:
+            watch.add_monitor(monitor)
+        for invariant in self.scenario.invariants:
+            watch.add_invariant(invariant)
+        watch.start()
+        context.mark_logs("fault")
+        schedule.start(delay=self.settings.fault_delay)
+        party = respond(self.scenario, context, self.recorder, watch)
+        party.respond()
+        # A person's session watches recovery itself, while they work; the automated runner's recovery is here.
+        if not getattr(party, "watches_recovery", False):
+            self._recovery(context)
+
+    def steady_state_bound(self) -> float:
+        """Wall seconds to wait for the steady state: 30, or more at a slow scale, where a first tick takes longer."""
+        return max(STEADY_STATE_TIMEOUT, self.scale.to_wall(STEADY_STATE_SCENARIO_BOUND))
+
+    def _steady_state(self, context: DrillContext) -> bool:
+        deadline = self.clock.monotonic() + self.steady_state_bound()
+        while True:
+            results = [evaluate(probe, context) for probe in self.scenario.steady_state]
+            failing = [result.detail for result in results if not result.held]
+            if not failing or self.clock.monotonic() > deadline:
+                break
+            self.clock.sleep(0.25)
+        message = "steady state holds" if not failing else "steady state does not hold: " + "; ".join(failing)
+        self.recorder.record(EventKind.STEADY_STATE_CHECKED, "runner", message, {"held": not failing})
+        if failing:
+            self.record(EventKind.DRILL_ERROR, "the world never reached its steady state, so no fault was injected")
+        return not failing
+
+    def _recovery(self, context: DrillContext) -> None:
+        watch = RecoveryWatch(self.scenario, context, self.recorder)
+        # Three holds and a bit; at a slow scale a hold alone may pass the cap, so the cap always allows two.
+        watch.run(min(max(RECOVERY_TIMEOUT_CAP, watch.hold * 2 + 10.0), watch.hold * 3 + 10.0))
+
+    def _final_invariants(self) -> None:
+        if self.context is None:
+            return
+        for invariant in self.scenario.invariants:
+            check_invariant(invariant, self.context, self.recorder)
+
+    def _injecting(self, fault: Fault) -> None:
+        self.injection_started[fault.id] = self.recorder.now()
+
+    def _injected(self, active: ActiveFault) -> None:
+        """Recorded once the fault is in, with when it began to go in: a redeploy's symptoms start before it ends."""
+        fault_id = active.fault_id
+        data: dict[str, JsonValue] = {"fault": fault_id}
+        if fault_id in self.injection_started:
+            data["started_at"] = self.injection_started[fault_id]
+        self.recorder.record(EventKind.FAULT_INJECTED, f"fault:{fault_id}", active.describe(), data)
+
+    def _not_injected(self, fault: Fault, error: DrillbitError) -> None:
+        self.recorder.record(EventKind.DRILL_ERROR, f"fault:{fault.id}", f"could not inject {fault.id}: {error}")
+
+    def _reverted(self, outcome: RevertOutcome) -> None:
+        data = {"fault": outcome.fault_id, "ok": outcome.ok}
+        if outcome.error:
+            data["error"] = outcome.error
+        message = "reverted" if outcome.ok else f"revert FAILED: {outcome.error}"
+        self.recorder.record(EventKind.FAULT_REVERTED, f"fault:{outcome.fault_id}", message, data)  # type: ignore[arg-type]
+
+    def _wind_down(self, watch: Watch | None, schedule: FaultSchedule | None) -> None:
+        """Always runs: stop watching, check invariants once more, then revert every fault and tear the world down."""
+        # The final invariants read the world as the responder left it: before the harness reverts anything.
+        steps: Sequence[Callable[[], object]] = (
+            lambda: watch.stop() if watch else None,
+            lambda: self.deploy_tool.stop() if self.deploy_tool else None,
+            self._final_invariants,
+            lambda: schedule.revert_all() if schedule else None,
+            self._teardown,
+        )
+        for step in steps:
+            try:
+                step()
+            except BaseException as error:  # every step of winding down gets its turn
+                self.record(EventKind.DRILL_ERROR, f"while winding down: {type(error).__name__}: {error}")
+
+    def _teardown(self) -> None:
+        if self.world is not None:
+            for service in self.world.spec.names():
+                self.secrets.update(
+                    v for k, v in self.world.settings(service).items() if any(w in k for w in SECRET_WORDS)
+                )
+            if self.context is not None:
+                self.secrets.update(
+                    v for k, v in self.context.saved.items() if any(w in k.upper() for w in SECRET_WORDS)
+                )
+            self.world.teardown()
+
+    def _report(self) -> DrillResult:
+        self.record(EventKind.DRILL_FINISHED, "drill finished")
+        record = DrillRecord(
+            drill_id=f"{self.scenario.id}-{secrets.token_hex(4)}",
+            scenario=self.scenario.summary(),
+            runtime=self.runtime.name,
+            seed=self.settings.seed,
+            time_scale=self.scale.factor,
+            responder=self.settings.responder,
+            started_at=self.started_at,
+            finished_at=datetime.fromtimestamp(self.clock.wall(), UTC),
+            timeline=self.recorder.events,
+        )
+        paths = write_reports(record, self.settings.report_dir, sorted(s for s in self.secrets if len(s) >= 6))
+        return DrillResult(record, score(record), paths)

@@ -1,0 +1,27 @@
+"""Injecting faults into a world and taking them out again, safely: the entry point.
+
+    inject(fault, context) -> ActiveFault      one fault, now; ActiveFault.revert() undoes it (idempotent)
+    FaultSet                                   every fault of a drill; revert_all() newest first, never stops early
+    FaultSchedule                              a scenario's faults on the drill's clock, for the runner
+
+Timing: :func:`inject` acts at once and ignores a fault's ``after`` and ``duration``. A :class:`FaultSchedule`
+honours them: started at the beginning of the fault phase, it injects each fault ``after`` later and reverts it
+``duration`` after it went in, telling ``on_injected``, ``on_reverted`` and ``on_failed``. Whatever the
+schedule did, the runner ends a drill (finished, failed, timed out, interrupted) with ``schedule.revert_all()``.
+
+Safety: every network action (toxiproxy, a provider's control API, traffic, SQL) is checked by
+:mod:`drills.world.targets` first, and every service a fault names must be one of the world's; anything outside the
+world raises :class:`drills.errors.TargetRefusedError` before anything is sent.
+
+Each kind lives in a module of its own: ``fault_network`` (toxics, a proxy down), ``fault_process`` (stop, kill,
+pause, restart), ``fault_settings`` (config and deploy), ``fault_provider``, ``fault_data``, ``fault_traffic``.
+"""
+
+from __future__ import annotations
+
+from drills.faults.active import ActiveFault, Injected, RevertOutcome
+from drills.faults.collection import FaultSet
+from drills.faults.injection import inject
+from drills.faults.schedule import FaultSchedule
+
+__all__ = ["ActiveFault", "FaultSchedule", "FaultSet", "Injected", "RevertOutcome", "inject"]

@@ -1,0 +1,77 @@
+"""Provider faults: a fake third party told, through ``POST /_control/<action>``, to misbehave, and to stop.
+
+The body's references (``{secrets.mail_api_key}``) are resolved when the call is made, so a revert that puts a
+credential back uses the value the world has then. Any answer other than 2xx is a :class:`FaultError` naming the
+service, the action and the status.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Final
+
+import httpx
+from pydantic import JsonValue
+
+from drills.errors import FaultError
+from drills.faults.active import ActiveFault
+from drills.scenario.faults import ProviderAction, ProviderFault
+from drills.world.context import DrillContext
+from drills.world.targets import check_service, check_url
+
+CONTROL_TIMEOUT_SECONDS: Final = 5.0
+
+
+def control(service: str, action: ProviderAction, context: DrillContext) -> JsonValue:
+    """Calls a fake's control action and answers its JSON; raises :class:`FaultError` unless it answered 2xx."""
+    world = context.world
+    check_service(service, world)
+    endpoint = world.endpoints.get(service)
+    if endpoint is None:
+        raise FaultError(f"{service} has no address yet: is it running?")
+    url = f"{endpoint.url}/_control/{action.action}"
+    check_url(url, world)
+    what = f"{service}'s control action {action.action}"
+    try:
+        with httpx.Client(trust_env=False, timeout=CONTROL_TIMEOUT_SECONDS) as client:
+            answer = client.post(url, json=context.resolve_json(dict(action.body)))
+    except httpx.HTTPError as error:
+        raise FaultError(f"{what} could not be called: {type(error).__name__}: {error}") from error
+    if not answer.is_success:
+        raise FaultError(
+            f"{what} answered {answer.status_code}: {answer.text.strip()[:200]}",
+            hint="the control API of each fake is in docs/world.md",
+        )
+    try:
+        result: JsonValue = answer.json()
+    except ValueError:
+        return None
+    return result
+
+
+@dataclass
+class ProviderMisbehaving:
+    """A fake told to misbehave, and the action that makes it stop."""
+
+    fault: ProviderFault
+    context: DrillContext
+
+    def describe(self) -> str:
+        details = ", ".join(_shown(key, value) for key, value in sorted(self.fault.body.items()))
+        return f"{self.fault.service}: {self.fault.action}" + (f" ({details})" if details else "")
+
+    def undo(self) -> None:
+        control(self.fault.service, self.fault.revert, self.context)
+
+
+def _shown(key: str, value: JsonValue) -> str:
+    """Numbers and flags as they are; text only by name, since it may be a credential."""
+    if isinstance(value, bool | int | float) or value is None:
+        return f"{key}={json.dumps(value)}"
+    return key
+
+
+def inject_provider(fault: ProviderFault, context: DrillContext) -> ActiveFault:
+    control(fault.service, fault, context)
+    return ActiveFault(fault, ProviderMisbehaving(fault, context))

@@ -1,0 +1,149 @@
+"""HTTP probes: one request, and whether its status, JSON, headers, text and latency are what was expected."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import httpx
+from pydantic import JsonValue
+
+from drills.errors import ProbeError
+from drills.probes.result import (
+    DEFAULT_LIMITS,
+    ProbeLimits,
+    ProbeResult,
+    bounded,
+    describe,
+    outcome,
+    safe_url,
+    unreadable,
+)
+from drills.scenario.conditions import check, check_path, show
+from drills.scenario.expect import HttpExpect
+from drills.scenario.probes import HttpRequest
+from drills.scenario.templating import resolve_json, resolve_text
+from drills.world.context import DrillContext
+
+
+def read_http(
+    request: HttpRequest, expect: HttpExpect, context: DrillContext, limits: ProbeLimits = DEFAULT_LIMITS
+) -> ProbeResult:
+    """Sends ``request`` (references resolved now) and checks the answer against ``expect``."""
+    values = context.values()
+    url = resolve_text(request.url, values)
+    where = f"{request.method} {safe_url(url)}"
+    timeout = _timeout(expect, limits)
+    started = context.clock.monotonic()
+    try:
+        response = _send(request, url, values, timeout)
+    except httpx.ConnectTimeout:
+        return unreadable(context, f"{where}: no connection within {timeout.connect:g}s", _since(context, started))
+    except httpx.TimeoutException:
+        return unreadable(context, f"{where}: no answer within {timeout.read:g}s", _since(context, started))
+    except httpx.HTTPError as error:
+        return unreadable(context, f"{where}: {describe(error)}", _since(context, started))
+    latency = _since(context, started)
+    parsed = parse_json(response.text)
+    reasons = _reasons(expect, response, parsed, latency, values)
+    return outcome(
+        context,
+        reasons,
+        f"{where} answered {response.status_code} in {latency * 1000:.0f} ms",
+        value={"status": response.status_code, "json": bounded(parsed)},
+        output=response.text,
+        parsed=parsed,
+        latency_s=latency,
+    )
+
+
+def get_text(url: str, limits: ProbeLimits) -> str:
+    """The text at ``url``; raises httpx.HTTPError when it cannot be read or does not answer 200."""
+    with _client(httpx.Timeout(limits.read_s, connect=limits.connect_s)) as client:
+        response = client.get(url)
+    if response.status_code != 200:
+        # httpx's own message repeats the whole URL, query and credentials included.
+        raise httpx.HTTPStatusError(f"answered {response.status_code}", request=response.request, response=response)
+    return response.text
+
+
+def parse_json(text: str) -> JsonValue | None:
+    """The JSON document ``text`` holds, or None when it holds none."""
+    try:
+        parsed: JsonValue = json.loads(text)
+    except ValueError:
+        return None
+    return parsed
+
+
+def _client(timeout: httpx.Timeout) -> httpx.Client:
+    # trust_env=False: a developer's HTTP_PROXY must not stand between a drill and its own world.
+    return httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+
+
+def _timeout(expect: HttpExpect, limits: ProbeLimits) -> httpx.Timeout:
+    # Waiting past max_latency cannot change the verdict, so it also bounds the wait.
+    read = limits.read_s
+    if expect.max_latency is not None:
+        read = min(read, expect.max_latency.total_seconds())
+    return httpx.Timeout(read, connect=min(limits.connect_s, read))
+
+
+def _send(request: HttpRequest, url: str, values: Mapping[str, str], timeout: httpx.Timeout) -> httpx.Response:
+    headers = {name: resolve_text(value, values) for name, value in request.headers.items()}
+    content = None if request.body is None else resolve_text(request.body, values)
+    form = None if request.form is None else {name: resolve_text(text, values) for name, text in request.form.items()}
+    body = resolve_json(request.json_body, values) if request.given("json_body") else None
+    try:
+        with _client(timeout) as client:
+            return client.request(request.method, url, headers=headers, content=content, data=form, json=body)
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
+        raise ProbeError(f"cannot send {request.method} {safe_url(url)}: {describe(error)}") from None
+
+
+def _reasons(
+    expect: HttpExpect, response: httpx.Response, parsed: JsonValue | None, latency: float, values: Mapping[str, str]
+) -> list[str]:
+    status = check(expect.status, response.status_code, values)
+    return [
+        *([] if status is None else [f"status: {status}"]),
+        *_json_reasons(expect, response, parsed, values),
+        *_header_reasons(expect, response, values),
+        *_text_reasons(expect, response.text, values),
+        *_latency_reasons(expect, latency),
+    ]
+
+
+def _json_reasons(
+    expect: HttpExpect, response: httpx.Response, parsed: JsonValue | None, values: Mapping[str, str]
+) -> list[str]:
+    if not expect.json_values:
+        return []
+    if parsed is None:
+        kind = response.headers.get("content-type", "no content type")
+        return [f"expected a JSON answer, got {kind}: {show(response.text)}"]
+    found = (check_path(condition, parsed, path, values) for path, condition in expect.json_values.items())
+    return [reason for reason in found if reason is not None]
+
+
+def _header_reasons(expect: HttpExpect, response: httpx.Response, values: Mapping[str, str]) -> list[str]:
+    # Header names are case-insensitive; a header that was not sent is null, so `exists: false` can ask for that.
+    found = ((name, check(condition, response.headers.get(name), values)) for name, condition in expect.headers.items())
+    return [f"header {name}: {reason}" for name, reason in found if reason is not None]
+
+
+def _text_reasons(expect: HttpExpect, text: str, values: Mapping[str, str]) -> list[str]:
+    if expect.body_contains is None:
+        return []
+    wanted = resolve_text(expect.body_contains, values)
+    return [] if wanted in text else [f"expected the answer to contain {show(wanted)}, got {show(text)}"]
+
+
+def _latency_reasons(expect: HttpExpect, latency: float) -> list[str]:
+    if expect.max_latency is None or latency <= expect.max_latency.total_seconds():
+        return []
+    return [f"answered in {latency * 1000:.0f} ms, over the {expect.max_latency.total_seconds() * 1000:.0f} ms allowed"]
+
+
+def _since(context: DrillContext, started: float) -> float:
+    return context.clock.monotonic() - started

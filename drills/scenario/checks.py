@@ -1,0 +1,320 @@
+"""Checks of a scenario that no single field can make: its references, names, runbook and ordering.
+
+They read the YAML data as written (so they run, and report, even when the model found other mistakes)
+and return problems located by data path; the loader turns paths into line numbers.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from pydantic import ValidationError
+
+from drills.play.hints import hint_sections, names_section
+from drills.scenario.fields import RunbookRef
+from drills.scenario.runbook import Runbook, Section, parse_runbook
+from drills.scenario.source import DataPath, DuplicateKey, YamlDocument
+from drills.scenario.templating import SAVED, Reference, check_reference, find_references
+
+# The reference world's names, as docs/world.md lists them.
+WORLD_SERVICES: Final = frozenset(
+    {"app", "mail", "messaging", "postgres", "redis", "scheduler", "timetracking", "toxiproxy"}
+)
+WORLD_PROXIES: Final = frozenset({"mail", "messaging", "postgres", "redis", "timetracking"})
+# Values under these keys are the world's data (bodies, settings, labels), not names the scenario refers by.
+_OPAQUE_KEYS: Final = frozenset({"attributes", "body", "env", "expect", "form", "headers", "json", "labels", "save"})
+_SHELL_LANGUAGES: Final = frozenset({"", "sh", "bash", "shell", "zsh", "console"})
+_BEFORE_RESPONSE: Final = ("world", "steady_state", "faults", "monitors")
+
+
+@dataclass(frozen=True)
+class WorldNames:
+    """The services and proxies a scenario may name."""
+
+    services: frozenset[str] = WORLD_SERVICES
+    proxies: frozenset[str] = WORLD_PROXIES
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake, where it is in the data, and what to do about it."""
+
+    path: DataPath
+    message: str
+    hint: str | None = None
+
+
+def check_scenario(document: YamlDocument, directory: Path, world: WorldNames) -> list[Problem]:
+    """Every problem the model cannot see, in ``document`` read from a file in ``directory``."""
+    problems = [_duplicate_key(duplicate) for duplicate in document.duplicates]
+    data = document.data
+    if not isinstance(data, dict):
+        return problems
+    extra = _mapping(_mapping(data.get("world")).get("extra_services"))
+    services = world.services | {name for name in extra if isinstance(name, str)}
+    return [
+        *problems,
+        *_check_names(data, services, world),
+        *_check_references(data, sorted(services)),
+        *_check_runbooks(data, directory),
+        *_check_unique(document, data),
+        *_check_acknowledged(data),
+    ]
+
+
+def _duplicate_key(duplicate: DuplicateKey) -> Problem:
+    message = f"written twice in one mapping (first at line {duplicate.first_line}); only the last would count"
+    return Problem(duplicate.path, message)
+
+
+def _mapping(value: object) -> Mapping[Hashable, object]:
+    return value if isinstance(value, dict) else {}
+
+
+def _items(value: object) -> list[tuple[int, Mapping[Hashable, object]]]:
+    if not isinstance(value, list):
+        return []
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _closest(word: str, choices: Sequence[str], show: Callable[[str], str] = repr) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    if close:
+        return f"did you mean {show(close[0])}?"
+    return "one of: " + (", ".join(map(show, choices)) or "none")
+
+
+def _check_names(data: Mapping[Hashable, object], services: frozenset[str], world: WorldNames) -> list[Problem]:
+    known = {"service": sorted(services), "proxy": sorted(world.proxies), "copy_of": sorted(world.services)}
+    what = {"service": "service", "proxy": "proxy", "copy_of": "service of the reference world"}
+    problems = []
+    for path, key, value in _entries(data, ()):
+        if key in known and isinstance(value, str) and value not in known[key]:
+            hint = _closest(value, known[key])
+            problems.append(Problem(path, f"there is no {what[key]} named {value!r}", hint))
+    world_part = _mapping(data.get("world"))
+    for name in _mapping(world_part.get("settings")):
+        if name not in services:
+            problems.append(Problem(("world", "settings", name), f"there is no service named {name!r}"))
+    for name in _mapping(world_part.get("extra_services")):
+        if name in world.services:
+            message = f"{name!r} is already a service of the world: give the copy another name"
+            problems.append(Problem(("world", "extra_services", name), message))
+    return problems
+
+
+def _entries(value: object, path: DataPath) -> Iterator[tuple[DataPath, Hashable, object]]:
+    """Every key and value under ``value``, except inside the world's own data."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield (*path, key), key, item
+            if key not in _OPAQUE_KEYS and not (path == ("world",) and key == "settings"):
+                yield from _entries(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _entries(item, (*path, index))
+
+
+def _strings(value: object, path: DataPath) -> Iterator[tuple[DataPath, str]]:
+    """Every text value under ``value`` (not keys, not ``save`` expressions), where references may be."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != "save":
+                yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def _saved_by_steps(data: Mapping[Hashable, object]) -> list[tuple[int, set[str]]]:
+    return [(index, {str(name) for name in _mapping(step.get("save"))}) for index, step in _items(data.get("response"))]
+
+
+def _scopes(data: Mapping[Hashable, object]) -> Iterator[tuple[DataPath, object, set[str] | None]]:
+    """Each part of the scenario with the saved names it may use (None: it runs before any step)."""
+    steps = _saved_by_steps(data)
+    every = set().union(*(saved for _, saved in steps))
+    for section in _BEFORE_RESPONSE:
+        yield (section,), data.get(section), None
+    for index, invariant in _items(data.get("invariants")):
+        yield ("invariants", index), invariant, None if "interval" in invariant else every
+    yield ("recovery",), data.get("recovery"), every
+    available: set[str] = set()
+    for index, step in _items(data.get("response")):
+        yield ("response", index), step, set(available)
+        available |= next(saved for position, saved in steps if position == index)
+
+
+def _check_references(data: Mapping[Hashable, object], services: list[str]) -> list[Problem]:
+    later = {name: index for index, saved in reversed(_saved_by_steps(data)) for name in saved}
+    problems = []
+    for scope, value, available in _scopes(data):
+        for path, text in _strings(value, scope):
+            for reference in find_references(text):
+                problem = check_reference(reference, services)
+                if problem is not None:
+                    problems.append(Problem(path, problem, _reference_hint(reference, services)))
+                elif reference.namespace == SAVED and reference.parts[1] not in (available or set()):
+                    problems.append(_saved_too_early(path, reference, available, later))
+    return problems
+
+
+def _reference_hint(reference: Reference, services: list[str]) -> str | None:
+    if reference.namespace in services:
+        return None
+    rest = reference.name.removeprefix(reference.namespace)
+    namespaces = [*services, "saved", "secrets", "settings", "world"]
+    return _closest(reference.namespace, namespaces, lambda namespace: f"{{{namespace}{rest}}}")
+
+
+def _saved_too_early(
+    path: DataPath, reference: Reference, available: set[str] | None, later: dict[str, int]
+) -> Problem:
+    name = reference.parts[1]
+    message = f"{reference} is used before any step saves it"
+    if available is None:
+        where = "this part of the scenario is checked before the response runs"
+        return Problem(path, f"{message}: {where}", "use saved values in response steps, recovery, or final invariants")
+    if name in later:
+        return Problem(path, f"{message}: response[{later[name]}] saves it, later", "save it in an earlier step")
+    return Problem(path, f"{message}: no step saves {name!r}", f"add `save: {{{name}: ...}}` to an earlier step")
+
+
+def _runbook_ref(value: object, directory: Path) -> RunbookRef | None:
+    try:
+        return RunbookRef.model_validate(value, context={"directory": directory})
+    except ValidationError:
+        return None
+
+
+class _Runbooks:
+    """The runbooks of one scenario, each read once."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._read: dict[str, Runbook | None] = {}
+
+    def get(self, file: str) -> Runbook | None:
+        if file not in self._read:
+            self._read[file] = _read_runbook(self.directory / file)
+        return self._read[file]
+
+
+def _check_runbooks(data: Mapping[Hashable, object], directory: Path) -> list[Problem]:
+    scenario_ref = _runbook_ref(data.get("runbook"), directory)
+    if scenario_ref is None or scenario_ref.file is None:
+        return []
+    runbooks = _Runbooks(directory)
+    entry, problems = _check_section(("runbook",), scenario_ref.file, scenario_ref.anchor, runbooks)
+    runbook = runbooks.get(scenario_ref.file)
+    if entry is not None and runbook is not None:
+        problems += _check_hint_costs(_mapping(data.get("hint_cost")), runbook, entry)
+    for index, step in _items(data.get("response")):
+        if step.get("kind") == "shell":
+            problems += _check_step(("response", index), step, scenario_ref.file, runbooks)
+    return problems
+
+
+def _check_step(path: DataPath, step: Mapping[Hashable, object], default: str, runbooks: _Runbooks) -> list[Problem]:
+    ref = _runbook_ref(step.get("runbook"), runbooks.directory)
+    if ref is None or (ref.file is None and runbooks.get(default) is None):
+        return []  # not a runbook step, or its runbook's absence is reported once, at the top
+    section, problems = _check_section((*path, "runbook"), ref.file or default, ref.anchor, runbooks)
+    block = step.get("block", 1)
+    block = int(block) if isinstance(block, str) and block.isdigit() else block
+    if section is None or not isinstance(block, int):
+        return problems
+    return problems + _check_block((*path, "block" if "block" in step else "runbook"), section, block)
+
+
+def _check_section(path: DataPath, file: str, anchor: str, runbooks: _Runbooks) -> tuple[Section | None, list[Problem]]:
+    runbook = runbooks.get(file)
+    if runbook is None:
+        return None, [Problem(path, f"runbook file {file} not found", f"looked for {runbooks.directory / file}")]
+    section = runbook.section(anchor)
+    if section is None:
+        hint = _closest(anchor, runbook.anchors, "#".__add__) if runbook.anchors else "it has no headings"
+        return None, [Problem(path, f"{file} has no section #{anchor}", hint)]
+    return section, []
+
+
+def _check_hint_costs(costs: Mapping[Hashable, object], runbook: Runbook, entry: Section) -> list[Problem]:
+    """Each key of ``hint_cost`` names one hint of the entry, and no hint is named twice."""
+    sections = hint_sections(runbook, entry)
+    titles = [section.title for section in sections]
+    named: dict[str, str] = {}
+    problems = []
+    for name in costs:
+        if not isinstance(name, str):
+            continue  # the model reports a key that is not text
+        section = next((section for section in sections if names_section(name, section)), None)
+        if section is None:
+            message = f"#{entry.anchor} has no hint named {name!r}"
+            problems.append(Problem(("hint_cost", name), message, _closest_title(name, titles)))
+        elif section.anchor in named:
+            message = f"{name!r} and {named[section.anchor]!r} both name the hint {section.title!r}"
+            problems.append(Problem(("hint_cost", name), message, "keep one of them"))
+        else:
+            named[section.anchor] = name
+    return problems
+
+
+def _closest_title(name: str, titles: list[str]) -> str:
+    by_case = {title.casefold(): title for title in titles}
+    close = difflib.get_close_matches(name.casefold(), list(by_case), n=1)
+    if close:
+        return f"did you mean {by_case[close[0]]!r}?"
+    return "its hints are: " + ", ".join(titles)
+
+
+def _read_runbook(path: Path) -> Runbook | None:
+    try:
+        return parse_runbook(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _check_block(path: DataPath, section: Section, block: int) -> list[Problem]:
+    blocks = section.blocks
+    if block > len(blocks):
+        message = f"section #{section.anchor} has {len(blocks)} code block(s): there is no block {block}"
+        return [Problem(path, message, "blocks are counted from 1, sub-sections included")]
+    language = blocks[block - 1].language
+    if language not in _SHELL_LANGUAGES:
+        message = f"block {block} of #{section.anchor} is a {language!r} block, not a shell script"
+        return [Problem(path, message, "mark the block ```bash or ```sh, or pick another block")]
+    return []
+
+
+def _check_unique(document: YamlDocument, data: Mapping[Hashable, object]) -> list[Problem]:
+    problems = []
+    for section, key, what in (
+        ("faults", "id", "fault id"),
+        ("monitors", "name", "monitor name"),
+        ("invariants", "name", "invariant name"),
+    ):
+        first: dict[object, int] = {}
+        for index, item in _items(data.get(section)):
+            value, path = item.get(key), (section, index, key)
+            if isinstance(value, str) and value in first:
+                problems.append(Problem(path, f"duplicate {what} {value!r}: first used at line {first[value]}"))
+            elif isinstance(value, str):
+                first[value] = document.line_of(path)
+    return problems
+
+
+def _check_acknowledged(data: Mapping[Hashable, object]) -> list[Problem]:
+    monitors = [str(item.get("name")) for _, item in _items(data.get("monitors"))]
+    problems = []
+    for index, step in _items(data.get("response")):
+        monitor = step.get("monitor")
+        if step.get("kind") == "acknowledge" and isinstance(monitor, str) and monitor not in monitors:
+            hint = _closest(monitor, monitors)
+            problems.append(Problem(("response", index, "monitor"), f"there is no monitor named {monitor!r}", hint))
+    return problems

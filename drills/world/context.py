@@ -1,0 +1,88 @@
+"""What every part of a running drill reads the world through: its endpoints, secrets, settings, logs and clock.
+
+References in a scenario (``{app.url}``, ``{secrets.admin_api_key}``, ``{settings.app.DB_POOL_SIZE}``,
+``{world.seed}``, ``{saved.token}``) resolve against :meth:`DrillContext.values` at the moment they are used,
+so a service redeployed on the way, or a value a step saved, is seen by everything after it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import JsonValue
+
+from drills.clock import Clock, TimeScale
+from drills.scenario.templating import resolve_json, resolve_text
+from drills.world.protocol import World
+
+
+@dataclass
+class DrillContext:
+    """One drill's view of its world; shared by probes, faults, monitors and responders (thread-safe)."""
+
+    world: World
+    clock: Clock
+    scale: TimeScale
+    epoch: float
+    scenario_dir: Path
+    saved: dict[str, str] = field(default_factory=dict)
+    log_offsets: dict[str, dict[str, int]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def values(self) -> dict[str, str]:
+        """Every reference a scenario may use, by its full name, with its current value."""
+        world = self.world
+        values: dict[str, str] = {
+            "world.epoch": f"{self.epoch:.3f}",
+            "world.seed": str(world.options.seed),
+            "world.time_scale": f"{self.scale.factor:g}",
+        }
+        for name, endpoint in world.endpoints.items():
+            values.update(
+                {f"{name}.host": endpoint.host, f"{name}.port": str(endpoint.port), f"{name}.url": endpoint.url}
+            )
+        values.update({f"secrets.{name}": secret for name, secret in world.secrets.items()})
+        for service in world.spec.names():
+            values.update({f"settings.{service}.{key}": value for key, value in world.settings(service).items()})
+        with self._lock:
+            values.update({f"saved.{name}": value for name, value in self.saved.items()})
+        return values
+
+    def resolve(self, text: str) -> str:
+        return resolve_text(text, self.values())
+
+    def resolve_json(self, value: JsonValue) -> JsonValue:
+        return resolve_json(value, self.values())
+
+    def save(self, name: str, value: str) -> None:
+        with self._lock:
+            self.saved[name] = value
+
+    def mark_logs(self, moment: str) -> None:
+        """Remembers how long every service's log is now, so a log probe can read only what came after."""
+        offsets = {}
+        for service in self.world.spec.names():
+            path = self.world.log_path(service)
+            offsets[service] = path.stat().st_size if path.exists() else 0
+        with self._lock:
+            self.log_offsets[moment] = offsets
+
+    def log_since(self, service: str, moment: str) -> str:
+        """A service's log from a marked moment ("start", "fault") on; the whole log if never marked."""
+        with self._lock:
+            offset = self.log_offsets.get(moment, {}).get(service, 0)
+        path = self.world.log_path(service)
+        if not path.exists():
+            return ""
+        with path.open("rb") as log:
+            log.seek(offset)
+            return log.read().decode(errors="replace")
+
+    def wall_seconds(self, scenario_seconds: float) -> float:
+        return self.scale.to_wall(scenario_seconds)
+
+    def secrets(self) -> Mapping[str, str]:
+        return self.world.secrets

@@ -1,0 +1,104 @@
+"""A running world as the engine sees it, whatever the runtime: endpoints, secrets, settings and actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Protocol
+
+from drills.world.spec import WorldSpec
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a service (or a proxy in front of it) answers."""
+
+    host: str
+    port: int
+    url: str
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class WorldOptions:
+    """What a drill asks of a world: its seed, time scale, size and per-service setting overrides."""
+
+    seed: int = 0
+    time_scale: float = 1.0
+    tenants: int = 20
+    overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+class World(Protocol):
+    """A running world; every action is one a deploy tool or an operator could take."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def spec(self) -> WorldSpec: ...
+
+    @property
+    def options(self) -> WorldOptions: ...
+
+    @property
+    def epoch(self) -> float:
+        """Unix time at which the world's scenario clock started."""
+        ...
+
+    @property
+    def endpoints(self) -> Mapping[str, Endpoint]: ...
+
+    @property
+    def proxies(self) -> Mapping[str, Endpoint]: ...
+
+    @property
+    def secrets(self) -> Mapping[str, str]: ...
+
+    def settings(self, service: str) -> Mapping[str, str]: ...
+
+    def redeploy(self, service: str, changes: Mapping[str, str | None]) -> None: ...
+
+    def stop(self, service: str) -> None: ...
+
+    def kill(self, service: str) -> None: ...
+
+    def pause(self, service: str) -> None: ...
+
+    def resume(self, service: str) -> None: ...
+
+    def start(self, service: str) -> None: ...
+
+    def restart(self, service: str) -> None: ...
+
+    def healthy(self, service: str) -> bool: ...
+
+    def log_path(self, service: str) -> Path: ...
+
+    def teardown(self) -> None: ...
+
+
+def references(world: World, epoch: float) -> dict[str, object]:
+    """What a spec may refer to: ``{services.app.url}``, ``{proxies.redis.url}``, ``{secrets.x}``..."""
+    return {
+        "world": SimpleNamespace(
+            name=world.name,
+            seed=world.options.seed,
+            time_scale=world.options.time_scale,
+            tenants=world.options.tenants,
+            epoch=epoch,
+        ),
+        "services": SimpleNamespace(**dict(world.endpoints)),
+        "proxies": SimpleNamespace(**dict(world.proxies)),
+        "secrets": SimpleNamespace(**dict(world.secrets)),
+    }
+
+
+def resolve(template: str, names: Mapping[str, object]) -> str:
+    """Fills ``{a.b}`` references from ``names``; an unknown one is a KeyError/AttributeError naming it."""
+    return template.format_map(dict(names))

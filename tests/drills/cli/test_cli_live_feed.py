@@ -1,0 +1,43 @@
+"""The live feed of `drillbit run` (its standard output) never shows a secret, the world's or one a drill met."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from drills.reports import read_report
+from drills.runtimes.local.world import make_secrets
+from tests.drills.cli.cli_runs import DRILL_TIMEOUT, as_it_should, drillbit, worked
+
+SEED = 11
+# The client secret the provider rotates to in oauth-refresh-failing's fault; a response step reads and saves it.
+ROTATED_CLIENT_SECRET = "rotated-by-the-provider-2f9c"
+
+
+@pytest.mark.world
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect: the live feed prints a rotated client secret in clear (the step that reads it from the "
+    "provider's console shows its output unmasked; reports mask it)",
+)
+def test_run_live_feed_never_shows_a_secret(drillbit_home: Path, tmp_path: Path) -> None:
+    # Wide enough that no line is cut short, which could hide a secret at its end.
+    done = drillbit(
+        "run",
+        "oauth-refresh-failing",
+        "--seed",
+        str(SEED),
+        "--report-dir",
+        str(tmp_path),
+        timeout=DRILL_TIMEOUT,
+        columns=1000,
+    )
+
+    (saved,) = tmp_path.glob("*/report.json")
+    record = read_report(saved)
+    # The world's secrets come from its seed, as the runtime draws them.
+    secrets = {**make_secrets(random.Random(SEED)), "rotated client secret": ROTATED_CLIENT_SECRET}
+    shown = sorted(name for name, value in secrets.items() if value in done.stdout)
+    assert (worked(record), shown) == (as_it_should(record), []), done.stdout
