@@ -174,10 +174,10 @@ class ScenarioItem(pytest.Item):
         options = self.config.stash[OPTIONS]
         settings = DrillSettings(seed=options.seed, report_dir=options.reports)
         result = Drill(self.scenario, settings, LocalRuntime()).run(AutoResponder)
-        report = options.shown(result.reports.markdown.absolute())
+        report = options.shown(result.written.markdown.absolute())
         self.user_properties += [("outcome", str(result.score.outcome)), ("report", report)]
         if not result.score.passed:
-            self.add_report_section("call", "drill timeline", _timeline(result.reports.json))
+            self.add_report_section("call", "drill timeline", _timeline(result.written.json))
             raise DrillFailed(result, report)
 
     def repr_failure(

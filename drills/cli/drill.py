@@ -114,7 +114,7 @@ def _results_table(results: list[DrillResult]) -> None:
     for result in results:
         # Below the table, unwrapped: a path cut to the column's width cannot be opened.
         console.print(
-            f"{result.record.scenario.id}: report in {result.reports.directory}", markup=False, soft_wrap=True
+            f"{result.record.scenario.id}: report in {result.written.directory}", markup=False, soft_wrap=True
         )
         for reason in result.score.reasons:
             console.print(f"[red]{result.record.scenario.id}[/]: {escape(reason)}", highlight=False)

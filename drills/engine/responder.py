@@ -58,6 +58,7 @@ class AutoResponder:
     """Carries out the steps in order; stops at the first step that fails."""
 
     name = "auto"
+    watches_recovery = False
 
     def __init__(self, scenario: Scenario, context: DrillContext, recorder: TimelineRecorder, watch: Watch) -> None:
         self.scenario = scenario

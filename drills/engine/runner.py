@@ -29,7 +29,7 @@ from drills.scenario.model import Scenario
 from drills.scoring.score import Score, score
 from drills.timeline import DEPLOY_TOOL, DrillRecord, EventKind, Responder, TimelineRecorder
 from drills.world.context import DrillContext
-from drills.world.protocol import World, WorldOptions
+from drills.world.protocol import Runtime, World, WorldOptions
 from drills.world.reference import reference_world
 from drills.world.spec import WorldSpec
 
@@ -40,14 +40,15 @@ RECOVERY_TIMEOUT_CAP = 120.0
 SECRET_WORDS = ("SECRET", "KEY", "PASSWORD", "TOKEN")
 
 
-class Runtime(Protocol):
-    name: str
-
-    def up(self, spec: WorldSpec, options: WorldOptions) -> World: ...
-
-
 class RespondingParty(Protocol):
-    def respond(self) -> bool: ...
+    """Who responds to the incident: the automated responder, or a person's play session."""
+
+    watches_recovery: bool
+    """True when the party watches recovery itself while it works (a person); else the runner watches it after."""
+
+    def respond(self) -> bool:
+        """Works the incident; False when it stopped short (a step failed, nobody acknowledged)."""
+        ...
 
 
 ResponderFactory = Callable[[Scenario, DrillContext, TimelineRecorder, Watch], RespondingParty]
@@ -55,11 +56,13 @@ ResponderFactory = Callable[[Scenario, DrillContext, TimelineRecorder, Watch], R
 
 @dataclass(frozen=True)
 class DrillSettings:
-    """How to run a drill: the seed, the time scale (None: the scenario's), where reports go, who responds."""
+    """How to run a drill: the world, the seed, the time scale (None: the scenario's), where reports go (None:
+    nowhere), who responds."""
 
+    world: WorldSpec = field(default_factory=reference_world)
     seed: int = 0
     time_scale: float | None = None
-    report_dir: Path = Path("reports")
+    report_dir: Path | None = None
     tenants: int = 20
     responder: Responder = field(default_factory=lambda: Responder(kind="auto", name="auto"))
     fault_delay: float = 0.0
@@ -68,9 +71,19 @@ class DrillSettings:
 
 @dataclass(frozen=True)
 class DrillResult:
+    """What a drill produced: its record (the timeline), the score computed from it, and the reports written."""
+
     record: DrillRecord
     score: Score
-    reports: ReportPaths
+    reports: ReportPaths | None
+    """None when the settings asked for no reports."""
+
+    @property
+    def written(self) -> ReportPaths:
+        """The reports' paths, for a drill whose settings named a report folder."""
+        if self.reports is None:
+            raise DrillbitError("this drill wrote no reports", hint="give DrillSettings a report_dir")
+        return self.reports
 
 
 def world_options(scenario: Scenario, settings: DrillSettings) -> WorldOptions:
@@ -134,12 +147,10 @@ class Drill:
         return result
 
     def _bring_up(self) -> DrillContext:
-        self.world = self.runtime.up(reference_world(), self.options)
+        self.world = self.runtime.up(self.settings.world, self.options)
         world = self.world
         self.secrets.update(world.secrets.values())
-        self.context = DrillContext(
-            world, self.clock, self.scale, getattr(world, "epoch", self.clock.wall()), self._directory()
-        )
+        self.context = DrillContext(world, self.clock, self.scale, world.epoch, self._directory())
         self.record(EventKind.WORLD_UP, f"world {world.name} up on the {self.runtime.name} runtime", world=world.name)
         self.context.mark_logs("start")
         self._serve_deploy_tool(world)
@@ -147,10 +158,8 @@ class Drill:
 
     def _serve_deploy_tool(self, world: World) -> None:
         """`drillbit world` for the responder, whoever it is: a runbook's deploy commands work in every drill."""
-        directory = getattr(world, "directory", None)
-        if isinstance(directory, Path):
-            self.deploy_tool = DeployServer(world, directory, on_action=self._deployed, clock=self.clock)
-            self.deploy_tool.start()
+        self.deploy_tool = DeployServer(world, world.directory, on_action=self._deployed, clock=self.clock)
+        self.deploy_tool.start()
 
     def _deployed(self, line: str) -> None:
         self.recorder.record(EventKind.COMMAND, DEPLOY_TOOL, line, {"command": line})
@@ -172,7 +181,7 @@ class Drill:
         party = respond(self.scenario, context, self.recorder, watch)
         party.respond()
         # A person's session watches recovery itself, while they work; the automated runner's recovery is here.
-        if not getattr(party, "watches_recovery", False):
+        if not party.watches_recovery:
             self._recovery(context)
 
     def steady_state_bound(self) -> float:
@@ -266,5 +275,26 @@ class Drill:
             finished_at=datetime.fromtimestamp(self.clock.wall(), UTC),
             timeline=self.recorder.events,
         )
-        paths = write_reports(record, self.settings.report_dir, sorted(s for s in self.secrets if len(s) >= 6))
+        report_dir = self.settings.report_dir
+        masked = sorted(s for s in self.secrets if len(s) >= 6)
+        paths = None if report_dir is None else write_reports(record, report_dir, masked)
         return DrillResult(record, score(record), paths)
+
+
+def run_drill(
+    scenario: Scenario,
+    settings: DrillSettings | None = None,
+    *,
+    runtime: Runtime | None = None,
+    respond: ResponderFactory | None = None,
+) -> DrillResult:
+    """Drills ``scenario`` once: on the local runtime and with the automated responder unless told otherwise."""
+    if runtime is None:
+        from drills.runtimes.local.runtime import LocalRuntime
+
+        runtime = LocalRuntime()
+    if respond is None:
+        from drills.engine.responder import AutoResponder
+
+        respond = AutoResponder
+    return Drill(scenario, settings or DrillSettings(), runtime).run(respond)

@@ -111,7 +111,7 @@ def play(
     if runner and not any(_runner_drilled(record, scenario.id) for record in history):
         history.append(_drill_with_runner(scenario, chosen_seed, report_dir))
     comparison = compare(result.record, history)
-    console.print(score_screen(result.score, scale, comparison, result.reports.markdown))
+    console.print(score_screen(result.score, scale, comparison, result.written.markdown))
     raise typer.Exit(0 if result.score.passed else 1)
 
 

@@ -52,6 +52,11 @@ class World(Protocol):
         ...
 
     @property
+    def directory(self) -> Path:
+        """The world's own folder: its files, its logs, and the deploy tool's socket."""
+        ...
+
+    @property
     def endpoints(self) -> Mapping[str, Endpoint]: ...
 
     @property
@@ -81,6 +86,14 @@ class World(Protocol):
     def log_path(self, service: str) -> Path: ...
 
     def teardown(self) -> None: ...
+
+
+class Runtime(Protocol):
+    """How a world is brought up: ``local`` (processes on loopback) or ``docker``."""
+
+    name: str
+
+    def up(self, spec: WorldSpec, options: WorldOptions) -> World: ...
 
 
 def references(world: World, epoch: float) -> dict[str, object]:

@@ -28,6 +28,8 @@ PAGE_WAIT_SCENARIO_SECONDS = 2 * 3600.0
 class AcknowledgeOnly:
     """Takes the first page, as the automated responder would, and then does nothing at all."""
 
+    watches_recovery = False
+
     def __init__(self, scenario: Scenario, context: DrillContext, recorder: TimelineRecorder, watch: Watch) -> None:
         self.context = context
         self.recorder = recorder
@@ -69,5 +71,5 @@ def test_a_failed_response_step_fails_a_drill_that_recovered(drillbit_home: Path
     ]
     assert result.score.passed is False
     assert any(r.startswith("response step 'raise the pool size' (`drillbit world set") for r in result.score.reasons)
-    junit = result.reports.junit.read_text(encoding="utf-8")
+    junit = result.written.junit.read_text(encoding="utf-8")
     assert "response step &apos;raise the pool size&apos;" in junit or "response step 'raise the pool size'" in junit

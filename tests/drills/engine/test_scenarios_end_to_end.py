@@ -38,6 +38,6 @@ def test_scenario_recovers_under_the_automated_responder(
     metrics = result.score.metrics
     assert (metrics.time_to_detect_s is None, metrics.time_to_recover_s is None) == (False, False)
     assert kinds.index(EventKind.FAULT_INJECTED) < kinds.index(EventKind.RECOVERED)
-    reports = result.reports
+    reports = result.written
     assert [path.exists() for path in (reports.json, reports.markdown, reports.junit)] == [True, True, True]
     assert list((drillbit_home / "worlds").iterdir()) == []
