@@ -3,8 +3,9 @@
 The ladder is the entry's direct sub-sections in the runbook's order (for cron-secret-mismatch: How it is
 noticed, Confirm, Fix, Verify). A card is its section's whole text, code blocks included, so the responder sees
 the commands. An entry without sub-sections is one card: its own text. A card costs :data:`DEFAULT_HINT_COST`
-points unless the scenario's ``hint_cost`` names its section (``hint_cost: {fix: 20}``); :func:`names_section`
-says which names count. The runbook is read when the ladder is built, so a play shows the runbook as it is now.
+points unless the scenario's ``hint_cost`` names its section (``hint_cost: {fix: 20}``);
+:func:`drills.scenario.runbook.names_section` says which names count (the loader checks them with it). The runbook
+is read when the ladder is built, so a play shows the runbook as it is now.
 """
 
 from __future__ import annotations
@@ -21,15 +22,13 @@ from rich.text import Text
 from drills.errors import ScenarioError
 from drills.scenario.files import read_text
 from drills.scenario.model import Scenario
-from drills.scenario.runbook import Runbook, Section, parse_runbook, slugify
+from drills.scenario.runbook import Runbook, Section, hint_sections, names_section, parse_runbook
 
 __all__ = [
     "DEFAULT_HINT_COST",
     "HintCard",
     "hint_ladder",
-    "hint_sections",
     "hint_title",
-    "names_section",
     "render_hint",
 ]
 
@@ -46,21 +45,6 @@ class HintCard:
     title: str
     text: str
     cost: int
-
-
-def hint_sections(runbook: Runbook, entry: Section) -> tuple[Section, ...]:
-    """The sections the hints reveal, in order: the entry's direct sub-sections, or the entry itself."""
-    return runbook.children(entry) or (entry,)
-
-
-def names_section(name: str, section: Section) -> bool:
-    """Whether a ``hint_cost`` key names ``section``: its title or its anchor, in any case.
-
-    The title's own anchor counts too: ``how-it-is-noticed`` names "How it is noticed" where the runbook had to
-    number the anchor (``how-it-is-noticed-1``) because an earlier entry has a section of the same title.
-    """
-    wanted = name.removeprefix("#").casefold()
-    return wanted in (section.title.casefold(), section.anchor, slugify(section.title))
 
 
 def hint_ladder(scenario: Scenario) -> tuple[HintCard, ...]:

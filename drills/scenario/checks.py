@@ -14,9 +14,8 @@ from typing import Final
 
 from pydantic import ValidationError
 
-from drills.play.hints import hint_sections, names_section
 from drills.scenario.fields import RunbookRef
-from drills.scenario.runbook import Runbook, Section, parse_runbook
+from drills.scenario.runbook import Runbook, Section, hint_sections, names_section, parse_runbook
 from drills.scenario.source import DataPath, DuplicateKey, YamlDocument
 from drills.scenario.templating import SAVED, Reference, check_reference, find_references
 

@@ -99,6 +99,21 @@ def slugify(title: str) -> str:
     return kept.replace(" ", "-")
 
 
+def hint_sections(runbook: Runbook, entry: Section) -> tuple[Section, ...]:
+    """The sections the hints reveal, in order: the entry's direct sub-sections, or the entry itself."""
+    return runbook.children(entry) or (entry,)
+
+
+def names_section(name: str, section: Section) -> bool:
+    """Whether a ``hint_cost`` key names ``section``: its title or its anchor, in any case.
+
+    The title's own anchor counts too: ``how-it-is-noticed`` names "How it is noticed" where the runbook had to
+    number the anchor (``how-it-is-noticed-1``) because an earlier entry has a section of the same title.
+    """
+    wanted = name.removeprefix("#").casefold()
+    return wanted in (section.title.casefold(), section.anchor, slugify(section.title))
+
+
 def parse_runbook(text: str) -> Runbook:
     """The sections of a markdown runbook."""
     lines = text.splitlines()

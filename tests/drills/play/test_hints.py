@@ -6,10 +6,9 @@ import pytest
 from rich.console import Console
 
 from drills.errors import ScenarioError
-from drills.play.hints import HintCard, hint_ladder, hint_title, names_section, render_hint
+from drills.play.hints import HintCard, hint_ladder, hint_title, render_hint
 from drills.scenario.loader import find_scenario, load_scenario
 from drills.scenario.model import Scenario
-from drills.scenario.runbook import parse_runbook
 
 SCENARIOS = Path(__file__).parents[3] / "scenarios"
 
@@ -200,25 +199,6 @@ def test_load_scenario_refuses_a_hint_cost_that_is_not_0_to_100_points(tmp_path:
         load_scenario(path)
 
     assert str(raised.value) == f"{path}:11: {message}"
-
-
-@pytest.mark.parametrize(
-    ("name", "names"),
-    [
-        ("How it is noticed", True),
-        ("how IT is NOTICED", True),
-        ("how-it-is-noticed-1", True),
-        ("#how-it-is-noticed-1", True),
-        ("how-it-is-noticed", True),
-        ("How-It-Is-Noticed-1", True),
-        ("noticed", False),
-        ("how-it-is-noticed-2", False),
-    ],
-)
-def test_names_section_by_title_anchor_or_the_titles_anchor(name: str, names: bool) -> None:
-    noticed = parse_runbook("## a\n### How it is noticed\n## b\n### How it is noticed\n").sections[3]
-
-    assert names_section(name, noticed) is names
 
 
 @pytest.mark.parametrize(

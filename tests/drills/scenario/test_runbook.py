@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from drills.scenario.runbook import CodeBlock, Runbook, Section, parse_runbook, slugify
+from drills.scenario.runbook import (
+    CodeBlock,
+    Runbook,
+    Section,
+    hint_sections,
+    names_section,
+    parse_runbook,
+    slugify,
+)
 
 RUNBOOK = """\
 # Reports runbook
@@ -162,3 +170,29 @@ def test_runbook_section_finds_an_anchor_with_or_without_its_hash() -> None:
 
 def test_runbook_section_is_none_for_an_unknown_anchor() -> None:
     assert parse_runbook(RUNBOOK).section("rollback") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "names"),
+    [
+        ("How it is noticed", True),
+        ("how IT is NOTICED", True),
+        ("how-it-is-noticed-1", True),
+        ("#how-it-is-noticed-1", True),
+        ("how-it-is-noticed", True),
+        ("How-It-Is-Noticed-1", True),
+        ("noticed", False),
+        ("how-it-is-noticed-2", False),
+    ],
+)
+def test_names_section_by_title_anchor_or_the_titles_anchor(name: str, names: bool) -> None:
+    noticed = parse_runbook("## a\n### How it is noticed\n## b\n### How it is noticed\n").sections[3]
+
+    assert names_section(name, noticed) is names
+
+
+def test_hint_sections_are_an_entrys_direct_sub_sections_or_the_entry_itself() -> None:
+    runbook = parse_runbook("## a\n### Confirm\n#### Deeper\n### Fix\n## b\nJust text.\n")
+    a, confirm, _, fix, b = runbook.sections
+
+    assert (hint_sections(runbook, a), hint_sections(runbook, b)) == ((confirm, fix), (b,))
