@@ -13,13 +13,14 @@ from rich.markup import escape
 from drills.cli import doctor as doctor_module
 from drills.cli.drill import COMMANDS
 from drills.cli.shell import shell
-from drills.cli.tables import connection_env, world_table
+from drills.cli.tables import world_table
 from drills.cli.world import world_app
 from drills.deploy.server import DeployServer
 from drills.engine.interrupts import stop_on_terminate
 from drills.errors import DrillbitError
 from drills.runtimes.local import registry
 from drills.runtimes.local.runtime import LocalRuntime
+from drills.world.env import connection_env
 from drills.world.protocol import World, WorldOptions
 from drills.world.reference import reference_world
 

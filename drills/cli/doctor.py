@@ -20,12 +20,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from drills.errors import MissingBinaryError, ScenarioError
-from drills.runtimes.local import registry
 from drills.runtimes.local.privileges import service_account
 from drills.scenario.files import read_text
 from drills.scenario.runbook import parse_runbook
 from drills.world.binaries import Binary, companion, find_postgres, find_redis
 from drills.world.env import shell_env
+from drills.world.home import worlds_root
 
 RUNBOOKS: Final = Path("scenarios/runbooks")
 SHELL_LANGUAGES: Final = frozenset({"sh", "bash", "shell", "zsh", "console"})
@@ -301,7 +301,7 @@ def report(console: Console, runbooks: Path = RUNBOOKS) -> bool:
     account = service_account()
     who = "the current user" if account is None else f"uid {account.uid} (the harness runs as root)"
     _row(table, "servers run as", who, "Postgres refuses to run as root", True)
-    _row(table, "worlds folder", str(registry.worlds_root()), "world files and logs", True)
+    _row(table, "worlds folder", str(worlds_root()), "world files and logs", True)
     table.add_row("docker runtime", "[yellow]optional[/]", _docker_engine(), "tests of it skip without an engine")
     console.print(table)
     return runbook_report(console, runbooks) and ok

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 
-from drills.cli.tables import connection_env
 from drills.errors import InputError, MissingBinaryError, UnknownNameError, WorldError
 from drills.reports import Redactor
 from drills.world.binaries import companion, find_postgres
+from drills.world.env import connection_env
 from drills.world.protocol import World
 
 MASK: Final = "***"

@@ -26,12 +26,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from drills.cli.tables import connection_env
 from drills.clock import Clock, SystemClock, wait_for
 from drills.deploy import actions
 from drills.deploy.session import SESSION_FILE, SOCKET_FILE, Session, write_session
 from drills.errors import DrillbitError, InputError, UnknownNameError, WorldError
-from drills.runtimes.local.registry import start_time
+from drills.world.env import connection_env
+from drills.world.home import start_time
 from drills.world.protocol import World
 
 START_TIMEOUT_SECONDS: Final = 10.0

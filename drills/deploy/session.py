@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Final
 
 from drills.errors import InputError, UnknownNameError
-from drills.runtimes.local.processes import pid_alive
-from drills.runtimes.local.registry import start_time, worlds_root
+from drills.world.home import still_running, worlds_root
 
 SESSION_FILE: Final = "session.json"
 SOCKET_FILE: Final = "deploy.sock"
@@ -36,7 +35,7 @@ class Session:
     @property
     def alive(self) -> bool:
         """Whether the harness that wrote the file still runs (a reused pid has another start time)."""
-        return pid_alive(self.owner_pid) and start_time(self.owner_pid) == self.owner_started
+        return still_running(self.owner_pid, self.owner_started)
 
 
 def write_session(session: Session) -> Path:

@@ -12,14 +12,38 @@ import sys
 from collections.abc import Mapping
 from typing import Final
 
-from drills.cli.tables import connection_env
 from drills.errors import MissingBinaryError
 from drills.world.binaries import companion, find_postgres, find_redis
 from drills.world.context import DrillContext
+from drills.world.protocol import World
 
 INHERITED: Final = ("HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TERM", "TMPDIR", "TZ", "SHELL", "DRILLBIT_HOME")
 """Variables taken from the harness's own environment; anything else there (a PGHOST, a cloud credential)
 could point a runbook's tools at a real system instead of the world."""
+
+
+def connection_env(world: World) -> dict[str, str]:
+    """The variables a person (or a runbook's shell block) uses to reach the world."""
+    endpoints = world.endpoints
+    env: dict[str, str] = {}
+    if "postgres" in endpoints:
+        postgres = endpoints["postgres"]
+        env.update(
+            DATABASE_URL=postgres.url,
+            PGHOST=postgres.host,
+            PGPORT=str(postgres.port),
+            PGUSER="postgres",
+            PGDATABASE="drillbit",
+            PGPASSWORD=world.secrets["postgres_password"],
+        )
+    if "redis" in endpoints:
+        env["REDIS_URL"] = endpoints["redis"].url
+    if "admin_api_key" in world.secrets:
+        env["ADMIN_API_KEY"] = world.secrets["admin_api_key"]
+    for name, endpoint in endpoints.items():
+        if name not in ("postgres", "redis"):
+            env[f"{name.upper()}_URL"] = endpoint.url
+    return env
 
 
 def world_shell_env(context: DrillContext) -> dict[str, str]:

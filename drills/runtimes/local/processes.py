@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from drills.world.home import pid_alive
+
 STOP_GRACE_SECONDS = 1.0
 
 
@@ -95,13 +97,3 @@ def wait_until_gone(pids: Sequence[int], timeout: float) -> list[int]:
         if remaining:
             time.sleep(0.05)
     return remaining
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

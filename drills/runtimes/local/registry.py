@@ -7,32 +7,13 @@ import json
 import os
 import shutil
 import signal
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from drills.runtimes.local.processes import pid_alive, wait_until_gone
+from drills.runtimes.local.processes import wait_until_gone
+from drills.world.home import start_time, still_running, worlds_root
 
 STATE_FILE = "world.json"
-
-
-def worlds_root() -> Path:
-    """``$DRILLBIT_HOME/worlds``, or ``<tmp>/drillbit/worlds``; readable by the servers' account."""
-    base = Path(os.environ.get("DRILLBIT_HOME") or Path(tempfile.gettempdir()) / "drillbit")
-    root = base / "worlds"
-    root.mkdir(parents=True, exist_ok=True)
-    for folder in (base, root):
-        folder.chmod(0o755)
-    return root
-
-
-def start_time(pid: int) -> str | None:
-    """The kernel's start time of a process, so a reused pid is never mistaken for ours."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[19]
 
 
 @dataclass(frozen=True)
@@ -46,7 +27,7 @@ class WorldRecord:
 
     @property
     def orphaned(self) -> bool:
-        return not pid_alive(self.owner_pid) or start_time(self.owner_pid) != self.owner_started
+        return not still_running(self.owner_pid, self.owner_started)
 
 
 def write_record(directory: Path, owner_pid: int, groups: dict[str, int]) -> None:

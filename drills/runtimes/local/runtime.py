@@ -11,6 +11,7 @@ from drills.runtimes.local.launch import Servers
 from drills.runtimes.local.privileges import reachable_install, service_account
 from drills.runtimes.local.world import LocalWorld
 from drills.world.binaries import find_postgres, find_redis
+from drills.world.home import worlds_root
 from drills.world.protocol import WorldOptions
 from drills.world.spec import WorldSpec
 
@@ -20,7 +21,7 @@ def servers() -> Servers:
     account = service_account()
     postgres_bin = find_postgres().path.parent
     if account is not None:
-        postgres_bin = reachable_install(postgres_bin.parent, registry.worlds_root().parent / "cache") / "bin"
+        postgres_bin = reachable_install(postgres_bin.parent, worlds_root().parent / "cache") / "bin"
     return Servers(postgres_bin=postgres_bin, redis=find_redis(), account=account)
 
 
@@ -44,7 +45,7 @@ class LocalRuntime:
 
     def up(self, spec: WorldSpec, options: WorldOptions) -> LocalWorld:
         clean_orphans()
-        directory = registry.worlds_root() / f"world-{secrets.token_hex(4)}"
+        directory = worlds_root() / f"world-{secrets.token_hex(4)}"
         world = LocalWorld(spec, options, directory, servers(), self.clock)
         try:
             self._bring_up(world)

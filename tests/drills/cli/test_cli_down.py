@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from drills.runtimes.local import registry
+from drills.world.home import start_time
 from tests.drills.cli.cli_runs import ROOT, drillbit
 
 WAIT_SECONDS = 60.0
@@ -38,7 +39,7 @@ def first_match(lines: queue.Queue[str], pattern: str) -> re.Match[str]:
 
 def still_running(groups: dict[str, str | None]) -> list[int]:
     """The recorded process groups still there as the same processes (pid and kernel start time)."""
-    return [int(pid) for pid, started in groups.items() if started and registry.start_time(int(pid)) == started]
+    return [int(pid) for pid, started in groups.items() if started and start_time(int(pid)) == started]
 
 
 def gone(groups: dict[str, str | None]) -> list[int]:

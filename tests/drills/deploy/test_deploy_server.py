@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from drills.cli.tables import connection_env
 from drills.deploy import actions
 from drills.deploy.client import DeployClient
 from drills.deploy.server import DeployServer
 from drills.deploy.session import read_session
 from drills.errors import InputError, ServiceStartError, UnknownNameError, WorldError
-from drills.runtimes.local.registry import start_time
+from drills.world.env import connection_env
+from drills.world.home import start_time
 from tests.drills.deploy.deploy_fake_world import ADMIN_API_KEY, POSTGRES_PASSWORD, SCHEDULER_SECRET, FakeWorld
 
 

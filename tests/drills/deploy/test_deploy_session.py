@@ -11,7 +11,7 @@ import pytest
 
 from drills.deploy.session import SESSION_FILE, Session, choose_session, running_sessions, write_session
 from drills.errors import InputError, UnknownNameError
-from drills.runtimes.local.registry import start_time
+from drills.world.home import start_time
 
 ROOT = Path(__file__).parents[3]
 START_ONE = "Hint: start one with `drillbit play ID` or `drillbit up`"

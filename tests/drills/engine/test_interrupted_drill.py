@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from drills.runtimes.local.processes import pid_alive
+from drills.world.home import pid_alive
 
 pytestmark = pytest.mark.world
 

@@ -15,8 +15,8 @@ import pytest
 
 from drills.errors import ServiceStartError
 from drills.runtimes.local import registry
-from drills.runtimes.local.processes import pid_alive
 from drills.runtimes.local.runtime import LocalRuntime, clean_orphans
+from drills.world.home import pid_alive, worlds_root
 from drills.world.protocol import WorldOptions
 from drills.world.reference import reference_world
 from drills.world.spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
@@ -103,7 +103,7 @@ def test_clean_orphans_removes_a_world_whose_harness_died(drillbit_home: Path) -
     sleeper = subprocess.Popen(["sleep", "60"], start_new_session=True)
     dead = subprocess.Popen(["true"])
     dead.wait(timeout=5)
-    directory = registry.worlds_root() / "world-orphan"
+    directory = worlds_root() / "world-orphan"
     directory.mkdir()
     registry.write_record(directory, dead.pid, {"sleeper": sleeper.pid})
     removed = clean_orphans()
@@ -112,7 +112,7 @@ def test_clean_orphans_removes_a_world_whose_harness_died(drillbit_home: Path) -
 
 
 def test_clean_orphans_keeps_a_world_whose_harness_lives(drillbit_home: Path) -> None:
-    directory = registry.worlds_root() / "world-alive"
+    directory = worlds_root() / "world-alive"
     directory.mkdir()
     registry.write_record(directory, os.getpid(), {})
     assert (clean_orphans(), directory.exists()) == ([], True)

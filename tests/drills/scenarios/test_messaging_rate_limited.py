@@ -18,7 +18,6 @@ import httpx
 import psycopg
 import pytest
 
-from drills.cli.tables import connection_env
 from drills.clock import SystemClock, TimeScale
 from drills.engine.runner import DrillSettings
 from drills.engine.runner import world_options as scenario_world_options
@@ -27,6 +26,7 @@ from drills.runtimes.local.runtime import LocalRuntime
 from drills.scenario.loader import load_scenario
 from drills.scenario.model import Invariant
 from drills.world.context import DrillContext
+from drills.world.env import connection_env
 from drills.world.protocol import World, WorldOptions
 from drills.world.reference import reference_world
 

@@ -8,10 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from drills.cli.tables import connection_env
 from drills.world.binaries import companion, find_postgres, find_redis
 from drills.world.context import DrillContext
-from drills.world.env import world_shell_env
+from drills.world.env import connection_env, world_shell_env
 from tests.drills.probes.probe_world import ProbeWorld
 
 
