@@ -17,6 +17,9 @@ UNITS: Final[tuple[tuple[str, timedelta], ...]] = (
     ("s", timedelta(seconds=1)),
     ("ms", timedelta(milliseconds=1)),
 )
+_MINUTE: Final = timedelta(minutes=1)
+_SECOND: Final = timedelta(seconds=1)
+_MILLISECOND: Final = timedelta(milliseconds=1)
 _PATTERN: Final = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?")
 DURATION_HINT: Final = (
     "durations are whole numbers with units d, h, m, s or ms, largest first, e.g. 250ms, 90s, 15m, 1h30m"
@@ -38,14 +41,20 @@ def parse_duration(text: str) -> timedelta:
     return total
 
 
-def format_duration(duration: timedelta) -> str:
-    """The shortest text that parses back to ``duration`` (rounded to the millisecond)."""
-    if duration < timedelta():
-        raise ValueError(f"a duration cannot be negative: {duration}")
-    remaining = round(duration / timedelta(milliseconds=1))
+def format_duration(duration: timedelta | float) -> str:
+    """``duration`` (a timedelta, or seconds) as a scenario writes it: ``250ms``, ``42s500ms``, ``4m5s``, ``3d``.
+
+    The text parses back to the duration, rounded as a person says it: to the millisecond under a minute, to the
+    second from a minute up.
+    """
+    span = duration if isinstance(duration, timedelta) else timedelta(seconds=duration)
+    if span < timedelta():
+        raise ValueError(f"a duration cannot be negative: {span}")
+    resolution = _SECOND if span >= _MINUTE else _MILLISECOND
+    remaining = round(span / resolution) * (resolution // _MILLISECOND)
     parts: list[str] = []
     for name, unit in UNITS:
-        amount, remaining = divmod(remaining, round(unit / timedelta(milliseconds=1)))
+        amount, remaining = divmod(remaining, unit // _MILLISECOND)
         if amount:
             parts.append(f"{amount}{name}")
     return "".join(parts) or "0s"

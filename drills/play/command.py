@@ -17,7 +17,7 @@ from typing import Annotated, Final
 import typer
 from rich.console import Console
 
-from drills.durations import parse_duration
+from drills.durations import format_duration, parse_duration
 from drills.engine.interrupts import stop_on_terminate
 from drills.engine.responder import AutoResponder
 from drills.engine.runner import Drill, DrillSettings
@@ -32,7 +32,7 @@ from drills.runtimes.local.runtime import LocalRuntime
 from drills.scenario.loader import find_scenario
 from drills.scenario.model import Scenario
 from drills.scoring.history import compare
-from drills.scoring.score import format_duration, objective_targets
+from drills.scoring.score import objective_targets
 from drills.timeline import DrillRecord, Responder, TimelineRecorder
 from drills.world.context import DrillContext
 

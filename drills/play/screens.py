@@ -14,9 +14,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from drills.durations import format_duration
 from drills.scenario.model import Scenario
 from drills.scoring.history import Comparison
-from drills.scoring.score import METRICS, POINTS_RULE, MetricName, Score, format_duration, objective_targets
+from drills.scoring.score import METRICS, POINTS_RULE, MetricName, Score, objective_targets
 from drills.timeline import Event
 
 LABELS: dict[MetricName, str] = {

@@ -16,13 +16,13 @@ from pydantic import JsonValue
 from rich.console import Group
 from rich.text import Text
 
+from drills.durations import format_duration
 from drills.engine.recovery import RecoveryWatch
 from drills.engine.watch import Watch
 from drills.play.hints import HintCard, render_hint
 from drills.play.screens import TOOLS, page
 from drills.play.terminal import CLOSED, PlayTerminal
 from drills.scenario.model import Scenario
-from drills.scoring.score import format_duration
 from drills.timeline import DEPLOY_TOOL, ESCALATION_LEVEL, Event, EventKind, TimelineRecorder
 from drills.world.context import DrillContext
 from drills.world.env import world_shell_env

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from drills.scoring.score import (
-    EscalationResult,
-    InvariantResult,
-    ObjectiveResult,
-    RevertResult,
-    Score,
-    format_duration,
-)
+from drills.durations import format_duration
+from drills.scoring.score import EscalationResult, InvariantResult, ObjectiveResult, RevertResult, Score
 from drills.timeline import DrillRecord, ScenarioSummary
 
 

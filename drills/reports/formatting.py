@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from pydantic import JsonValue
 
-from drills.scoring.score import format_duration
+from drills.durations import format_duration
 
 
 def clock(scenario_seconds: float) -> str:

@@ -9,6 +9,7 @@ from typing import Any, Final
 
 import jinja2
 
+from drills.durations import format_duration
 from drills.reports.actions import action_items
 from drills.reports.formatting import cell, clock, data_summary, duration, scale, wall
 from drills.scoring.score import (
@@ -21,7 +22,6 @@ from drills.scoring.score import (
     InvariantResult,
     Score,
     StepResult,
-    format_duration,
     points_lost,
     score,
 )

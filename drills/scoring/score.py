@@ -8,6 +8,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from drills.durations import format_duration
 from drills.timeline import DrillRecord, Event, EventKind, ScenarioSummary, Severity
 
 MINUTE: Final = 60.0
@@ -519,18 +520,3 @@ def _invariant_reason(result: InvariantResult) -> str:
         return f"invariant {result.name!r} was never checked"
     detail = f": {result.detail}" if result.detail else ""
     return f"invariant {result.name!r} broke{detail}"
-
-
-def format_duration(seconds: float) -> str:
-    """Scenario seconds as a person says them: `42.5s`, `4m`, `4m 5s`, `1h 2m 3s`."""
-    if seconds < MINUTE:
-        return f"{seconds:.1f}s".replace(".0s", "s")
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [(hours, "h"), (minutes, "m"), (secs, "s")]
-    while parts and parts[0][0] == 0:
-        parts.pop(0)
-    while parts and parts[-1][0] == 0:
-        parts.pop()
-    return " ".join(f"{value}{unit}" for value, unit in parts)

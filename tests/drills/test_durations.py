@@ -57,11 +57,35 @@ def test_format_duration_writes_the_shortest_text(duration: timedelta, text: str
     assert format_duration(duration) == text
 
 
-def test_format_duration_rounds_to_the_millisecond() -> None:
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.25, "250ms"),
+        (42.0, "42s"),
+        (42.5, "42s500ms"),
+        (60.0, "1m"),
+        (245.0, "4m5s"),
+        (3600.0, "1h"),
+        (3605.0, "1h5s"),
+        (259200.0, "3d"),
+    ],
+)
+def test_format_duration_takes_seconds(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+def test_format_duration_rounds_to_the_millisecond_under_a_minute() -> None:
     assert format_duration(timedelta(microseconds=1_499_600)) == "1s500ms"
 
 
-@pytest.mark.parametrize("text", ["250ms", "1h30m", "2d3h", "59m59s999ms"])
+def test_format_duration_rounds_to_the_second_from_a_minute_up() -> None:
+    assert [format_duration(3723.4), format_duration(timedelta(minutes=59, seconds=59, milliseconds=999))] == [
+        "1h2m3s",
+        "1h",
+    ]
+
+
+@pytest.mark.parametrize("text", ["250ms", "59s999ms", "1h30m", "2d3h", "59m59s"])
 def test_format_duration_round_trips_through_parse(text: str) -> None:
     assert format_duration(parse_duration(text)) == text
 

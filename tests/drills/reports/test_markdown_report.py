@@ -86,7 +86,7 @@ def test_render_markdown_impact_of_a_recovered_drill(recovered_record: DrillReco
 def test_render_markdown_impact_of_an_unrecovered_drill(failed_record: DrillRecord) -> None:
     assert section(render_markdown(failed_record), "## Impact") == [
         "Every tenant's nightly timesheet import fails; reports go out without hours.",
-        "- Service was still impaired when the drill ended: at least 1h 12m (scenario time).",
+        "- Service was still impaired when the drill ended: at least 1h12m (scenario time).",
         "- Monitors that fired: `scheduler-failures`.",
         "- Declared monitors that never fired: `token-refresh-errors`.",
         "- Invariants broken: `no-lost-timesheets`.",

@@ -23,7 +23,6 @@ from drills.scoring.score import (
     check_invariants,
     check_objectives,
     check_steps,
-    format_duration,
     hints_used,
     measure,
     outcome_of,
@@ -502,24 +501,6 @@ def test_points_rule_is_documented_word_for_word() -> None:
     docs = (Path(__file__).parents[3] / "docs" / "reports.md").read_text(encoding="utf-8")
 
     assert POINTS_RULE in " ".join(docs.split())
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [
-        (0.25, "0.2s"),
-        (42.0, "42s"),
-        (42.5, "42.5s"),
-        (60.0, "1m"),
-        (245.0, "4m 5s"),
-        (3600.0, "1h"),
-        (3723.4, "1h 2m 3s"),
-        (3605.0, "1h 0m 5s"),
-        (259200.0, "72h"),
-    ],
-)
-def test_format_duration_reads_like_a_person_says_it(seconds: float, text: str) -> None:
-    assert format_duration(seconds) == text
 
 
 def test_definitions_are_documented_word_for_word() -> None:
