@@ -12,15 +12,18 @@
     │   ├── MissingBinaryError        a server binary (postgres, redis-server) was not found
     │   └── TargetRefusedError        a fault or step aimed outside the world's own services
     ├── FaultError                    injecting or reverting a fault failed
-    ├── ProbeError                    a probe could not be evaluated (not the same as "did not hold")
-    └── DrillTimeoutError             a phase of a drill ran past its bound
+    └── ProbeError                    a probe could not be evaluated (not the same as "did not hold")
 
     FormatWarning                     (a warning) a file of an earlier format version, still read
 
-Messages end with a ``Hint:`` line when the user can do something about it.
+Messages end with a ``Hint:`` line when the user can do something about it; :func:`did_you_mean` writes the
+hint for a mistyped name.
 """
 
 from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
 
 
 class DrillbitError(Exception):
@@ -103,9 +106,20 @@ class ProbeError(DrillbitError):
     """A probe could not be evaluated at all."""
 
 
-class DrillTimeoutError(DrillbitError):
-    """A phase of a drill ran past its bound."""
-
-
 class FormatWarning(UserWarning):
     """A file written in an earlier version of its format: it is still read, and the message says what to change."""
+
+
+def did_you_mean(
+    word: str, choices: Iterable[str], *, show: Callable[[str], str] = repr, most: int = 1, ignore_case: bool = False
+) -> str | None:
+    """``did you mean 'x'?``, naming the choices closest to ``word`` (at most ``most``); None when none is close."""
+
+    def key(text: str) -> str:
+        return text.casefold() if ignore_case else text
+
+    by_key = {key(choice): choice for choice in choices}
+    close = difflib.get_close_matches(key(word), list(by_key), n=most)
+    if not close:
+        return None
+    return "did you mean " + " or ".join(show(by_key[found]) for found in close) + "?"

@@ -17,14 +17,12 @@ from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 
 from drills.errors import InputError, MissingBinaryError, UnknownNameError, WorldError
-from drills.reports import Redactor
+from drills.reports import MASK, Redactor, is_secret_name
+from drills.scenario.templating import SETTING_NAME, SETTING_RULE
 from drills.world.binaries import companion, find_postgres
 from drills.world.env import connection_env
 from drills.world.protocol import World
 
-MASK: Final = "***"
-SECRET_WORDS: Final = ("SECRET", "KEY", "PASSWORD", "TOKEN")
-SETTING_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 BACKUP_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 BACKUP_NAME_RULE: Final = "letters, digits, '.', '_' and '-', starting with a letter or a digit, at most 100"
 BACKUP_SUFFIX: Final = ".dump"
@@ -81,11 +79,6 @@ class Change:
         return f"{self.action}: {self.make()}"
 
 
-def is_secret(key: str) -> bool:
-    upper = key.upper()
-    return any(word in upper for word in SECRET_WORDS)
-
-
 class Masker:
     """Masks secret-looking settings whole, and any of the world's secrets inside other values (a URL's password)."""
 
@@ -93,7 +86,7 @@ class Masker:
         self._redactor = Redactor(world.secrets.values())
 
     def value(self, key: str, value: str) -> str:
-        return MASK if is_secret(key) else self._redactor.text(value)
+        return MASK if is_secret_name(key) else self._redactor.text(value)
 
     def text(self, text: str) -> str:
         return self._redactor.text(text)
@@ -194,7 +187,7 @@ def _redeploy(world: World, service: str, action: str, changes: dict[str, str | 
 
 def _check_setting_name(key: str) -> None:
     if not SETTING_NAME.fullmatch(key):
-        raise InputError(f"{key!r} is not a setting name", hint="a setting is a variable name: letters, digits and '_'")
+        raise InputError(f"{key!r} is not a setting name", hint=f"a setting name is {SETTING_RULE}")
 
 
 def _check_present(world: World, service: str, keys: Sequence[str]) -> None:

@@ -13,8 +13,8 @@ Safety: every network action (toxiproxy, a provider's control API, traffic, SQL)
 :mod:`drills.world.targets` first, and every service a fault names must be one of the world's; anything outside the
 world raises :class:`drills.errors.TargetRefusedError` before anything is sent.
 
-Each kind lives in a module of its own: ``fault_network`` (toxics, a proxy down), ``fault_process`` (stop, kill,
-pause, restart), ``fault_settings`` (config and deploy), ``fault_provider``, ``fault_data``, ``fault_traffic``.
+Each kind lives in a module of its own: ``network`` (toxics, a proxy down), ``process`` (stop, kill, pause,
+restart), ``settings`` (config and deploy), ``provider``, ``data``, ``traffic``.
 """
 
 from __future__ import annotations

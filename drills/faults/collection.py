@@ -36,7 +36,7 @@ class FaultSet:
         self._changed = threading.Condition()
 
     def inject(self, fault: Fault, context: DrillContext) -> ActiveFault:
-        """Injects ``fault`` now and keeps it; raises as :func:`drills.faults.injection` does."""
+        """Injects ``fault`` now and keeps it; raises as :func:`drills.faults.injection.inject` does."""
         with self._changed:
             if self._closed:
                 raise FaultError(f"fault {fault.id!r} was not injected: the drill's faults are being reverted")

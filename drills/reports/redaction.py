@@ -1,4 +1,7 @@
-"""Secrets never reach a report: every known secret is replaced with `***` before anything is written."""
+"""Secrets never reach a report: every known secret is replaced with `***` before anything is written.
+
+Which values are secrets is known by name, the same way everywhere: see :func:`is_secret_name`.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,14 @@ from pydantic import JsonValue
 from drills.timeline import DrillRecord, Event, ScenarioSummary
 
 MASK: Final = "***"
+# A setting or saved value whose name holds one of these words (in any case) is a secret.
+SECRET_WORDS: Final = ("SECRET", "KEY", "PASSWORD", "TOKEN")
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a setting or saved value called ``name`` holds a secret: ``ADMIN_API_KEY``, ``db_password``."""
+    upper = name.upper()
+    return any(word in upper for word in SECRET_WORDS)
 
 
 def _forms(secret: str) -> set[str]:

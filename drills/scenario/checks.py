@@ -6,7 +6,6 @@ and return problems located by data path; the loader turns paths into line numbe
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Final
 
 from pydantic import ValidationError
 
+from drills.errors import did_you_mean
 from drills.scenario.fields import RunbookRef
 from drills.scenario.runbook import Runbook, Section, hint_sections, names_section, parse_runbook
 from drills.scenario.source import DataPath, DuplicateKey, YamlDocument
@@ -81,10 +81,7 @@ def _items(value: object) -> list[tuple[int, Mapping[Hashable, object]]]:
 
 
 def _closest(word: str, choices: Sequence[str], show: Callable[[str], str] = repr) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    if close:
-        return f"did you mean {show(close[0])}?"
-    return "one of: " + (", ".join(map(show, choices)) or "none")
+    return did_you_mean(word, choices, show=show) or "one of: " + (", ".join(map(show, choices)) or "none")
 
 
 def _check_names(data: Mapping[Hashable, object], services: frozenset[str], world: WorldNames) -> list[Problem]:
@@ -265,11 +262,7 @@ def _check_hint_costs(costs: Mapping[Hashable, object], runbook: Runbook, entry:
 
 
 def _closest_title(name: str, titles: list[str]) -> str:
-    by_case = {title.casefold(): title for title in titles}
-    close = difflib.get_close_matches(name.casefold(), list(by_case), n=1)
-    if close:
-        return f"did you mean {by_case[close[0]]!r}?"
-    return "its hints are: " + ", ".join(titles)
+    return did_you_mean(name, titles, ignore_case=True) or "its hints are: " + ", ".join(titles)
 
 
 def _read_runbook(path: Path) -> Runbook | None:

@@ -24,12 +24,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from drills.durations import DURATION_HINT, format_duration, parse_duration
-from drills.scenario.templating import find_references
+from drills.scenario.templating import IDENTIFIER, SETTING_NAME, SETTING_RULE, find_references
 
 SERVICE_NAME: Final = re.compile(r"[a-z][a-z0-9-]*")
 SLUG: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-SETTING_NAME: Final = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 class SpecModel(BaseModel):
@@ -110,7 +108,7 @@ Text = Annotated[str, BeforeValidator(_text)]
 Slug = Annotated[str, matching(SLUG, "an id: lower-case letters and digits separated by single hyphens")]
 ServiceName = Annotated[str, matching(SERVICE_NAME, "a service name like app or scheduler-staging")]
 Identifier = Annotated[str, matching(IDENTIFIER, "a name: a letter or _, then letters, digits or _")]
-SettingName = Annotated[str, matching(SETTING_NAME, "a setting: capitals, digits and _, like DB_POOL_SIZE")]
+SettingName = Annotated[str, matching(SETTING_NAME, f"a setting: {SETTING_RULE}")]
 Regex = Annotated[str, AfterValidator(check_regex)]
 Port = Annotated[int | str, BeforeValidator(_port)]
 Settings = dict[SettingName, Text]

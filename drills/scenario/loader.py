@@ -7,7 +7,6 @@ An error names the field as a path (``faults[0].attributes``) and the line of th
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 from collections.abc import Hashable, Iterable, Sequence
@@ -19,7 +18,7 @@ from typing import Annotated, Any, Final, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from drills.errors import ScenarioError, UnknownScenarioError
+from drills.errors import ScenarioError, UnknownScenarioError, did_you_mean
 from drills.scenario.checks import Problem, WorldNames, check_scenario
 from drills.scenario.files import read_text
 from drills.scenario.model import Scenario
@@ -84,8 +83,7 @@ def find_scenario(directory: Path | str, scenario_id: str, *, world: WorldNames 
     matches = [path for path, written in ids.items() if written == scenario_id]
     if not matches:
         known = sorted(written for written in ids.values() if written is not None)
-        close = difflib.get_close_matches(scenario_id, known, n=1)
-        hint = f"did you mean {close[0]}?" if close else "scenarios here: " + (", ".join(known) or "none")
+        hint = did_you_mean(scenario_id, known, show=str) or "scenarios here: " + (", ".join(known) or "none")
         raise UnknownScenarioError(f"no scenario in {directory} has the id {scenario_id!r}", hint=hint)
     if len(matches) > 1:
         _raise_first(_all_errors([_read(path, world) for path in matches]))
@@ -302,8 +300,7 @@ def _yaml_kind(value: object) -> str:
 def _suggest(word: str, choices: list[str]) -> str | None:
     if not choices:
         return None
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f"did you mean {close[0]!r}?" if close else f"fields here: {', '.join(choices)}"
+    return did_you_mean(word, choices) or f"fields here: {', '.join(choices)}"
 
 
 def _annotation_at(loc: Sequence[Hashable]) -> object:

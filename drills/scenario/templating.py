@@ -8,7 +8,6 @@ the vocabulary below when a scenario is read; a drill resolves them against the 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -16,12 +15,15 @@ from typing import Final
 
 from pydantic import JsonValue
 
-from drills.errors import UnresolvedReferenceError
+from drills.errors import UnresolvedReferenceError, did_you_mean
 
 _NAME: Final = r"[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+"
 _REFERENCE: Final = re.compile(rf"\{{\{{(?P<escaped>{_NAME})\}}\}}|\{{(?P<name>{_NAME})\}}")
-_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_SETTING: Final = re.compile(r"[A-Z][A-Z0-9_]*")
+IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+"""A saved value's or a secret's name: a letter or _, then letters, digits or _."""
+SETTING_NAME: Final = re.compile(r"[A-Z][A-Z0-9_]*")
+"""A setting's name (an environment variable of a service), in a scenario and to the deploy tool alike."""
+SETTING_RULE: Final = "capitals, digits and _, like DB_POOL_SIZE"
 
 SERVICE_ATTRIBUTES: Final = ("host", "port", "url")
 WORLD_ATTRIBUTES: Final = ("epoch", "seed", "time_scale")
@@ -62,7 +64,7 @@ def check_reference(reference: Reference, services: Collection[str]) -> str | No
     if namespace == "world":
         return _expect_one_of(reference, parts, WORLD_ATTRIBUTES, "the world")
     if namespace in ("secrets", SAVED):
-        if len(parts) == 2 and _IDENTIFIER.fullmatch(parts[1]):
+        if len(parts) == 2 and IDENTIFIER.fullmatch(parts[1]):
             return None
         return f"{reference} must be {{{namespace}.NAME}}, NAME a letter or _ followed by letters, digits or _"
     if namespace == "settings":
@@ -80,7 +82,7 @@ def _expect_one_of(reference: Reference, parts: tuple[str, ...], allowed: tuple[
 
 def _check_setting(reference: Reference, services: Collection[str]) -> str | None:
     parts = reference.parts
-    if len(parts) != 3 or not _SETTING.fullmatch(parts[2]):
+    if len(parts) != 3 or not SETTING_NAME.fullmatch(parts[2]):
         return f"{reference} must be {{settings.SERVICE.VARIABLE}}, VARIABLE in capitals like DB_POOL_SIZE"
     if parts[1] not in services:
         return f"unknown reference {reference}: {parts[1]!r} is not a service of the world"
@@ -113,11 +115,9 @@ def resolve_json(value: JsonValue, values: Mapping[str, str]) -> JsonValue:
 
 
 def _unresolved(name: str, values: Mapping[str, str]) -> UnresolvedReferenceError:
-    close = difflib.get_close_matches(name, list(values), n=3)
-    if close:
-        hint = "did you mean " + " or ".join(f"{{{candidate}}}" for candidate in close) + "?"
-    elif name.startswith(f"{SAVED}."):
+    hint = did_you_mean(name, values, show=lambda known: f"{{{known}}}", most=3)
+    if hint is None and name.startswith(f"{SAVED}."):
         hint = "a step must save it first: add `save: {" + name.removeprefix(f"{SAVED}.") + ": ...}` to it"
-    else:
+    elif hint is None:
         hint = "known here: " + (", ".join(f"{{{known}}}" for known in sorted(values)) or "nothing")
     return UnresolvedReferenceError(name, f"unknown reference {{{name}}}", hint=hint)

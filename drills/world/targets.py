@@ -23,6 +23,8 @@ from psycopg.conninfo import conninfo_to_dict
 from drills.errors import TargetRefusedError
 from drills.world.protocol import Endpoint, World
 
+LOOPBACK: Final = "127.0.0.1"
+"""The address a local world's services listen on, and the one a drill's targets are expected at."""
 DEFAULT_PORTS: Final = {"http": 80, "https": 443, "postgres": 5432, "postgresql": 5432, "redis": 6379, "rediss": 6379}
 # Connection parameters that would send libpq somewhere the URL does not show.
 _INDIRECT_PARAMETERS: Final = ("service", "servicefile")

@@ -24,17 +24,6 @@ MIGRATION_LOCK = 72_640_001
 # What the app cannot reach its database with: answered as 503 by the app, never as a hang.
 UNAVAILABLE = (PoolTimeout, psycopg.OperationalError, TimeoutError)
 
-TABLES = (
-    "notifications",
-    "campaign_send_failures",
-    "campaign_targets",
-    "campaigns",
-    "report_runs",
-    "connections",
-    "tenants",
-    "app_config",
-)
-
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS app_config (
         key text PRIMARY KEY,

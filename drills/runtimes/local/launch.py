@@ -15,8 +15,8 @@ from drills.runtimes.local.processes import RunAs
 from drills.world.binaries import Binary
 from drills.world.protocol import Endpoint
 from drills.world.spec import HealthKind, ServiceKind, ServiceSpec
+from drills.world.targets import LOOPBACK
 
-LOOPBACK = "127.0.0.1"
 # What a service inherits from the harness's environment; everything else comes from the spec.
 INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-LOOPBACK = "127.0.0.1"
+from drills.world.targets import LOOPBACK
 
 
 def free_port(host: str = LOOPBACK) -> int:
@@ -13,11 +13,3 @@ def free_port(host: str = LOOPBACK) -> int:
         probe.bind((host, 0))
         port: int = probe.getsockname()[1]
         return port
-
-
-def accepts_connections(host: str, port: int, timeout: float = 0.5) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from drills.reports import MASK, Redactor
+import pytest
+
+from drills.reports import MASK, Redactor, is_secret_name
 from drills.timeline import DrillRecord, EventKind
 
 
@@ -64,3 +66,11 @@ def test_redactor_record_masks_secrets_in_the_scenario_summary(leaky_record: Dri
         "*** leak",
         "*** is public",
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [("SCHEDULER_SECRET", True), ("mail_api_key", True), ("PGPASSWORD", True), ("ACCESS_TOKEN", True), ("URL", False)],
+)
+def test_is_secret_name_goes_by_the_words_in_a_name(name: str, secret: bool) -> None:
+    assert is_secret_name(name) is secret

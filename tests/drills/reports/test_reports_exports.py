@@ -4,10 +4,12 @@ import drills.reports
 def test_reports_exports_its_public_api_sorted() -> None:
     assert drills.reports.__all__ == [
         "MASK",
+        "SECRET_WORDS",
         "Redactor",
         "ReportPaths",
         "directory_name",
         "dumps_report",
+        "is_secret_name",
         "loads_report",
         "read_report",
         "render_again",
