@@ -23,7 +23,7 @@ from drills.engine.watch import Watch, check_invariant
 from drills.errors import DrillbitError
 from drills.faults import ActiveFault, FaultSchedule, RevertOutcome
 from drills.probes import evaluate
-from drills.reports import ReportPaths, write_reports
+from drills.reports import ReportPaths, is_secret_name, write_reports
 from drills.scenario.faults import Fault
 from drills.scenario.model import Scenario
 from drills.scoring.score import Score, score
@@ -37,7 +37,6 @@ STEADY_STATE_TIMEOUT = 30.0
 STEADY_STATE_SCENARIO_BOUND = 30 * 60.0
 """Scenario seconds the steady state may take at a slow time scale: two of the scheduler's 15-minute slots."""
 RECOVERY_TIMEOUT_CAP = 120.0
-SECRET_WORDS = ("SECRET", "KEY", "PASSWORD", "TOKEN")
 
 
 class RespondingParty(Protocol):
@@ -253,13 +252,9 @@ class Drill:
     def _teardown(self) -> None:
         if self.world is not None:
             for service in self.world.spec.names():
-                self.secrets.update(
-                    v for k, v in self.world.settings(service).items() if any(w in k for w in SECRET_WORDS)
-                )
+                self.secrets.update(v for k, v in self.world.settings(service).items() if is_secret_name(k))
             if self.context is not None:
-                self.secrets.update(
-                    v for k, v in self.context.saved.items() if any(w in k.upper() for w in SECRET_WORDS)
-                )
+                self.secrets.update(v for k, v in self.context.saved.items() if is_secret_name(k))
             self.world.teardown()
 
     def _report(self) -> DrillResult:
