@@ -1,30 +1,31 @@
-"""The ``drillbit`` command. Errors become exit codes here and nowhere else."""
+"""The ``drillbit`` command. Errors become exit codes here and nowhere else.
+
+A command imports what it runs in its own body (``play``, through `LazyGroup`), so `drillbit --help` loads typer
+and rich, and each command only what it needs.
+"""
 
 from __future__ import annotations
 
 import sys
 import threading
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from drills.cli import doctor as doctor_module
 from drills.cli.drill import COMMANDS
+from drills.cli.lazy import LazyGroup
 from drills.cli.shell import shell
-from drills.cli.tables import world_table
 from drills.cli.world import world_app
-from drills.deploy.server import DeployServer
-from drills.engine.interrupts import stop_on_terminate
 from drills.errors import DrillbitError
-from drills.runtimes.local import registry
-from drills.runtimes.local.runtime import LocalRuntime
-from drills.world.env import connection_env
-from drills.world.protocol import World, WorldOptions
-from drills.world.reference import reference_world
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Drill incidents on a real, small world.")
+if TYPE_CHECKING:
+    from drills.world.protocol import World
+
+app = typer.Typer(
+    cls=LazyGroup, add_completion=False, no_args_is_help=True, help="Drill incidents on a real, small world."
+)
 console = Console()
 errors = Console(stderr=True)
 INTERRUPTED = 130
@@ -42,6 +43,12 @@ def up(
     tenants: Tenants = 20,
 ) -> None:
     """Bring the reference world up and keep it until Ctrl-C."""
+    from drills.deploy.server import DeployServer
+    from drills.engine.interrupts import stop_on_terminate
+    from drills.runtimes.local.runtime import LocalRuntime
+    from drills.world.protocol import WorldOptions
+    from drills.world.reference import reference_world
+
     with stop_on_terminate():
         with console.status("bringing the world up..."):
             world = LocalRuntime().up(reference_world(), WorldOptions(seed, time_scale, tenants))
@@ -66,6 +73,9 @@ def tell_deploy_action(line: str) -> None:
 
 
 def show(world: World) -> dict[str, bool]:
+    from drills.cli.tables import world_table
+    from drills.world.env import connection_env
+
     healthy = {service.name: world.healthy(service.name) for service in world.spec.services}
     console.print(world_table(world, healthy))
     for key, value in connection_env(world).items():
@@ -78,6 +88,8 @@ def down(
     everything: Annotated[bool, typer.Option("--all", help="Also stop worlds whose harness still runs.")] = False,
 ) -> None:
     """Remove worlds that a crashed harness left behind."""
+    from drills.runtimes.local import registry
+
     removed = 0
     for found in registry.all_worlds():
         if isinstance(found, registry.WorldRecord) and (everything or found.orphaned):
@@ -94,6 +106,8 @@ def down(
 @app.command()
 def doctor() -> None:
     """Say which binaries and versions were found, and what is missing."""
+    from drills.cli import doctor as doctor_module
+
     ok = doctor_module.report(console)
     raise typer.Exit(0 if ok else 1)
 

@@ -5,24 +5,21 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from drills.engine.interrupts import stop_on_terminate
-from drills.engine.responder import AutoResponder
-from drills.engine.runner import Drill, DrillResult, DrillSettings
+from drills.cli.lazy import play
+from drills.durations import format_duration
 from drills.errors import FormatWarning, InputError
-from drills.play.command import play
-from drills.reports import Redactor, read_report, render_again, render_junit
-from drills.runtimes.local.runtime import LocalRuntime
-from drills.scenario.loader import find_scenario, load_all, validate_paths
-from drills.scenario.model import Scenario
-from drills.scoring.score import format_duration
-from drills.timeline import DrillRecord, Event
+
+if TYPE_CHECKING:
+    from drills.engine.runner import DrillResult, DrillSettings
+    from drills.scenario.model import Scenario
+    from drills.timeline import DrillRecord, Event
 
 console = Console()
 errors = Console(stderr=True)
@@ -33,6 +30,8 @@ DEFAULT_SCENARIOS = Path("scenarios")
 
 def list_scenarios(scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
     """List every scenario: id, severity, title."""
+    from drills.scenario.loader import load_all
+
     table = Table(title=f"scenarios in {scenarios}")
     for column in ("id", "severity", "faults", "title"):
         table.add_column(column)
@@ -44,6 +43,8 @@ def list_scenarios(scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
 
 def show(scenario_id: str, scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
     """Show one scenario: what breaks, how it is noticed, the response and what is checked."""
+    from drills.scenario.loader import find_scenario
+
     scenario = find_scenario(scenarios, scenario_id)
     console.print(f"[bold]{scenario.id}[/] ({scenario.severity}): {escape(scenario.title)}")
     console.print(scenario.description, markup=False)
@@ -65,6 +66,8 @@ def show(scenario_id: str, scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
 
 def validate(paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders.")] = None) -> None:
     """Check scenario files; every problem of every file is printed as file:line: message."""
+    from drills.scenario.loader import validate_paths
+
     found = validate_paths(paths or [DEFAULT_SCENARIOS])
     for problem in found:
         errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
@@ -74,6 +77,12 @@ def validate(paths: Annotated[list[Path] | None, typer.Argument(help="Files or f
 
 
 def _drill(scenario: Scenario, settings: DrillSettings) -> DrillResult:
+    from drills.engine.interrupts import stop_on_terminate
+    from drills.engine.responder import AutoResponder
+    from drills.engine.runner import Drill
+    from drills.reports import Redactor
+    from drills.runtimes.local.runtime import LocalRuntime
+
     drill = Drill(scenario, settings, LocalRuntime())
 
     def show_event(event: Event) -> None:
@@ -121,6 +130,8 @@ def _results_table(results: list[DrillResult]) -> None:
 
 
 def _chosen(ids: list[str] | None, every: bool, scenarios: Path) -> list[Scenario]:
+    from drills.scenario.loader import find_scenario, load_all
+
     if every:
         return load_all(scenarios)
     if not ids:
@@ -137,6 +148,8 @@ def run(
     scenarios: ScenarioDir = DEFAULT_SCENARIOS,
 ) -> None:
     """Drill scenarios with the automated responder; exit 1 unless every drill passed."""
+    from drills.engine.runner import DrillSettings
+
     chosen = _chosen(scenario_ids, every, scenarios)
     settings = DrillSettings(seed=seed, time_scale=time_scale, report_dir=report_dir)
     results = [_drill(scenario, settings) for scenario in chosen]
@@ -151,6 +164,10 @@ def ci(
     scenarios: ScenarioDir = DEFAULT_SCENARIOS,
 ) -> None:
     """Drill every scenario and write one JUnit file; exit 1 unless every drill passed."""
+    from drills.engine.runner import DrillSettings
+    from drills.reports import render_junit
+    from drills.scenario.loader import load_all, validate_paths
+
     problems = validate_paths([scenarios])
     if problems:
         for problem in problems:
@@ -167,6 +184,8 @@ def ci(
 
 def report(path: Annotated[Path, typer.Argument(help="A saved report.json.")]) -> None:
     """Render report.md and junit.xml again from a saved report.json."""
+    from drills.reports import read_report, render_again
+
     with warnings.catch_warnings(record=True) as warned:
         warnings.simplefilter("always", FormatWarning)
         record: DrillRecord = read_report(path)

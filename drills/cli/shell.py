@@ -17,7 +17,6 @@ from rich.console import Console
 
 from drills.cli.world import WorldName
 from drills.deploy.session import WORLD_VARIABLE, Session, choose_session
-from drills.world.env import shell_env
 
 FALLBACK_SHELL: Final = "/bin/bash"
 errors = Console(stderr=True)
@@ -41,6 +40,8 @@ def shell(
 
 def session_env(session: Session) -> dict[str, str]:
     """The drill's shell environment, plus the world's name and a prompt that names it."""
+    from drills.world.env import shell_env
+
     return shell_env(session.env) | {WORLD_VARIABLE: session.world, "PS1": f"{prompt_prefix(session.world)}\\$ "}
 
 

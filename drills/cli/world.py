@@ -6,15 +6,17 @@ import sys
 import time
 from collections import deque
 from pathlib import Path
-from typing import Annotated, BinaryIO, Final
+from typing import TYPE_CHECKING, Annotated, BinaryIO, Final
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from drills.deploy.client import DeployClient
 from drills.errors import InputError
+
+if TYPE_CHECKING:
+    from drills.deploy.client import DeployClient
 
 FOLLOW_INTERVAL_SECONDS: Final = 0.25
 
@@ -34,7 +36,7 @@ Service = Annotated[str, typer.Argument(metavar="SERVICE", help="A service of th
 @world_app.command()
 def status(world: WorldName = None) -> None:
     """Every service: its process, its health, where it answers and the proxy in front of it."""
-    with DeployClient.find(world) as client:
+    with _client(world) as client:
         services = client.status()
     table = Table(title=f"world {client.session.world}")
     for column in ("service", "process", "health"):
@@ -59,7 +61,7 @@ def show(
     world: WorldName = None,
 ) -> None:
     """A service's current settings (its environment); secrets are masked unless --reveal."""
-    with DeployClient.find(world) as client:
+    with _client(world) as client:
         settings = client.settings(service, reveal=reveal)
     table = Table(title=f"{service} in world {client.session.world}")
     table.add_column("setting")
@@ -87,7 +89,7 @@ def set_settings(
     """Change a service's settings and redeploy it."""
     values = {key: value for key, _, value in (item.partition("=") for item in settings if "=" in item)}
     bare = [item for item in settings if "=" not in item]
-    with DeployClient.find(world) as client:
+    with _client(world) as client:
         line = client.set(service, values, copy_from=source, copy_keys=bare)
     console.print(line, markup=False, highlight=False)
 
@@ -99,7 +101,7 @@ def unset(
     world: WorldName = None,
 ) -> None:
     """Remove settings of a service and redeploy it."""
-    with DeployClient.find(world) as client:
+    with _client(world) as client:
         line = client.unset(service, keys)
     console.print(line, markup=False, highlight=False)
 
@@ -107,7 +109,7 @@ def unset(
 @world_app.command()
 def restart(service: Service, world: WorldName = None) -> None:
     """Restart a service with its current settings."""
-    with DeployClient.find(world) as client:
+    with _client(world) as client:
         line = client.restart(service)
     console.print(line, markup=False, highlight=False)
 
@@ -120,7 +122,7 @@ def logs(
     world: WorldName = None,
 ) -> None:
     """A service's log: its last lines, and with --follow what it writes next."""
-    with DeployClient.find(world) as client:
+    with _client(world) as client:
         path = client.log_path(service)
     try:
         with path.open("rb") as log:
@@ -140,7 +142,7 @@ def backup(
     world: WorldName = None,
 ) -> None:
     """Dump the world's database (pg_dump, custom format) into the world's folder."""
-    with DeployClient.find(world) as client:
+    with _client(world) as client:
         line = client.backup(name)
     console.print(line, markup=False, highlight=False)
 
@@ -148,7 +150,7 @@ def backup(
 @world_app.command()
 def backups(world: WorldName = None) -> None:
     """The world's backups, oldest first."""
-    with DeployClient.find(world) as client:
+    with _client(world) as client:
         found = client.backups()
     if not found:
         console.print(f"world {client.session.world} has no backup yet: `drillbit world backup` makes one")
@@ -169,9 +171,16 @@ def restore(
     world: WorldName = None,
 ) -> None:
     """Restore a backup into the world's database: what it holds replaces what is there, in one transaction."""
-    with DeployClient.find(world) as client:
+    with _client(world) as client:
         line = client.restore(name)
     console.print(line, markup=False, highlight=False)
+
+
+def _client(world: str | None) -> DeployClient:
+    """The deploy client of the world asked for, imported only by the command that calls a world."""
+    from drills.deploy.client import DeployClient
+
+    return DeployClient.find(world)
 
 
 def _follow(log: BinaryIO, path: Path) -> None:

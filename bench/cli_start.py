@@ -1,0 +1,64 @@
+"""Item 7's figures: how soon `drillbit --help`, `drillbit list` and `drillbit world status` answer.
+
+Each command runs as a subprocess of the venv's `drillbit`, from the repository (so `list` finds scenarios/),
+after one untimed run that compiles what it imports. Prints the median and the max wall time against the target,
+and the median CPU time, which a busy machine inflates less. `world status` runs with an empty DRILLBIT_HOME, so
+no world is running: it answers with an error (exit 2), and what is measured is its start-up.
+
+    .venv/bin/python bench/cli_start.py [--runs 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DRILLBIT = Path(sys.executable).with_name("drillbit")
+TARGET_SECONDS = 0.3
+TIMEOUT_SECONDS = 60.0
+COMMANDS = {"--help": 0, "list": 0, "world status": 2}
+"""Each command, and the exit code that shows it ran as meant."""
+
+
+def one_run(args: list[str], expected: int, env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run; stops the bench if the command did not answer as expected."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([str(DRILLBIT), *args], cwd=ROOT, env=env, capture_output=True, timeout=TIMEOUT_SECONDS)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != expected:
+        raise SystemExit(f"drillbit {' '.join(args)} exited {done.returncode}, not {expected}:\n{done.stderr.decode()}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=10)
+    runs = parser.parse_args().runs
+    load = f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    print(f"drillbit start-up, {runs} runs each, target {TARGET_SECONDS:.2f} s ({load})")
+    with tempfile.TemporaryDirectory(prefix="cli-start-") as home:
+        env = os.environ | {"DRILLBIT_HOME": home, "COLUMNS": "100"}
+        for command, expected in COMMANDS.items():
+            args = command.split()
+            one_run(args, expected, env)
+            wall, cpu = zip(*(one_run(args, expected, env) for _ in range(runs)), strict=True)
+            median = statistics.median(wall)
+            verdict = "within target" if median <= TARGET_SECONDS else f"{median - TARGET_SECONDS:.2f} s over"
+            print(
+                f"  drillbit {command:<13} median {median:.3f} s  max {max(wall):.3f} s  "
+                f"cpu {statistics.median(cpu):.3f} s  {verdict}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""A command imports only what it runs: the CLI, `drillbit list` and `drillbit world status` leave the engine,
+play, the deploy server, the local runtime and the servers' libraries unimported."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from drills.cli import lazy
+from drills.play import command as play_command
+from tests.drills.cli.cli_runs import ROOT, SCENARIOS
+
+HEAVY = (
+    "drills.deploy.server",
+    "drills.engine.runner",
+    "drills.play.command",
+    "drills.runtimes.local.runtime",
+    "psycopg",
+    "redis",
+    "starlette",
+    "uvicorn",
+)
+"""What no command of the three imports."""
+RUNNING_ONLY = ("drills.deploy.client", "drills.reports", "drills.scenario.loader", "httpx", "jinja2", "pydantic")
+"""What importing the CLI does not import either: a command that needs one imports it when it runs."""
+RUN_COMMAND = """
+import json, sys
+from drills.cli.app import main
+sys.argv = ["drillbit", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def imported(code: str, *args: str, home: Path | None = None) -> set[str]:
+    """The modules a fresh interpreter holds after running ``code`` with ``args``."""
+    env = {"DRILLBIT_HOME": str(home)} if home else {}
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return set(json.loads(done.stderr.splitlines()[-1]))
+
+
+def test_cli_import_leaves_every_command_s_modules_unimported() -> None:
+    modules = imported("import json, sys, drills.cli.app; print(json.dumps(sorted(sys.modules)), file=sys.stderr)")
+    assert sorted(modules.intersection(HEAVY + RUNNING_ONLY)) == []
+
+
+def test_cli_list_imports_the_scenario_loader_and_nothing_heavy() -> None:
+    modules = imported(RUN_COMMAND, "list", "--scenarios", str(SCENARIOS))
+    assert sorted(modules.intersection(HEAVY)) == []
+    assert "drills.scenario.loader" in modules
+
+
+def test_cli_world_status_imports_the_deploy_client_and_nothing_heavy(tmp_path: Path) -> None:
+    modules = imported(RUN_COMMAND, "world", "status", home=tmp_path)
+    assert sorted(modules.intersection(HEAVY)) == []
+    assert "drills.deploy.client" in modules
+
+
+def test_cli_play_is_listed_with_the_help_of_the_command_that_runs() -> None:
+    assert lazy.play.__doc__ == play_command.play.__doc__
+
+
+@pytest.mark.parametrize("name", sorted(lazy.HOMES))
+def test_cli_lazy_command_is_built_from_its_module_s_function(name: str) -> None:
+    parameters = inspect.signature(getattr(importlib.import_module(lazy.HOMES[name]), name)).parameters
+    command = lazy.real_command(name)
+    assert (command.name, [param.name for param in command.params]) == (name, list(parameters))
