@@ -17,3 +17,14 @@ def drillbit_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("DRILLBIT_HOME", str(home))
     yield home
     shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def deploy_home() -> Iterator[Path]:
+    """A DRILLBIT_HOME for a module's world, so a deploy-tool command finds that world's session and no other."""
+    home = Path(tempfile.mkdtemp(prefix="drillbit-deploy-"))
+    home.chmod(0o755)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DRILLBIT_HOME", str(home))
+        yield home
+    shutil.rmtree(home, ignore_errors=True)
