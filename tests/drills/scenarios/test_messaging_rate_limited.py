@@ -7,8 +7,6 @@ the scenario's own, read from its YAML file.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -101,14 +99,9 @@ def database(world: World) -> psycopg.Connection[tuple[object, ...]]:
 
 
 @pytest.fixture(scope="module")
-def world_options() -> Iterator[WorldOptions]:
+def world_options(deploy_home: Path) -> WorldOptions:
     """The scenario's world, its files in a folder of the module's own (read by the plugin's ``world`` fixture)."""
-    home = Path(tempfile.mkdtemp(prefix="drillbit-test-"))
-    home.chmod(0o755)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DRILLBIT_HOME", str(home))
-        yield scenario_world_options(SCENARIO, DrillSettings())
-    shutil.rmtree(home, ignore_errors=True)
+    return scenario_world_options(SCENARIO, DrillSettings())
 
 
 @pytest.fixture(scope="module")

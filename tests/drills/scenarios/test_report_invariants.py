@@ -3,10 +3,8 @@ a healthy world and breaks, naming what went wrong, when what protects it is swi
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -51,14 +49,9 @@ def wait_for(what: str, condition: Callable[[], bool]) -> None:
 
 
 @pytest.fixture(scope="module")
-def world_options() -> Iterator[WorldOptions]:
+def world_options(deploy_home: Path) -> WorldOptions:
     """Tokens live ten scenario minutes (a wall second), so a revoked grant is noticed at once."""
-    home = Path(tempfile.mkdtemp(prefix="drillbit-test-"))
-    home.chmod(0o755)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DRILLBIT_HOME", str(home))
-        yield WorldOptions(seed=5, time_scale=SCALE, tenants=6, overrides={"timetracking": {"ACCESS_TOKEN_TTL": "600"}})
-    shutil.rmtree(home, ignore_errors=True)
+    return WorldOptions(seed=5, time_scale=SCALE, tenants=6, overrides={"timetracking": {"ACCESS_TOKEN_TTL": "600"}})
 
 
 def mailbox(world: World) -> list[dict[str, str]]:
