@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -26,6 +25,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from drills.severity import DEFAULT_POLICY, ESCALATION_LEVEL, Severity, SeverityPolicy
 
 SCHEMA_VERSION: Final = 2
 READABLE_SCHEMA_VERSIONS: Final = (1, 2)
@@ -59,15 +60,6 @@ class EventKind(StrEnum):
     DRILL_FINISHED = "drill_finished"
 
 
-class Severity(StrEnum):
-    """Incident severity, P1 the most urgent."""
-
-    P1 = "P1"
-    P2 = "P2"
-    P3 = "P3"
-    P4 = "P4"
-
-
 # The data keys scoring relies on, checked when an event is built so that a bad record fails on load, not
 # halfway through rendering a report. Other keys are free-form.
 _TEXT: Final = "text"
@@ -83,7 +75,6 @@ REQUIRED_DATA: Final[Mapping[EventKind, Mapping[str, str]]] = {
     EventKind.RECOVERED: {"window_started_at": _NUMBER},
     EventKind.STEP_FINISHED: {"step": _TEXT, "ok": _FLAG},
 }
-ESCALATION_LEVEL: Final = re.compile(r"L[1-4]")
 DEPLOY_TOOL: Final = "deploy-tool"
 """The source of a change made through `drillbit world` during a drill."""
 
@@ -229,6 +220,9 @@ class DrillRecord(BaseModel):
     seed: int
     time_scale: PositiveFloat = Field(description="scenario seconds per wall second")
     responder: Responder
+    policy: SeverityPolicy = Field(
+        default=DEFAULT_POLICY, description="what the severities promise: the targets and points it was scored by"
+    )
     started_at: AwareDatetime
     finished_at: AwareDatetime | None = None
     timeline: tuple[Event, ...] = ()

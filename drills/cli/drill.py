@@ -19,6 +19,7 @@ from drills.errors import FormatWarning, InputError
 if TYPE_CHECKING:
     from drills.engine.runner import DrillResult, DrillSettings
     from drills.scenario.model import Scenario
+    from drills.severity import SeverityPolicy
     from drills.timeline import DrillRecord, Event
 
 console = Console()
@@ -139,6 +140,18 @@ def _chosen(ids: list[str] | None, every: bool, scenarios: Path) -> list[Scenari
     return [find_scenario(scenarios, scenario_id) for scenario_id in ids]
 
 
+PolicyFile = Annotated[
+    Path | None,
+    typer.Option("--policy", help="A severity policy file: targets, escalation and points (default: drillbit's)."),
+]
+
+
+def _policy(path: Path | None) -> SeverityPolicy:
+    from drills.severity import DEFAULT_POLICY, load_policy
+
+    return DEFAULT_POLICY if path is None else load_policy(path)
+
+
 def run(
     scenario_ids: Annotated[list[str] | None, typer.Argument(help="Scenario ids.")] = None,
     every: Annotated[bool, typer.Option("--all", help="Drill every scenario.")] = False,
@@ -146,12 +159,13 @@ def run(
     seed: Annotated[int, typer.Option(help="Seed for the world and the drill.")] = 0,
     report_dir: Annotated[Path, typer.Option(help="Where reports are written.")] = Path("reports"),
     scenarios: ScenarioDir = DEFAULT_SCENARIOS,
+    policy: PolicyFile = None,
 ) -> None:
     """Drill scenarios with the automated responder; exit 1 unless every drill passed."""
     from drills.engine.runner import DrillSettings
 
     chosen = _chosen(scenario_ids, every, scenarios)
-    settings = DrillSettings(seed=seed, time_scale=time_scale, report_dir=report_dir)
+    settings = DrillSettings(seed=seed, time_scale=time_scale, report_dir=report_dir, policy=_policy(policy))
     results = [_drill(scenario, settings) for scenario in chosen]
     _results_table(results)
     raise typer.Exit(0 if all(result.score.passed for result in results) else 1)
@@ -162,6 +176,7 @@ def ci(
     seed: Annotated[int, typer.Option(help="Seed for the world and the drill.")] = 0,
     report_dir: Annotated[Path, typer.Option(help="Where reports are written.")] = Path("reports"),
     scenarios: ScenarioDir = DEFAULT_SCENARIOS,
+    policy: PolicyFile = None,
 ) -> None:
     """Drill every scenario and write one JUnit file; exit 1 unless every drill passed."""
     from drills.engine.runner import DrillSettings
@@ -173,7 +188,7 @@ def ci(
         for problem in problems:
             errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
         raise InputError(f"{len(problems)} problem(s) found in {scenarios}")
-    settings = DrillSettings(seed=seed, report_dir=report_dir)
+    settings = DrillSettings(seed=seed, report_dir=report_dir, policy=_policy(policy))
     results = [_drill(scenario, settings) for scenario in load_all(scenarios)]
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.write_text(render_junit([result.record for result in results]))

@@ -27,6 +27,7 @@ from drills.reports import ReportPaths, is_secret_name, write_reports
 from drills.scenario.faults import Fault
 from drills.scenario.model import Scenario
 from drills.scoring.score import Score, score
+from drills.severity import DEFAULT_POLICY, SeverityPolicy
 from drills.timeline import DEPLOY_TOOL, DrillRecord, EventKind, Responder, TimelineRecorder
 from drills.world.context import DrillContext
 from drills.world.protocol import Runtime, World, WorldOptions
@@ -59,6 +60,8 @@ class DrillSettings:
     nowhere), who responds."""
 
     world: WorldSpec = field(default_factory=reference_world)
+    policy: SeverityPolicy = DEFAULT_POLICY
+    """What the severities promise (default objectives, escalation, points): a team may set its own."""
     seed: int = 0
     time_scale: float | None = None
     report_dir: Path | None = None
@@ -266,6 +269,7 @@ class Drill:
             seed=self.settings.seed,
             time_scale=self.scale.factor,
             responder=self.settings.responder,
+            policy=self.settings.policy,
             started_at=self.started_at,
             finished_at=datetime.fromtimestamp(self.clock.wall(), UTC),
             timeline=self.recorder.events,

@@ -33,6 +33,7 @@ from drills.scenario.loader import find_scenario
 from drills.scenario.model import Scenario
 from drills.scoring.history import compare
 from drills.scoring.score import objective_targets
+from drills.severity import DEFAULT_POLICY, SeverityPolicy, load_policy
 from drills.timeline import DrillRecord, Responder, TimelineRecorder
 from drills.world.context import DrillContext
 
@@ -75,6 +76,10 @@ def play(
         ),
     ] = True,
     scenarios: Annotated[Path, typer.Option("--scenarios", help="The folder of scenario files.")] = Path("scenarios"),
+    policy: Annotated[
+        Path | None,
+        typer.Option("--policy", help="A severity policy file: targets, escalation and points (default: drillbit's)."),
+    ] = None,
 ) -> None:
     """Respond to an incident yourself: get paged, investigate, fix it with the runbook, and get a score."""
     scenario = find_scenario(scenarios, scenario_id)
@@ -83,7 +88,8 @@ def play(
     scale = time_scale or PLAY_TIME_SCALE
     if scale <= 0:
         raise InputError(f"--time-scale must be positive, not {scale:g}")
-    limit = _time_limit(scenario, time_limit)
+    promises = DEFAULT_POLICY if policy is None else load_policy(policy)
+    limit = _time_limit(scenario, time_limit, promises)
     delay = random.Random(chosen_seed).uniform(*FAULT_DELAY_SCENARIO_S) / scale
     hints = hint_ladder(scenario)
     settings = DrillSettings(
@@ -92,8 +98,9 @@ def play(
         report_dir=report_dir,
         responder=Responder(kind="person", name=name),
         fault_delay=delay,
+        policy=promises,
     )
-    console.print(briefing(scenario, name, scale, chosen_seed, _runbooks(scenario)))
+    console.print(briefing(scenario, name, scale, chosen_seed, _runbooks(scenario), promises))
     terminal = PlayTerminal(sys.stdin, console)
 
     def session(scenario: Scenario, context: DrillContext, recorder: TimelineRecorder, watch: Watch) -> PlaySession:
@@ -122,10 +129,10 @@ def _user_name() -> str:
         return "responder"
 
 
-def _time_limit(scenario: Scenario, text: str | None) -> float:
+def _time_limit(scenario: Scenario, text: str | None, policy: SeverityPolicy) -> float:
     """Scenario seconds the play may last from the start of the fault phase."""
     if text is None:
-        target, _ = objective_targets(scenario.summary())["time_to_recover"]
+        target, _ = objective_targets(scenario.summary(), policy)["time_to_recover"]
         return target * TIME_LIMIT_FACTOR
     try:
         seconds = parse_duration(text).total_seconds()

@@ -17,7 +17,8 @@ from rich.text import Text
 from drills.durations import format_duration
 from drills.scenario.model import Scenario
 from drills.scoring.history import Comparison
-from drills.scoring.score import METRICS, POINTS_RULE, MetricName, Score, objective_targets
+from drills.scoring.score import METRICS, MetricName, Score, objective_targets
+from drills.severity import DEFAULT_POLICY, SeverityPolicy
 from drills.timeline import Event
 
 LABELS: dict[MetricName, str] = {
@@ -47,9 +48,16 @@ def wall_text(scenario_seconds: float, scale: float) -> str:
     return format_duration(scenario_seconds / scale)
 
 
-def briefing(scenario: Scenario, responder: str, scale: float, seed: int, runbooks: list[Path]) -> RenderableType:
+def briefing(
+    scenario: Scenario,
+    responder: str,
+    scale: float,
+    seed: int,
+    runbooks: list[Path],
+    policy: SeverityPolicy = DEFAULT_POLICY,
+) -> RenderableType:
     """Who is on call for what, the targets, the tools; no spoiler of the fault."""
-    targets = objective_targets(scenario.summary())
+    targets = objective_targets(scenario.summary(), policy)
     lines = Table.grid(padding=(0, 2))
     for metric in METRICS:
         target, source = targets[metric]
@@ -80,7 +88,7 @@ def briefing(scenario: Scenario, responder: str, scale: float, seed: int, runboo
             Text.from_markup(TOOLS),
             Text(""),
             Text(f"Runbooks: {books}"),
-            Text(f"Score: {POINTS_RULE}"),
+            Text(f"Score: {policy.points.text()}"),
         ),
         title="drillbit play · you are on call",
         border_style="blue",

@@ -23,7 +23,8 @@ from drills.play.hints import HintCard, render_hint
 from drills.play.screens import TOOLS, page
 from drills.play.terminal import CLOSED, PlayTerminal
 from drills.scenario.model import Scenario
-from drills.timeline import DEPLOY_TOOL, ESCALATION_LEVEL, Event, EventKind, TimelineRecorder
+from drills.severity import ESCALATION_LEVEL
+from drills.timeline import DEPLOY_TOOL, Event, EventKind, TimelineRecorder
 from drills.world.context import DrillContext
 from drills.world.env import world_shell_env
 

@@ -14,10 +14,7 @@ from drills.reports.actions import action_items
 from drills.reports.formatting import cell, clock, data_summary, duration, scale, wall
 from drills.scoring.score import (
     DEFINITIONS,
-    FULL_POINTS,
     METRICS,
-    POINTS_RULE,
-    RESPONSE_TARGETS,
     EscalationResult,
     InvariantResult,
     Score,
@@ -25,6 +22,7 @@ from drills.scoring.score import (
     points_lost,
     score,
 )
+from drills.severity import PointsRule
 from drills.timeline import DEPLOY_TOOL, DrillRecord, Event, EventKind
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
@@ -62,7 +60,7 @@ def _context(record: DrillRecord, result: Score) -> dict[str, Any]:
         "scenario": scenario,
         "verdict": "passed" if result.passed else "failed",
         "outcome": result.outcome.replace("_", " "),
-        "response_target": format_duration(RESPONSE_TARGETS[scenario.severity]),
+        "response_target": format_duration(record.policy.targets(scenario.severity).acknowledge),
         "time_scale": scale(record.time_scale),
         "finished_at": "—" if record.finished_at is None else _when(record.finished_at),
         "started_at": _when(record.started_at),
@@ -73,10 +71,10 @@ def _context(record: DrillRecord, result: Score) -> dict[str, Any]:
         "metrics": _metric_rows(record, result),
         "escalation": [_escalation_row(rule) for rule in result.escalation],
         "hints": [f"{clock(hint.at_s)} {hint.hint}" + _cost(hint.cost) for hint in result.hints],
-        "points": f"{result.points} of {FULL_POINTS}",
-        "points_summary": _points_summary(result),
-        "points_lost": _points_lost_rows(result),
-        "points_rule": POINTS_RULE,
+        "points": f"{result.points} of {record.policy.points.full}",
+        "points_summary": _points_summary(result, record.policy.points),
+        "points_lost": _points_lost_rows(result, record.policy.points),
+        "points_rule": record.policy.points.text(),
         "invariants": [_invariant_row(invariant) for invariant in result.invariants],
         # Every step's line is in the resolution already; the table is for a response that did not go to plan.
         "steps": [_step_row(step) for step in result.steps] if any(s.status != "ok" for s in result.steps) else [],
@@ -232,18 +230,18 @@ def _step_row(step: StepResult) -> dict[str, str]:
     return {"name": cell(step.name), "result": result, "detail": cell(ran + (step.detail or ""))}
 
 
-def _points_summary(result: Score) -> str:
-    total = f"**{result.points}** of {FULL_POINTS} points"
+def _points_summary(result: Score, rule: PointsRule) -> str:
+    total = f"**{result.points}** of {rule.full} points"
     if result.outcome != "recovered":
         return f"{total}: a drill that did not recover scores 0."
-    return f"{total}." if _points_lost_rows(result) else f"{total}: no hint taken and nothing missed."
+    return f"{total}." if _points_lost_rows(result, rule) else f"{total}: no hint taken and nothing missed."
 
 
-def _points_lost_rows(result: Score) -> list[dict[str, str]]:
+def _points_lost_rows(result: Score, rule: PointsRule) -> list[dict[str, str]]:
     """Each deduction of a recovered drill; one that did not recover scores 0 whatever else it missed."""
     if result.outcome != "recovered":
         return []
-    lost = points_lost(result.hints, result.objectives, result.invariants, result.escalation)
+    lost = points_lost(result.hints, result.objectives, result.invariants, result.escalation, rule)
     return [{"points": f"{item.points:g}", "reason": cell(item.reason)} for item in lost]
 
 

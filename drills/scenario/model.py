@@ -26,7 +26,8 @@ from drills.scenario.fields import (
 )
 from drills.scenario.probes import Probe
 from drills.scenario.steps import Step, step_name
-from drills.timeline import ObjectiveTargets, ScenarioSummary, Severity
+from drills.severity import Severity
+from drills.timeline import ObjectiveTargets, ScenarioSummary
 
 __all__ = [
     "ExtraService",

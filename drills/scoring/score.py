@@ -9,10 +9,8 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from drills.durations import format_duration
-from drills.timeline import DrillRecord, Event, EventKind, ScenarioSummary, Severity
-
-MINUTE: Final = 60.0
-HOUR: Final = 60 * MINUTE
+from drills.severity import DEFAULT_POLICY, PointsRule, SeverityPolicy
+from drills.timeline import DrillRecord, Event, EventKind, ScenarioSummary
 
 MetricName = Literal["time_to_detect", "time_to_acknowledge", "time_to_recover"]
 METRICS: Final[tuple[MetricName, ...]] = ("time_to_detect", "time_to_acknowledge", "time_to_recover")
@@ -38,45 +36,8 @@ DEFINITIONS: Final[Mapping[MetricName, str]] = {
     ),
 }
 
-# The severity's response target: how soon someone must have taken the page.
-RESPONSE_TARGETS: Final[Mapping[Severity, float]] = {
-    Severity.P1: 15 * MINUTE,
-    Severity.P2: HOUR,
-    Severity.P3: 4 * HOUR,
-    Severity.P4: 24 * HOUR,
-}
-
-DEFAULT_OBJECTIVES: Final[Mapping[Severity, Mapping[MetricName, float]]] = {
-    severity: {"time_to_detect": detect, "time_to_acknowledge": RESPONSE_TARGETS[severity], "time_to_recover": recover}
-    for severity, detect, recover in (
-        (Severity.P1, 5 * MINUTE, HOUR),
-        (Severity.P2, 15 * MINUTE, 4 * HOUR),
-        (Severity.P3, HOUR, 24 * HOUR),
-        (Severity.P4, 4 * HOUR, 72 * HOUR),
-    )
-}
-
-# An incident of this severity not recovered this many scenario seconds after the fault must have been
-# escalated to at least this level by then.
-ESCALATION_RULES: Final[Mapping[Severity, tuple[tuple[str, float], ...]]] = {
-    Severity.P1: (("L2", 30 * MINUTE), ("L3", HOUR)),
-    Severity.P2: (("L2", 30 * MINUTE),),
-    Severity.P3: (),
-    Severity.P4: (),
-}
-
-
-# What a drill scores. POINTS_RULE is the rule in words, for reports; points_lost itemizes it for one drill.
-FULL_POINTS: Final = 100
-OBJECTIVE_MISSED_POINTS: Final = 20
-INVARIANT_NOT_HELD_POINTS: Final = 20
-ESCALATION_MISSED_POINTS: Final = 10
-POINTS_RULE: Final = (
-    f"{FULL_POINTS} points, less each hint's cost, {OBJECTIVE_MISSED_POINTS} for each objective missed, "
-    f"{INVARIANT_NOT_HELD_POINTS} for each declared invariant that broke or was never checked, and "
-    f"{ESCALATION_MISSED_POINTS} for each escalation rule that was due and not kept; 0 when the drill did not "
-    "recover; never below 0."
-)
+# What a drill scores, in words, for reports under the shipped policy; a record's own policy may say otherwise.
+POINTS_RULE: Final = DEFAULT_POLICY.points.text()
 
 
 def _definitions() -> dict[str, str]:
@@ -200,7 +161,7 @@ class Score(_Frozen):
 def score(record: DrillRecord) -> Score:
     metrics = measure(record)
     outcome = outcome_of(record)
-    objectives = check_objectives(record.scenario, metrics)
+    objectives = check_objectives(record.scenario, metrics, record.policy)
     invariants = check_invariants(record)
     steps = check_steps(record)
     escalation = check_escalation(record, metrics)
@@ -217,7 +178,11 @@ def score(record: DrillRecord) -> Score:
         escalation=escalation,
         hints=hints,
         reverts=reverts(record),
-        points=points(outcome, points_lost(hints, objectives, invariants, escalation)),
+        points=points(
+            outcome,
+            points_lost(hints, objectives, invariants, escalation, record.policy.points),
+            record.policy.points.full,
+        ),
     )
 
 
@@ -286,9 +251,16 @@ def outcome_of(record: DrillRecord) -> Outcome:
     return "not_recovered"
 
 
-def objective_targets(scenario: ScenarioSummary) -> dict[MetricName, tuple[float, Literal["scenario", "severity"]]]:
-    """Each objective the scenario declares, and its severity's default for each one it does not."""
-    defaults = DEFAULT_OBJECTIVES[scenario.severity]
+def objective_targets(
+    scenario: ScenarioSummary, policy: SeverityPolicy = DEFAULT_POLICY
+) -> dict[MetricName, tuple[float, Literal["scenario", "severity"]]]:
+    """Each objective the scenario declares, and its severity's default (by the policy) for each one it does not."""
+    promised = policy.targets(scenario.severity)
+    defaults: dict[MetricName, float] = {
+        "time_to_detect": promised.detect,
+        "time_to_acknowledge": promised.acknowledge,
+        "time_to_recover": promised.recover,
+    }
     targets: dict[MetricName, tuple[float, Literal["scenario", "severity"]]] = {}
     for metric in METRICS:
         declared = scenario.objectives.seconds(metric)
@@ -296,9 +268,11 @@ def objective_targets(scenario: ScenarioSummary) -> dict[MetricName, tuple[float
     return targets
 
 
-def check_objectives(scenario: ScenarioSummary, metrics: Metrics) -> tuple[ObjectiveResult, ...]:
+def check_objectives(
+    scenario: ScenarioSummary, metrics: Metrics, policy: SeverityPolicy = DEFAULT_POLICY
+) -> tuple[ObjectiveResult, ...]:
     results = []
-    for metric, (target, source) in objective_targets(scenario).items():
+    for metric, (target, source) in objective_targets(scenario, policy).items():
         actual = metrics.scenario(metric)
         results.append(
             ObjectiveResult(
@@ -367,7 +341,7 @@ def _step(name: str, finished: Event | None) -> StepResult:
 
 def check_escalation(record: DrillRecord, metrics: Metrics) -> tuple[EscalationResult, ...]:
     """Escalation deadlines count from the fault: the incident began then, whether or not anyone knew."""
-    rules = ESCALATION_RULES[record.scenario.severity]
+    rules = tuple(record.policy.targets(record.scenario.severity).escalate.items())
     origin = fault_origin(record)
     if origin is None:
         return tuple(
@@ -416,35 +390,36 @@ def points_lost(
     objectives: Sequence[ObjectiveResult],
     invariants: Sequence[InvariantResult],
     escalation: Sequence[EscalationResult],
+    rule: PointsRule = DEFAULT_POLICY.points,
 ) -> tuple[PointsLost, ...]:
     """Each deduction POINTS_RULE makes, in its order. A hint whose event records no cost (or less than 0) is free."""
     lost = [PointsLost(reason=f"hint: {hint.hint}", points=max(hint.cost or 0.0, 0.0)) for hint in hints]
     lost += [
-        PointsLost(reason=f"{result.metric.replace('_', ' ')} objective missed", points=OBJECTIVE_MISSED_POINTS)
+        PointsLost(reason=f"{result.metric.replace('_', ' ')} objective missed", points=rule.objective_missed)
         for result in objectives
         if not result.met
     ]
     lost += [
-        PointsLost(reason=_invariant_reason(result), points=INVARIANT_NOT_HELD_POINTS)
+        PointsLost(reason=_invariant_reason(result), points=rule.invariant_not_held)
         for result in invariants
         if result.declared and not result.held
     ]
     lost += [
         PointsLost(
-            reason=f"no escalation to {rule.level} within {format_duration(rule.within_s)}",
-            points=ESCALATION_MISSED_POINTS,
+            reason=f"no escalation to {kept.level} within {format_duration(kept.within_s)}",
+            points=rule.escalation_missed,
         )
-        for rule in escalation
-        if rule.due and not rule.met
+        for kept in escalation
+        if kept.due and not kept.met
     ]
     return tuple(lost)
 
 
-def points(outcome: Outcome, lost: Sequence[PointsLost]) -> int:
-    """FULL_POINTS less every deduction, whole points rounded down; 0 unless the drill recovered."""
+def points(outcome: Outcome, lost: Sequence[PointsLost], full: int = DEFAULT_POLICY.points.full) -> int:
+    """``full`` less every deduction, whole points rounded down; 0 unless the drill recovered."""
     if outcome != "recovered":
         return 0
-    return max(0, math.floor(FULL_POINTS - sum(item.points for item in lost)))
+    return max(0, math.floor(full - sum(item.points for item in lost)))
 
 
 def reverts(record: DrillRecord) -> tuple[RevertResult, ...]:

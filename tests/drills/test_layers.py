@@ -17,6 +17,7 @@ FLOORS: dict[str, int] = {
     "drills.clock": 1,
     "drills.durations": 1,
     "drills.timeline": 1,
+    "drills.severity": 1,
     "drills.scoring": 2,
     "drills.reports": 3,
     "drills.scenario": 4,

@@ -22,6 +22,7 @@ def test_report_document_puts_the_record_then_the_verdict_then_the_timeline(reco
         "seed",
         "time_scale",
         "responder",
+        "policy",
         "started_at",
         "finished_at",
         "outcome",
