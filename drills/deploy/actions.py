@@ -1,8 +1,8 @@
 """What a deploy tool does to a running world: status, settings, redeploys, restarts, backups and restores.
 
-Reads return dataclasses of plain values (the deploy server sends them as JSON). A change to the world is checked
-and described first, as a `Change`, and made when asked, so a change that fails can still be told; no
-description ever holds a secret value.
+Reads return the plain values of `drills.deploy.results` (the deploy server sends them as JSON). A change to the
+world is checked and described first, as a `Change`, and made when asked, so a change that fails can still be told;
+no description ever holds a secret value.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 
+from drills.deploy.results import Backup, ServiceStatus, Settings
 from drills.errors import InputError, MissingBinaryError, UnknownNameError, WorldError
 from drills.reports import MASK, Redactor, is_secret_name
 from drills.scenario.templating import SETTING_NAME, SETTING_RULE
@@ -35,36 +36,6 @@ RESTORE_HINT: Final = "a session holding a lock blocks a restore: look at pg_sta
 @runtime_checkable
 class _Processes(Protocol):
     def running(self, service: str) -> bool: ...
-
-
-@dataclass(frozen=True)
-class ServiceStatus:
-    """One service as the deploy tool shows it; URLs with credentials are masked."""
-
-    name: str
-    running: bool
-    healthy: bool
-    url: str
-    proxy: str
-
-
-@dataclass(frozen=True)
-class Settings:
-    """A service's current settings, secret-looking ones masked unless revealed."""
-
-    service: str
-    values: dict[str, str]
-    revealed: bool
-
-
-@dataclass(frozen=True)
-class Backup:
-    """A dump of the world's database, in the world's folder."""
-
-    name: str
-    path: str
-    size_bytes: int
-    created: str
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import httpx
 
-from drills.deploy.actions import Backup, ServiceStatus, Settings
+from drills.deploy.results import Backup, ServiceStatus, Settings
 from drills.deploy.session import START_ONE, Session, choose_session
 from drills.errors import DrillbitError, WorldError
 

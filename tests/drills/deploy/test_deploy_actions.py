@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from drills.deploy import actions
+from drills.deploy.results import Backup, ServiceStatus, Settings
 from drills.errors import DrillbitError, InputError, UnknownNameError
 from tests.drills.deploy.deploy_fake_world import DATABASE_URL, POSTGRES_PASSWORD, SCHEDULER_SECRET, FakeWorld
 
@@ -19,7 +20,7 @@ SETTING_NAME_HINT = "a setting name is capitals, digits and _, like DB_POOL_SIZE
 
 
 def test_show_settings_masks_secret_looking_keys_and_passwords_inside_other_values() -> None:
-    assert actions.show_settings(FakeWorld(), "app") == actions.Settings(
+    assert actions.show_settings(FakeWorld(), "app") == Settings(
         "app",
         {
             "ADMIN_API_KEY": "***",
@@ -33,18 +34,16 @@ def test_show_settings_masks_secret_looking_keys_and_passwords_inside_other_valu
 
 def test_show_settings_reveal_gives_every_value() -> None:
     world = FakeWorld()
-    assert actions.show_settings(world, "app", reveal=True) == actions.Settings(
-        "app", world.configured["app"], revealed=True
-    )
+    assert actions.show_settings(world, "app", reveal=True) == Settings("app", world.configured["app"], revealed=True)
 
 
 def test_status_names_every_service_with_credentials_masked() -> None:
     found = {service.name: service for service in actions.status(FakeWorld())}
     assert list(found) == SERVICES.split(", ")
-    assert found["postgres"] == actions.ServiceStatus(
+    assert found["postgres"] == ServiceStatus(
         "postgres", True, True, "postgresql://postgres:***@127.0.0.1:5432/drillbit", "127.0.0.1:6432"
     )
-    assert found["scheduler"] == actions.ServiceStatus("scheduler", False, False, "", "")
+    assert found["scheduler"] == ServiceStatus("scheduler", False, False, "", "")
 
 
 def test_set_settings_copies_another_services_setting_and_redeploys() -> None:
@@ -172,8 +171,8 @@ def test_list_backups_oldest_first(tmp_path: Path) -> None:
     _backup_file(tmp_path, "zeta", 1)
     _backup_file(tmp_path, "alpha", 2)
     assert actions.list_backups(tmp_path) == [
-        actions.Backup("zeta", str(tmp_path / "backups/zeta.dump"), 1, "2026-11-23T10:01:00+00:00"),
-        actions.Backup("alpha", str(tmp_path / "backups/alpha.dump"), 2, "2026-11-23T10:02:00+00:00"),
+        Backup("zeta", str(tmp_path / "backups/zeta.dump"), 1, "2026-11-23T10:01:00+00:00"),
+        Backup("alpha", str(tmp_path / "backups/alpha.dump"), 2, "2026-11-23T10:02:00+00:00"),
     ]
 
 
