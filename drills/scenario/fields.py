@@ -33,8 +33,15 @@ SLUG: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 class SpecModel(BaseModel):
     """A part of a scenario: immutable, and every key it is given must be one of its fields."""
 
+    # defer_build: most parts are only ever validated inside a Scenario, whose validator holds theirs, so building
+    # one for each part when its class is defined is work `drillbit list` would throw away.
     model_config = ConfigDict(
-        frozen=True, extra="forbid", validate_by_alias=True, validate_by_name=True, serialize_by_alias=True
+        frozen=True,
+        extra="forbid",
+        validate_by_alias=True,
+        validate_by_name=True,
+        serialize_by_alias=True,
+        defer_build=True,
     )
 
     def given(self, *fields: str) -> list[str]:
