@@ -1,46 +1,21 @@
-"""The deploy tool's client: a running world's deploy actions, called over its harness's unix socket.
-
-It speaks HTTP/1.1 with the standard library's ``http.client``, one connection a call, so ``drillbit world ...``
-starts without loading an HTTP library.
-"""
+"""The deploy tool's client: a running world's deploy actions, called over its harness's unix socket."""
 
 from __future__ import annotations
 
-import http.client
-import json
-import socket
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Self
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
+
+import httpx
 
 from drills.deploy.results import Backup, ServiceStatus, Settings
 from drills.deploy.session import START_ONE, Session, choose_session
 from drills.errors import DrillbitError, WorldError
 
-CONNECT_TIMEOUT_SECONDS: Final = 5.0
 # A redeploy or a restore is answered when it is done: tens of seconds at worst.
-ANSWER_TIMEOUT_SECONDS: Final = 90.0
-
-
-class _UnixConnection(http.client.HTTPConnection):
-    """An HTTP connection to a unix socket rather than to a host and port."""
-
-    def __init__(self, socket_path: Path) -> None:
-        super().__init__("deploy", timeout=ANSWER_TIMEOUT_SECONDS)
-        self.socket_path = socket_path
-
-    def connect(self) -> None:
-        unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            unix.settimeout(CONNECT_TIMEOUT_SECONDS)
-            unix.connect(str(self.socket_path))
-        except OSError:
-            unix.close()
-            raise
-        unix.settimeout(ANSWER_TIMEOUT_SECONDS)
-        self.sock = unix
+TIMEOUT: Final = httpx.Timeout(90.0, connect=5.0)
 
 
 class DeployClient:
@@ -48,6 +23,8 @@ class DeployClient:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        transport = httpx.HTTPTransport(uds=str(session.socket))
+        self._http = httpx.Client(transport=transport, base_url="http://deploy", timeout=TIMEOUT)
 
     @classmethod
     def find(cls, world: str | None = None) -> DeployClient:
@@ -55,7 +32,7 @@ class DeployClient:
         return cls(choose_session(world))
 
     def close(self) -> None:
-        """Nothing to release: each call opens and closes its own connection."""
+        self._http.close()
 
     def __enter__(self) -> Self:
         return self
@@ -71,8 +48,7 @@ class DeployClient:
         return [ServiceStatus(**service) for service in self._call("GET", "/status")]
 
     def settings(self, service: str, *, reveal: bool = False) -> Settings:
-        query = urlencode({"reveal": str(reveal).lower()})
-        answer = self._call("GET", f"/services/{_part(service)}/settings?{query}")
+        answer = self._call("GET", f"/services/{_part(service)}/settings", params={"reveal": str(reveal).lower()})
         return Settings(**answer)
 
     def log_path(self, service: str) -> Path:
@@ -107,27 +83,19 @@ class DeployClient:
         return self._line("POST", f"/backups/{_part(name)}/restore", {})
 
     def _line(self, method: str, path: str, body: dict[str, Any]) -> str:
-        return str(self._call(method, path, body)["line"])
+        return str(self._call(method, path, json=body)["line"])
 
-    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        # Checked first: a harness that stopped removed its socket, which says more than a refused connection.
+    def _call(self, method: str, path: str, **arguments: Any) -> Any:
+        # Checked first: httpcore leaks the socket of a failed unix connection.
         if not self.session.socket.exists():
             raise self._silent("its socket is gone")
-        connection = _UnixConnection(self.session.socket)
         try:
-            if body is None:
-                connection.request(method, path)
-            else:
-                connection.request(method, path, json.dumps(body).encode(), {"Content-Type": "application/json"})
-            response = connection.getresponse()
-            status, answer = response.status, response.read()
-        except (OSError, http.client.HTTPException) as error:
-            raise self._silent(str(error) or type(error).__name__) from error
-        finally:
-            connection.close()
-        if not 200 <= status < 300:
-            raise error_from(status, answer)
-        return json.loads(answer)
+            response = self._http.request(method, path, **arguments)
+        except httpx.TransportError as error:
+            raise self._silent(str(error)) from error
+        if not response.is_success:
+            raise error_from(response)
+        return response.json()
 
     def _silent(self, reason: str) -> WorldError:
         return WorldError(
@@ -136,14 +104,13 @@ class DeployClient:
         )
 
 
-def error_from(status: int, answer: bytes) -> DrillbitError:
+def error_from(response: httpx.Response) -> DrillbitError:
     """The error the server raised, as the same type (or the nearest one built from a message and a hint)."""
     try:
-        body = json.loads(answer)
+        body = response.json()
         kind, message, hint = str(body["error"]), str(body["message"]), body["hint"]
     except (ValueError, KeyError, TypeError):
-        text = answer.decode("utf-8", errors="replace")
-        return WorldError(f"the deploy tool answered {status}: {text[:200]}")
+        return WorldError(f"the deploy tool answered {response.status_code}: {response.text[:200]}")
     return _error_type(kind)(message, hint=None if hint is None else str(hint))
 
 
