@@ -26,7 +26,7 @@ from pydantic import TypeAdapter
 from drills.clock import SystemClock, TimeScale
 from drills.probes import Evaluator, ProbeLimits, ProbeResult
 from drills.runtimes.local.runtime import LocalRuntime
-from drills.scenario.probes import Probe
+from drills.scenario.kinds import Probe
 from drills.world.context import DrillContext
 from drills.world.protocol import Endpoint, World, WorldOptions
 from drills.world.reference import reference_world

@@ -135,7 +135,7 @@ class ScenarioFile(pytest.File):
         yield ScenarioItem.from_parent(self, name=scenario.id, scenario=scenario)
 
     def _duplicate(self, scenario_id: str, first: Path, options: DrillOptions) -> str:
-        from drills.scenario.source import read_yaml
+        from drills.language.source import read_yaml
 
         line = read_yaml(self.path.read_text(encoding="utf-8")).line_of(("id",))
         return (

@@ -20,9 +20,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from drills.errors import MissingBinaryError, ScenarioError
+from drills.language.files import read_text
+from drills.language.runbook import parse_runbook
 from drills.runtimes.local.privileges import service_account
-from drills.scenario.files import read_text
-from drills.scenario.runbook import parse_runbook
 from drills.world.binaries import Binary, companion, find_postgres, find_redis
 from drills.world.env import shell_env
 from drills.world.home import worlds_root

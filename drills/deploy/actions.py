@@ -18,8 +18,8 @@ from typing import Final, Protocol, runtime_checkable
 
 from drills.deploy.results import Backup, ServiceStatus, Settings
 from drills.errors import InputError, MissingBinaryError, UnknownNameError, WorldError
+from drills.language.templating import SETTING_NAME, SETTING_RULE
 from drills.reports import MASK, Redactor, is_secret_name
-from drills.scenario.templating import SETTING_NAME, SETTING_RULE
 from drills.world.binaries import companion, find_postgres
 from drills.world.env import connection_env
 from drills.world.protocol import World

@@ -13,12 +13,12 @@ from typing import Any
 from pydantic import JsonValue
 
 from drills.engine.watch import Watch
+from drills.language.conditions import capture
 from drills.probes import ProbeResult, evaluate, wait_until
 from drills.probes.result import ProbeLimits
-from drills.scenario.conditions import capture
+from drills.scenario.kinds import Probe
 from drills.scenario.loader import runbook_script
 from drills.scenario.model import Scenario
-from drills.scenario.probes import Probe
 from drills.scenario.steps import (
     AcknowledgeStep,
     EscalateStep,

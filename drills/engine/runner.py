@@ -24,7 +24,7 @@ from drills.errors import DrillbitError
 from drills.faults import ActiveFault, FaultSchedule, RevertOutcome
 from drills.probes import evaluate
 from drills.reports import ReportPaths, is_secret_name, write_reports
-from drills.scenario.faults import Fault
+from drills.scenario.kinds import Fault
 from drills.scenario.model import Scenario
 from drills.scoring.score import Score, score
 from drills.severity import DEFAULT_POLICY, SeverityPolicy

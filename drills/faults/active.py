@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from drills.errors import DrillbitError, FaultError
-from drills.scenario.faults import Fault
+from drills.faults.registry import FaultBase
 
 
 class Injected(Protocol):
@@ -39,7 +39,7 @@ class RevertOutcome:
 class ActiveFault:
     """A fault in the world: ``revert()`` takes it out; once that succeeded, reverting again does nothing."""
 
-    def __init__(self, fault: Fault, injected: Injected) -> None:
+    def __init__(self, fault: FaultBase, injected: Injected) -> None:
         self.fault = fault
         self._injected = injected
         self._lock = threading.Lock()

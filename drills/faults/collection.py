@@ -16,7 +16,7 @@ from typing import Final, ParamSpec
 from drills.errors import FaultError
 from drills.faults.active import ActiveFault, RevertOutcome
 from drills.faults.injection import inject
-from drills.scenario.faults import Fault
+from drills.faults.registry import FaultBase
 from drills.world.context import DrillContext
 
 IN_FLIGHT_TIMEOUT_SECONDS: Final = 60.0
@@ -35,7 +35,7 @@ class FaultSet:
         self._closed = False
         self._changed = threading.Condition()
 
-    def inject(self, fault: Fault, context: DrillContext) -> ActiveFault:
+    def inject(self, fault: FaultBase, context: DrillContext) -> ActiveFault:
         """Injects ``fault`` now and keeps it; raises as :func:`drills.faults.injection.inject` does."""
         with self._changed:
             if self._closed:

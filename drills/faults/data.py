@@ -22,7 +22,7 @@ from psycopg.rows import TupleRow
 from drills.clock import wait_for
 from drills.errors import FaultError
 from drills.faults.active import ActiveFault
-from drills.scenario.faults import DataFault
+from drills.faults.kinds.data import DataFault
 from drills.world.context import DrillContext
 from drills.world.spec import ServiceKind
 from drills.world.targets import check_database, check_url

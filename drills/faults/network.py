@@ -15,7 +15,7 @@ from pydantic import JsonValue
 
 from drills.errors import FaultError
 from drills.faults.active import ActiveFault
-from drills.scenario.faults import NetworkFault
+from drills.faults.kinds.network import NetworkFault
 from drills.world.context import DrillContext
 from drills.world.targets import check_url
 

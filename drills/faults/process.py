@@ -14,7 +14,7 @@ from typing import Final
 from drills.clock import wait_for
 from drills.errors import FaultError, ServiceStartError
 from drills.faults.active import ActiveFault
-from drills.scenario.faults import ProcessFault
+from drills.faults.kinds.process import ProcessFault
 from drills.world.context import DrillContext
 from drills.world.targets import check_service
 

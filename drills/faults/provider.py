@@ -16,7 +16,7 @@ from pydantic import JsonValue
 
 from drills.errors import FaultError
 from drills.faults.active import ActiveFault
-from drills.scenario.faults import ProviderAction, ProviderFault
+from drills.faults.kinds.provider import ProviderAction, ProviderFault
 from drills.world.context import DrillContext
 from drills.world.targets import check_service, check_url
 

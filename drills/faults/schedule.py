@@ -17,8 +17,8 @@ from typing import Final
 from drills.errors import DrillbitError, FaultError
 from drills.faults.active import ActiveFault, RevertOutcome
 from drills.faults.collection import FaultSet, notify
+from drills.faults.registry import FaultBase
 from drills.faults.timing import pause_until
-from drills.scenario.faults import Fault
 from drills.world.context import DrillContext
 
 STOP_TIMEOUT_SECONDS: Final = 10.0
@@ -33,13 +33,13 @@ class FaultSchedule:
 
     def __init__(
         self,
-        faults: Sequence[Fault],
+        faults: Sequence[FaultBase],
         context: DrillContext,
         *,
-        on_injecting: Callable[[Fault], None] = _ignore,
+        on_injecting: Callable[[FaultBase], None] = _ignore,
         on_injected: Callable[[ActiveFault], None] = _ignore,
         on_reverted: Callable[[RevertOutcome], None] = _ignore,
-        on_failed: Callable[[Fault, DrillbitError], None] = _ignore,
+        on_failed: Callable[[FaultBase, DrillbitError], None] = _ignore,
         fault_set: FaultSet | None = None,
     ) -> None:
         self.faults = tuple(faults)
@@ -86,7 +86,7 @@ class FaultSchedule:
             thread.join(max(0.0, deadline - clock.monotonic()))
         return not any(thread.is_alive() for thread in self._threads)
 
-    def _run(self, fault: Fault, origin: float) -> None:
+    def _run(self, fault: FaultBase, origin: float) -> None:
         clock = self.context.clock
         if not pause_until(clock, origin + self.context.wall_seconds(fault.after.total_seconds()), self._stopped):
             return

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from drills.errors import FaultError, ServiceStartError
 from drills.faults.active import ActiveFault
-from drills.scenario.faults import ConfigFault, DeployFault
+from drills.faults.kinds.config import ConfigFault
+from drills.faults.kinds.deploy import DeployFault
 from drills.world.context import DrillContext
 from drills.world.targets import check_service
 

@@ -22,9 +22,9 @@ import httpx
 from drills.durations import format_duration
 from drills.errors import DrillbitError, FaultError
 from drills.faults.active import ActiveFault
+from drills.faults.kinds.traffic import TrafficFault
 from drills.faults.timing import pause_until
-from drills.scenario.faults import TrafficFault
-from drills.scenario.probes import HttpRequest
+from drills.language.requests import HttpRequest
 from drills.world.context import DrillContext
 from drills.world.targets import check_url
 

@@ -4,7 +4,7 @@ The ladder is the entry's direct sub-sections in the runbook's order (for cron-s
 noticed, Confirm, Fix, Verify). A card is its section's whole text, code blocks included, so the responder sees
 the commands. An entry without sub-sections is one card: its own text. A card costs :data:`DEFAULT_HINT_COST`
 points unless the scenario's ``hint_cost`` names its section (``hint_cost: {fix: 20}``);
-:func:`drills.scenario.runbook.names_section` says which names count (the loader checks them with it). The runbook
+:func:`drills.language.runbook.names_section` says which names count (the loader checks them with it). The runbook
 is read when the ladder is built, so a play shows the runbook as it is now.
 """
 
@@ -20,9 +20,9 @@ from rich.panel import Panel
 from rich.text import Text
 
 from drills.errors import ScenarioError
-from drills.scenario.files import read_text
+from drills.language.files import read_text
+from drills.language.runbook import Runbook, Section, hint_sections, names_section, parse_runbook
 from drills.scenario.model import Scenario
-from drills.scenario.runbook import Runbook, Section, hint_sections, names_section, parse_runbook
 
 __all__ = [
     "DEFAULT_HINT_COST",

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from drills.language.conditions import check, show
+from drills.language.expect import CommandExpect
+from drills.language.requests import CommandSpec
+from drills.language.templating import resolve_text
 from drills.probes.http import parse_json
 from drills.probes.result import DEFAULT_LIMITS, ProbeLimits, ProbeResult, describe, outcome, unreadable
-from drills.scenario.conditions import check, show
-from drills.scenario.expect import CommandExpect
-from drills.scenario.probes import CommandSpec
-from drills.scenario.templating import resolve_text
 from drills.world.context import DrillContext
 from drills.world.env import world_shell_env
 

@@ -9,6 +9,10 @@ import httpx
 from pydantic import JsonValue
 
 from drills.errors import ProbeError
+from drills.language.conditions import check, check_path, show
+from drills.language.expect import HttpExpect
+from drills.language.requests import HttpRequest
+from drills.language.templating import resolve_json, resolve_text
 from drills.probes.result import (
     DEFAULT_LIMITS,
     ProbeLimits,
@@ -19,10 +23,6 @@ from drills.probes.result import (
     safe_url,
     unreadable,
 )
-from drills.scenario.conditions import check, check_path, show
-from drills.scenario.expect import HttpExpect
-from drills.scenario.probes import HttpRequest
-from drills.scenario.templating import resolve_json, resolve_text
 from drills.world.context import DrillContext
 
 

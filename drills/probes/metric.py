@@ -13,7 +13,6 @@ import itertools
 import math
 import re
 import statistics
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,16 +23,13 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.parser import text_string_to_metric_families
 
 from drills.durations import format_duration
+from drills.language.conditions import as_text, check, show
+from drills.language.templating import resolve_text
+from drills.probes.history import MetricHistory, Series, SeriesRead
 from drills.probes.http import get_text
+from drills.probes.kinds.metric import MetricProbe, MetricSelector
 from drills.probes.result import DEFAULT_LIMITS, ProbeLimits, ProbeResult, describe, outcome, safe_url, unreadable
-from drills.scenario.conditions import as_text, check, show
-from drills.scenario.probes import MetricProbe, MetricSelector
-from drills.scenario.templating import resolve_text
 from drills.world.context import DrillContext
-
-SeriesKey = tuple[tuple[str, str], ...]
-Series = dict[SeriesKey, float]
-"""Samples of one metric name, by their sorted labels."""
 
 # The sample names a family declared with `# TYPE name ...` may have, so a declared metric with no series yet
 # (a labelled counter nothing has incremented) reads as empty rather than missing.
@@ -48,42 +44,6 @@ AGGREGATES: Final[Mapping[str, Callable[[Sequence[float]], float]]] = {
 
 class NoValue(Exception):
     """The metric gives no number to compare: no such metric, no observations, the first read of a rate."""
-
-
-@dataclass(frozen=True)
-class Reading:
-    """The series of one metric as read at one moment (wall seconds on the drill's clock)."""
-
-    at: float
-    series: Series
-
-
-class MetricHistory:
-    """Earlier reads of every rated metric, so a rate can be taken over its window (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._readings: dict[str, list[Reading]] = {}
-        self._lock = threading.Lock()
-
-    def increases(self, key: str, reading: Reading, window_s: float) -> tuple[Series, float] | None:
-        """Each series' increase over the reads of ``key`` within the window, and the seconds they span.
-
-        None while there is only one read in the window: a rate cannot be had from one point.
-        """
-        with self._lock:
-            kept = [earlier for earlier in self._readings.get(key, []) if earlier.at >= reading.at - window_s]
-            kept.append(reading)
-            self._readings[key] = kept
-        span = reading.at - kept[0].at
-        if span <= 0:
-            return None
-        return {series: _increase(kept, series) for series in reading.series}, span
-
-
-def _increase(readings: Sequence[Reading], key: SeriesKey) -> float:
-    values = [reading.series[key] for reading in readings if key in reading.series]
-    # A counter that went down was reset (its process restarted) and counted up again from zero.
-    return math.fsum(later - earlier if later >= earlier else later for earlier, later in itertools.pairwise(values))
 
 
 def read_metric(
@@ -156,8 +116,8 @@ class _Reader:
     def _rates(self, name: str, selector: MetricSelector, series: Series, window: timedelta) -> Series:
         # Keyed by the window too: a shorter window would prune the reads a longer one still needs.
         key = f"{self.url} {name} {sorted(self._labels(selector).items())} {window}"
-        reading = Reading(self.context.clock.monotonic(), series)
-        found = self.history.increases(key, reading, self.context.wall_seconds(window.total_seconds()))
+        read = SeriesRead(self.context.clock.monotonic(), series)
+        found = self.history.increases(key, read, self.context.wall_seconds(window.total_seconds()))
         if found is None:
             raise NoValue(f"a rate over {format_duration(window)} needs a second read within that window")
         increases, span_s = found

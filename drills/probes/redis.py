@@ -11,10 +11,10 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from drills.errors import ProbeError
+from drills.language.conditions import as_text, check, show
+from drills.language.expect import RedisExpect
+from drills.language.templating import resolve_text
 from drills.probes.result import DEFAULT_LIMITS, ProbeLimits, ProbeResult, bounded, describe, outcome, unreadable
-from drills.scenario.conditions import as_text, check, show
-from drills.scenario.expect import RedisExpect
-from drills.scenario.templating import resolve_text
 from drills.world.context import DrillContext
 
 

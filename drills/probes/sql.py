@@ -19,10 +19,10 @@ from psycopg.conninfo import make_conninfo
 from pydantic import JsonValue
 
 from drills.errors import ProbeError
+from drills.language.conditions import as_text, check, equal, show
+from drills.language.expect import SqlExpect
+from drills.language.templating import resolve_json, resolve_text
 from drills.probes.result import DEFAULT_LIMITS, ProbeLimits, ProbeResult, describe, outcome, unreadable
-from drills.scenario.conditions import as_text, check, equal, show
-from drills.scenario.expect import SqlExpect
-from drills.scenario.templating import resolve_json, resolve_text
 from drills.world.context import DrillContext
 
 MAX_ROWS: Final = 100

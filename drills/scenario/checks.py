@@ -14,10 +14,10 @@ from typing import Final
 from pydantic import ValidationError
 
 from drills.errors import did_you_mean
-from drills.scenario.fields import RunbookRef
-from drills.scenario.runbook import Runbook, Section, hint_sections, names_section, parse_runbook
-from drills.scenario.source import DataPath, DuplicateKey, YamlDocument
-from drills.scenario.templating import SAVED, Reference, check_reference, find_references
+from drills.language.fields import RunbookRef
+from drills.language.runbook import Runbook, Section, hint_sections, names_section, parse_runbook
+from drills.language.source import DataPath, DuplicateKey, YamlDocument
+from drills.language.templating import SAVED, Reference, check_reference, find_references
 
 # The reference world's names, as docs/world.md lists them.
 WORLD_SERVICES: Final = frozenset(

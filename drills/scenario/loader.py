@@ -19,11 +19,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from drills.errors import ScenarioError, UnknownScenarioError, did_you_mean
+from drills.language.files import read_text
+from drills.language.runbook import parse_runbook
+from drills.language.source import DataPath, YamlDocument, YamlSyntaxError, read_yaml
 from drills.scenario.checks import Problem, WorldNames, check_scenario
-from drills.scenario.files import read_text
 from drills.scenario.model import Scenario
-from drills.scenario.runbook import parse_runbook
-from drills.scenario.source import DataPath, YamlDocument, YamlSyntaxError, read_yaml
 from drills.scenario.steps import ShellStep
 
 __all__ = [

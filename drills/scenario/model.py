@@ -1,7 +1,7 @@
 """A scenario: one incident the harness can drill, as a typed, frozen model of its YAML file.
 
 The parts live in modules named after them: :mod:`drills.scenario.probes`, :mod:`drills.scenario.faults`,
-:mod:`drills.scenario.steps`, :mod:`drills.scenario.expect`. Reading a file, with line numbers in every error, is
+:mod:`drills.scenario.steps`, :mod:`drills.language.expect`. Reading a file, with line numbers in every error, is
 :mod:`drills.scenario.loader`'s job. docs/scenarios.md is the format's reference.
 """
 
@@ -12,8 +12,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, PositiveFloat, model_validator
 
-from drills.scenario.faults import Fault
-from drills.scenario.fields import (
+from drills.language.fields import (
     Duration,
     NonEmptyText,
     PositiveDuration,
@@ -24,7 +23,7 @@ from drills.scenario.fields import (
     SpecModel,
     field_error,
 )
-from drills.scenario.probes import Probe
+from drills.scenario.kinds import Fault, Probe
 from drills.scenario.steps import Step, step_name
 from drills.severity import Severity
 from drills.timeline import ObjectiveTargets, ScenarioSummary

@@ -13,8 +13,8 @@ from typing import Annotated, Final, Literal, Self
 
 from pydantic import Field, model_validator
 
-from drills.scenario.expect import Capture, CommandExpect, HttpExpect, RedisExpect, SqlExpect
-from drills.scenario.fields import (
+from drills.language.expect import Capture, CommandExpect, HttpExpect, RedisExpect, SqlExpect
+from drills.language.fields import (
     Identifier,
     NonEmptyText,
     PositiveDuration,
@@ -26,7 +26,12 @@ from drills.scenario.fields import (
     Text,
     field_error,
 )
-from drills.scenario.probes import CommandProbe, HttpProbe, HttpRequest, Probe, RedisProbe, SqlProbe
+from drills.language.requests import HttpRequest
+from drills.probes.kinds.command import CommandProbe
+from drills.probes.kinds.http import HttpProbe
+from drills.probes.kinds.redis import RedisProbe
+from drills.probes.kinds.sql import SqlProbe
+from drills.scenario.kinds import Probe
 
 _REQUEST: Final = ("method", "url", "headers", "body", "json_body", "form")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import JsonValue
 
 from drills.clock import Clock, TimeScale
-from drills.scenario.templating import resolve_json, resolve_text
+from drills.language.templating import resolve_json, resolve_text
 from drills.world.protocol import World
 
 

@@ -20,17 +20,18 @@ FLOORS: dict[str, int] = {
     "drills.severity": 1,
     "drills.scoring": 2,
     "drills.reports": 3,
-    "drills.scenario": 4,
+    "drills.language": 4,
     "drills.world": 5,
     "drills.runtimes": 6,
     "drills.probes": 7,
     "drills.faults": 8,
-    "drills.deploy": 9,
-    "drills.engine": 10,
-    "drills.play": 11,
-    "drills.cli": 12,
-    "drills.pytest_plugin": 13,
-    "drills": 14,
+    "drills.scenario": 9,
+    "drills.deploy": 10,
+    "drills.engine": 11,
+    "drills.play": 12,
+    "drills.cli": 13,
+    "drills.pytest_plugin": 14,
+    "drills": 15,
 }
 TERMINAL_ROOMS = ("drills.cli", "drills.play", "drills.pytest_plugin")
 """The only rooms that talk to a person: they alone may import rich and typer, and the public API imports none."""
@@ -133,7 +134,7 @@ def test_layers_name_each_import_that_breaks_a_rule() -> None:
         ("drills/__init__.py", 8, "drills.play.hints"),
         ("drills/scoring/score.py", 9, "drills.scenario.model"),
         ("drills/cli/tables.py", 10, "rich.table"),
-        ("drills/scenario/checks.py", 11, "drills.scenario.runbook"),
+        ("drills/scenario/checks.py", 11, "drills.language.runbook"),
         ("drills/__init__.py", 12, "drills.engine.runner"),
         ("drills/errors.py", 13, "pydantic"),
         ("drills/timeline.py", 14, "drills.errors"),
@@ -152,6 +153,6 @@ def test_layers_name_each_import_that_breaks_a_rule() -> None:
         "drills/__init__.py:8 imports drills.play.hints:"
         " the public API imports neither cli, play nor the pytest plugin",
         "drills/scoring/score.py:9 imports drills.scenario.model:"
-        " drills.scoring (floor 2) imports drills.scenario (floor 4), a higher floor",
-        "drills/world/env.py:15 imports drills: drills.world (floor 5) imports drills (floor 14), a higher floor",
+        " drills.scoring (floor 2) imports drills.scenario (floor 9), a higher floor",
+        "drills/world/env.py:15 imports drills: drills.world (floor 5) imports drills (floor 15), a higher floor",
     ]

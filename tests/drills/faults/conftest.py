@@ -15,7 +15,7 @@ from pydantic import TypeAdapter
 from drills.clock import SystemClock, TimeScale
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
-from drills.scenario.faults import Fault
+from drills.scenario.kinds import Fault
 from drills.world.context import DrillContext
 from drills.world.protocol import WorldOptions
 from drills.world.reference import PROVIDERS, reference_world

@@ -8,7 +8,7 @@ import pytest
 
 from drills.faults import RevertOutcome, inject
 from drills.runtimes.local.world import LocalWorld
-from drills.scenario.faults import Fault
+from drills.scenario.kinds import Fault
 from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world

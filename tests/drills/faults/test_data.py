@@ -13,7 +13,7 @@ from drills.errors import FaultError
 from drills.faults import RevertOutcome, inject
 from drills.faults import data as fault_data
 from drills.runtimes.local.world import LocalWorld
-from drills.scenario.faults import Fault
+from drills.scenario.kinds import Fault
 from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world

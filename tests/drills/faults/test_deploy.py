@@ -9,7 +9,7 @@ import pytest
 
 from drills.faults import inject
 from drills.runtimes.local.world import LocalWorld
-from drills.scenario.faults import Fault
+from drills.scenario.kinds import Fault
 from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world

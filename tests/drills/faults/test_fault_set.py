@@ -12,7 +12,7 @@ import pytest
 from drills.errors import FaultError
 from drills.faults import ActiveFault, FaultSet, RevertOutcome
 from drills.runtimes.local.world import LocalWorld
-from drills.scenario.faults import Fault
+from drills.scenario.kinds import Fault
 from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world

@@ -15,7 +15,7 @@ from drills.clock import SystemClock, TimeScale
 from drills.errors import DrillbitError, FaultError
 from drills.faults import ActiveFault, FaultSchedule, RevertOutcome
 from drills.runtimes.local.world import LocalWorld
-from drills.scenario.faults import Fault
+from drills.scenario.kinds import Fault
 from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world

@@ -14,7 +14,7 @@ from drills.clock import SystemClock, TimeScale, wait_for
 from drills.errors import TargetRefusedError
 from drills.faults import RevertOutcome, inject
 from drills.runtimes.local.world import LocalWorld
-from drills.scenario.faults import Fault
+from drills.scenario.kinds import Fault
 from drills.world.context import DrillContext
 
 pytestmark = pytest.mark.world

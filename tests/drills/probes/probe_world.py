@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from drills.scenario.probes import Probe
+from drills.scenario.kinds import Probe
 from drills.world.protocol import Endpoint, World, WorldOptions
 from drills.world.spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
 

@@ -8,7 +8,8 @@ import pytest
 
 from drills.clock import ManualClock
 from drills.probes import Evaluator, ProbeResult, evaluate
-from drills.probes.metric import NoValue, Series, histogram_quantile
+from drills.probes.history import Series
+from drills.probes.metric import NoValue, histogram_quantile
 from drills.world.context import DrillContext
 from tests.drills.probes.probe_world import HttpServer, Reply, make_probe
 

@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 import redis
 
+from drills.language.conditions import capture
+from drills.language.expect import Capture
 from drills.probes import ProbeResult, evaluate
-from drills.scenario.conditions import capture
-from drills.scenario.expect import Capture
 from drills.world.context import DrillContext
 from drills.world.protocol import Endpoint
 from tests.drills.probes.probe_world import ProbeWorld, closed_port, make_probe

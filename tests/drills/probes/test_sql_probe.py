@@ -8,9 +8,9 @@ from dataclasses import replace
 import psycopg
 import pytest
 
+from drills.language.conditions import capture
+from drills.language.expect import Capture
 from drills.probes import Evaluator, ProbeLimits, ProbeResult, evaluate
-from drills.scenario.conditions import capture
-from drills.scenario.expect import Capture
 from drills.world.context import DrillContext
 from drills.world.protocol import Endpoint
 from tests.drills.probes.probe_world import ProbeWorld, make_probe, silent_port

@@ -8,8 +8,15 @@ from typing import get_args
 import pytest
 
 from drills.errors import ScenarioError, UnknownScenarioError
-from drills.scenario.expect import Capture, Condition, HttpExpect, json_path_steps
-from drills.scenario.faults import DataFault, Fault, ProcessFault
+from drills.faults.kinds.data import DataFault
+from drills.faults.kinds.process import ProcessFault
+from drills.language.expect import Capture, Condition, HttpExpect, json_path_steps
+from drills.probes.kinds.command import CommandProbe
+from drills.probes.kinds.http import HttpProbe
+from drills.probes.kinds.redis import RedisProbe
+from drills.probes.kinds.sql import SqlProbe
+from drills.probes.kinds.tcp import TcpProbe
+from drills.scenario.kinds import Fault, Probe
 from drills.scenario.loader import (
     display_path,
     find_scenario,
@@ -19,7 +26,6 @@ from drills.scenario.loader import (
     validate_paths,
 )
 from drills.scenario.model import Monitor, Scenario, Severity
-from drills.scenario.probes import CommandProbe, HttpProbe, Probe, RedisProbe, SqlProbe, TcpProbe
 from drills.scenario.steps import AcknowledgeStep, HttpStep, RedeployStep, RedisStep, ShellStep, SqlStep, Step
 from drills.timeline import ObjectiveTargets, ScenarioSummary
 

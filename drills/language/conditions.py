@@ -18,8 +18,8 @@ from typing import Any, Final
 from pydantic import JsonValue
 
 from drills.errors import ProbeError
-from drills.scenario.expect import Capture, Condition, json_path_steps
-from drills.scenario.templating import resolve_json
+from drills.language.expect import Capture, Condition, json_path_steps
+from drills.language.templating import resolve_json
 
 _NUMERIC_TEXT: Final = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
 SHOWN_CHARACTERS: Final = 60

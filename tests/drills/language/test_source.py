@@ -5,11 +5,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from drills.scenario.source import DuplicateKey, YamlDocument, YamlSyntaxError, read_yaml
+from drills.language.source import DuplicateKey, YamlDocument, YamlSyntaxError, read_yaml
 
 ROOT = Path(__file__).parents[3]
 SCENARIO_FILES = sorted(
-    [*(ROOT / "scenarios").glob("*.yaml"), *(Path(__file__).parent / "scenario_examples").glob("*.yaml")]
+    [
+        *(ROOT / "scenarios").glob("*.yaml"),
+        *(Path(__file__).parents[1] / "scenario" / "scenario_examples").glob("*.yaml"),
+    ]
 )
 
 

@@ -6,7 +6,7 @@ import pytest
 from pydantic import JsonValue
 
 from drills.errors import UnresolvedReferenceError
-from drills.scenario.templating import Reference, check_reference, find_references, resolve_json, resolve_text
+from drills.language.templating import Reference, check_reference, find_references, resolve_json, resolve_text
 
 SERVICES = ("app", "postgres", "scheduler-staging")
 VALUES = {"app.url": "http://127.0.0.1:8000", "saved.token": "t0k3n", "secrets.scheduler": "s3cret"}

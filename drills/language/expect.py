@@ -13,7 +13,7 @@ from typing import Annotated, Final, Literal, Self
 
 from pydantic import AfterValidator, BeforeValidator, Field, JsonValue, NonNegativeInt, model_validator
 
-from drills.scenario.fields import Duration, Regex, SpecModel
+from drills.language.fields import Duration, Regex, SpecModel
 
 _PATH_STEP: Final = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)|\[(-?\d+)\]|\[\"([^\"]*)\"\]|\['([^']*)'\]")
 OPERATORS: Final = ("eq", "ne", "lt", "le", "gt", "ge", "in", "contains", "matches", "length", "exists")

@@ -8,8 +8,8 @@ import pytest
 from pydantic import JsonValue
 
 from drills.errors import ProbeError, UnresolvedReferenceError
-from drills.scenario.conditions import as_number, capture, check, check_path, equal, lookup, show
-from drills.scenario.expect import Capture, Condition
+from drills.language.conditions import as_number, capture, check, check_path, equal, lookup, show
+from drills.language.expect import Capture, Condition
 
 SAVED = {"saved.count": "5", "saved.status": "ok", "saved.code": "204"}
 HEALTH: JsonValue = {

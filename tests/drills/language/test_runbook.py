@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from drills.scenario.runbook import (
+from drills.language.runbook import (
     CodeBlock,
     Runbook,
     Section,

@@ -24,7 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from drills.durations import DURATION_HINT, format_duration, parse_duration
-from drills.scenario.templating import IDENTIFIER, SETTING_NAME, SETTING_RULE, find_references
+from drills.language.templating import IDENTIFIER, SETTING_NAME, SETTING_RULE, find_references
 
 SERVICE_NAME: Final = re.compile(r"[a-z][a-z0-9-]*")
 SLUG: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

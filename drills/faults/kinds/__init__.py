@@ -1,0 +1,1 @@
+"""One module per fault kind, each its model, its injector and its registration; nothing else lists them."""

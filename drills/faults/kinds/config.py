@@ -1,0 +1,35 @@
+"""``kind: config``: a service redeployed with changed or missing settings (a secret, a URL, a pool size)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, Self
+
+from pydantic import model_validator
+
+from drills.faults.changes import SettingChanges
+from drills.faults.registry import FaultBase, FaultKind, register
+
+if TYPE_CHECKING:
+    from drills.faults.active import ActiveFault
+    from drills.world.context import DrillContext
+
+
+class ConfigFault(FaultBase, SettingChanges):
+    """A service redeployed with changed or missing settings (a secret, a URL, a pool size)."""
+
+    kind: Literal["config"]
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Self:
+        if not self.settings and not self.unset:
+            raise ValueError("a config fault changes settings or unsets some: give settings or unset")
+        return self
+
+
+def inject(fault: ConfigFault, context: DrillContext) -> ActiveFault:
+    from drills.faults.settings import inject_config
+
+    return inject_config(fault, context)
+
+
+register(FaultKind("config", ConfigFault, inject))

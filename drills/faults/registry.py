@@ -1,0 +1,53 @@
+"""Fault kinds register themselves: each module of :mod:`drills.faults.kinds` holds a kind's model and injector.
+
+    FAULTS.register(FaultKind("process", ProcessFault, inject))   at the bottom of drills/faults/kinds/process.py
+    FAULTS.get("process")                                         the kind (every module of kinds/ imported first)
+    FAULTS.union()                                                what a scenario validates a fault with
+
+Adding a kind is one new module in ``kinds/``. Its injector returns an :class:`ActiveFault` that knows how to
+take the fault out again; a kind module keeps its heavy client (httpx, psycopg) out of its import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from drills.language.fields import Duration, PositiveDuration, Slug, SpecModel
+from drills.language.kinds import KindRegistry
+
+if TYPE_CHECKING:
+    from drills.faults.active import ActiveFault
+    from drills.world.context import DrillContext
+
+
+class FaultBase(SpecModel):
+    """What every fault has: its ``kind``, an id, a delay after the fault phase starts, and how long it lasts.
+
+    Without ``duration`` a fault stays until the drill ends (or a responder fixes what it broke); it is
+    reverted at the end either way.
+    """
+
+    kind: str
+    id: Slug
+    after: Duration = timedelta()
+    duration: PositiveDuration | None = None
+
+
+F = TypeVar("F", bound=FaultBase)
+
+
+@dataclass(frozen=True)
+class FaultKind(Generic[F]):
+    """One kind of fault: its name in a scenario (``kind: process``), its model, and how to put it in."""
+
+    name: str
+    model: type[F]
+    inject: Callable[[F, DrillContext], ActiveFault]
+
+
+FAULTS: KindRegistry[FaultKind[Any]] = KindRegistry("fault", "drills.faults.kinds")
+"""Every fault kind."""
+register = FAULTS.register
