@@ -14,6 +14,7 @@ from pydantic import JsonValue
 
 from drills.engine.watch import Watch
 from drills.language.conditions import capture
+from drills.language.templating import resolve_model
 from drills.probes import ProbeResult, evaluate, wait_until
 from drills.probes.result import ProbeLimits
 from drills.scenario.kinds import Probe
@@ -101,7 +102,8 @@ class AutoResponder:
         }
         handler = handlers.get(type(step))
         if handler is not None:
-            return handler(step)
+            # Rendered once, here at the edge; a wait's probe is rendered at each of its reads, as every probe is.
+            return handler(step if isinstance(step, WaitUntilStep) else resolve_model(step, self.context.values()))
         probe = step_probe(step, self.scenario)
         if probe is None:
             raise StepFailed(f"no way to carry out a {step.kind} step")
@@ -131,7 +133,7 @@ class AutoResponder:
         return "acknowledged " + ", ".join(monitors)
 
     def _note(self, step: NoteStep) -> str:
-        self.recorder.record(EventKind.NOTE, "responder:auto", self.context.resolve(step.text))
+        self.recorder.record(EventKind.NOTE, "responder:auto", step.text)
         return "noted"
 
     def _escalate(self, step: EscalateStep) -> str:
@@ -139,10 +141,10 @@ class AutoResponder:
         return f"escalated to {step.level}"
 
     def _redeploy(self, step: RedeployStep) -> str:
-        changes: dict[str, str | None] = {key: self.context.resolve(value) for key, value in step.settings.items()}
+        changes: dict[str, str | None] = dict(step.settings)
         changes.update(dict.fromkeys(step.unset))
         if step.version is not None:
-            changes["APP_VERSION"] = self.context.resolve(step.version)
+            changes["APP_VERSION"] = step.version
         world = self.context.world
         try:
             world.redeploy(step.service, changes)

@@ -8,6 +8,7 @@ into a :class:`FaultError` that names the fault.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -39,9 +40,10 @@ class RevertOutcome:
 class ActiveFault:
     """A fault in the world: ``revert()`` takes it out; once that succeeded, reverting again does nothing."""
 
-    def __init__(self, fault: FaultBase, injected: Injected) -> None:
+    def __init__(self, fault: FaultBase, injected: Injected, mask: Callable[[str], str] = str) -> None:
         self.fault = fault
         self._injected = injected
+        self._mask = mask
         self._lock = threading.Lock()
         self._reverted = False
 
@@ -55,7 +57,12 @@ class ActiveFault:
         return self._reverted
 
     def describe(self) -> str:
-        return self._injected.describe()
+        return self._mask(self._injected.describe())
+
+    def as_written(self, fault: FaultBase, mask: Callable[[str], str]) -> ActiveFault:
+        """The same fault in the world, known by the fault as the scenario wrote it (the injector was given it
+        rendered), its description passed through ``mask`` so that no secret a reference resolved to shows."""
+        return ActiveFault(fault, self._injected, mask)
 
     def revert(self) -> None:
         """Takes the fault out of the world; raises :class:`FaultError` when that failed (a retry may work)."""

@@ -45,7 +45,7 @@ def database_url(context: DrillContext, database: str | None = None) -> str:
         raise FaultError("this world has no running Postgres to run a data fault on")
     url = world.endpoints[servers[0]].url
     if database is not None:
-        url = make_conninfo(url, dbname=context.resolve(database))
+        url = make_conninfo(url, dbname=database)
     check_database(url, world)
     return url
 
@@ -91,7 +91,7 @@ class DataChanged:
             self._end_backends()
         if self.fault.revert_sql is not None and not self.revert_sql_done:
             try:
-                run_sql(self.url, self.context.resolve(self.fault.revert_sql))
+                run_sql(self.url, self.fault.revert_sql)
             except psycopg.Error as error:
                 raise FaultError(f"its revert_sql failed: {_first_line(error)}") from error
             self.revert_sql_done = True
@@ -133,7 +133,7 @@ def inject_data(fault: DataFault, context: DrillContext) -> ActiveFault:
         return inject_redis(fault, context)
     url = database_url(context, fault.database)
     changed = DataChanged(fault, context, url)
-    sql = context.resolve(fault.sql)
+    sql = fault.sql
     if not fault.hold_open:
         try:
             run_sql(url, sql)
@@ -185,7 +185,7 @@ def run_redis(url: str, words: tuple[str, ...], context: DrillContext) -> None:
         url, socket_timeout=COMMAND_TIMEOUT_SECONDS, socket_connect_timeout=COMMAND_TIMEOUT_SECONDS
     )
     try:
-        client.execute_command(*(context.resolve(word) for word in words))  # type: ignore[no-untyped-call]
+        client.execute_command(*words)  # type: ignore[no-untyped-call]
     finally:
         client.close()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from drills.errors import DrillbitError, FaultError, TargetRefusedError
 from drills.faults.active import ActiveFault
 from drills.faults.registry import FAULTS, FaultBase
+from drills.language.templating import resolve_model
+from drills.reports.redaction import Redactor
 from drills.world.context import DrillContext
 
 
@@ -18,13 +20,15 @@ def inject(fault: FaultBase, context: DrillContext) -> ActiveFault:
     if kind is None:
         raise FaultError(f"{_failed(fault)}: no fault kind {fault.kind!r}")
     try:
-        return kind.inject(fault, context)
+        # Rendered once, here at the edge: the fault goes in, and comes out, with the values of this moment.
+        active = kind.inject(resolve_model(fault, context.values()), context)
     except TargetRefusedError:
         raise
     except DrillbitError as error:
         raise FaultError(f"{_failed(fault)}: {error.message}", hint=error.hint) from error
     except Exception as error:
         raise FaultError(f"{_failed(fault)}: {type(error).__name__}: {error}") from error
+    return active.as_written(fault, Redactor(context.secrets().values()).text)
 
 
 def _failed(fault: FaultBase) -> str:

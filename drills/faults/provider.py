@@ -35,7 +35,7 @@ def control(service: str, action: ProviderAction, context: DrillContext) -> Json
     what = f"{service}'s control action {action.action}"
     try:
         with httpx.Client(trust_env=False, timeout=CONTROL_TIMEOUT_SECONDS) as client:
-            answer = client.post(url, json=context.resolve_json(dict(action.body)))
+            answer = client.post(url, json=dict(action.body))
     except httpx.HTTPError as error:
         raise FaultError(f"{what} could not be called: {type(error).__name__}: {error}") from error
     if not answer.is_success:

@@ -53,21 +53,21 @@ class Redeployed:
 
 
 def inject_config(fault: ConfigFault, context: DrillContext) -> ActiveFault:
-    changes = _changes(fault.settings, fault.unset, context)
+    changes = _changes(fault.settings, fault.unset)
     summary = f"{fault.service} redeployed with {_keys(fault.settings, fault.unset)}"
     return ActiveFault(fault, _redeploy(fault.service, changes, summary, context))
 
 
 def inject_deploy(fault: DeployFault, context: DrillContext) -> ActiveFault:
-    changes = {**_changes(fault.settings, fault.unset, context), VERSION_SETTING: fault.version}
+    changes = {**_changes(fault.settings, fault.unset), VERSION_SETTING: fault.version}
     summary = f"{fault.service} deployed at version {fault.version}"
     if fault.settings or fault.unset:
         summary += f" with {_keys(fault.settings, fault.unset)}"
     return ActiveFault(fault, _redeploy(fault.service, changes, summary, context))
 
 
-def _changes(settings: Mapping[str, str], unset: tuple[str, ...], context: DrillContext) -> dict[str, str | None]:
-    changes: dict[str, str | None] = {key: context.resolve(value) for key, value in settings.items()}
+def _changes(settings: Mapping[str, str], unset: tuple[str, ...]) -> dict[str, str | None]:
+    changes: dict[str, str | None] = dict(settings)
     changes.update(dict.fromkeys(unset))
     return changes
 

@@ -37,20 +37,20 @@ logger = logging.getLogger(__name__)
 
 
 def request_arguments(request: HttpRequest, context: DrillContext) -> dict[str, Any]:
-    """The keyword arguments of ``httpx.Client.request`` for ``request``, its references resolved now."""
-    url = context.resolve(request.url)
+    """The keyword arguments of ``httpx.Client.request`` for ``request`` (its references already resolved)."""
+    url = request.url
     check_url(url, context.world)
     arguments: dict[str, Any] = {
         "method": request.method,
         "url": url,
-        "headers": {name: context.resolve(value) for name, value in request.headers.items()},
+        "headers": dict(request.headers),
     }
     if request.body is not None:
-        arguments["content"] = context.resolve(request.body)
+        arguments["content"] = request.body
     elif request.form is not None:
-        arguments["data"] = {name: context.resolve(value) for name, value in request.form.items()}
+        arguments["data"] = dict(request.form)
     elif request.given("json_body"):
-        arguments["json"] = context.resolve_json(request.json_body)
+        arguments["json"] = request.json_body
     return arguments
 
 

@@ -1,6 +1,7 @@
 """Whether a value read from the world meets a condition, and what a step saves from what it read.
 
-Text operands may hold references (``{saved.count}``), resolved when checked. Two values compare as numbers
+Operands arrive resolved: a probe or step is rendered once, references and all, before it reads (see
+:func:`drills.language.templating.resolve_model`). Two values compare as numbers
 when both are numbers or numeric text (``"5"`` equals ``5``, as a value read from Redis or a shell is text),
 otherwise as JSON, where a boolean is never a number. ``lt``/``le``/``gt``/``ge`` on two texts compare them as
 text, so ISO times can be ordered. ``exists`` asks whether a JSON path is there; for a plain value, whether it
@@ -19,7 +20,6 @@ from pydantic import JsonValue
 
 from drills.errors import ProbeError
 from drills.language.expect import Capture, Condition, json_path_steps
-from drills.language.templating import resolve_json
 
 _NUMERIC_TEXT: Final = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
 SHOWN_CHARACTERS: Final = 60
@@ -145,27 +145,26 @@ OPERATORS: Final[Mapping[str, Operator]] = {
 }
 
 
-def _resolved(operand: object, values: Mapping[str, str]) -> JsonValue:
-    # `in` keeps its choices as a tuple, which resolve_json would pass over unresolved.
-    listed: JsonValue = list(operand) if isinstance(operand, tuple) else operand  # type: ignore[assignment]
-    return resolve_json(listed, values)
+def _operand(operand: object) -> JsonValue:
+    # `in` keeps its choices as a tuple; an operator reads them as a JSON list.
+    return list(operand) if isinstance(operand, tuple) else operand  # type: ignore[return-value]
 
 
-def _check(condition: Condition, value: JsonValue, values: Mapping[str, str], present: bool) -> str | None:
+def _check(condition: Condition, value: JsonValue, present: bool) -> str | None:
     for name, operand in condition.operators().items():
         if name == "exists":
             wanted = bool(operand)
             reason = None if wanted == present else ("expected to exist" if wanted else "expected not to exist")
         else:
-            reason = OPERATORS[name](_resolved(operand, values), value)
+            reason = OPERATORS[name](_operand(operand), value)
         if reason is not None:
             return reason
     return None
 
 
-def check(condition: Condition, value: JsonValue, values: Mapping[str, str]) -> str | None:
+def check(condition: Condition, value: JsonValue) -> str | None:
     """None when every operator of ``condition`` holds for ``value``, else a short reason why not."""
-    return _check(condition, value, values, present=value is not None)
+    return _check(condition, value, present=value is not None)
 
 
 def lookup(value: JsonValue, path: str) -> tuple[bool, JsonValue]:
@@ -183,14 +182,14 @@ def lookup(value: JsonValue, path: str) -> tuple[bool, JsonValue]:
     return True, current
 
 
-def check_path(condition: Condition, document: JsonValue, path: str, values: Mapping[str, str]) -> str | None:
+def check_path(condition: Condition, document: JsonValue, path: str) -> str | None:
     """:func:`check` on what ``path`` leads to in ``document``, the reason prefixed with the path.
 
     ``exists`` is whether the path is there; a path that is not there fails every other operator.
     """
     found, value = lookup(document, path)
     if found:
-        reason = _check(condition, value, values, present=True)
+        reason = _check(condition, value, present=True)
     elif condition.operators().get("exists", True) is False:
         reason = None
     else:

@@ -32,7 +32,7 @@ K = TypeVar("K", bound=Kind)
 
 
 class KindRegistry(Generic[K]):
-    """The kinds of one family, by name, in the order their modules were found (alphabetical)."""
+    """The kinds of one family, by name, in alphabetical order whatever order their modules were imported in."""
 
     def __init__(self, family: str, package: str) -> None:
         self._family = family
@@ -59,7 +59,7 @@ class KindRegistry(Generic[K]):
         """Every kind, by name: each module of the family's package is imported first."""
         self._discover()
         with self._lock:
-            return dict(self._kinds)
+            return dict(sorted(self._kinds.items()))
 
     def get(self, name: str) -> K:
         kinds = self.kinds()

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypeVar
 
-from pydantic import JsonValue
+from pydantic import BaseModel
 
 from drills.errors import UnresolvedReferenceError, did_you_mean
 
@@ -103,14 +103,35 @@ def resolve_text(text: str, values: Mapping[str, str]) -> str:
     return _REFERENCE.sub(replace, text)
 
 
-def resolve_json(value: JsonValue, values: Mapping[str, str]) -> JsonValue:
-    """A JSON value with every string in it (not the keys) resolved by :func:`resolve_text`."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def resolve_model(model: M, values: Mapping[str, str]) -> M:
+    """``model`` with every text in it resolved, at any depth (strings in fields, lists, tuples, dict values and
+    nested models; not dict keys). This is the one place a probe, a step or a fault is rendered: once, at the
+    edge, before anything reads or acts. Parts without a reference are the same objects as before.
+    """
+    changed = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        resolved = _resolve_any(value, values)
+        if resolved is not value:
+            changed[name] = resolved
+    return model.model_copy(update=changed) if changed else model
+
+
+def _resolve_any(value: object, values: Mapping[str, str]) -> object:
     if isinstance(value, str):
-        return resolve_text(value, values)
-    if isinstance(value, list):
-        return [resolve_json(item, values) for item in value]
+        text = resolve_text(value, values)
+        return value if text == value else text
+    if isinstance(value, BaseModel):
+        return resolve_model(value, values)
+    if isinstance(value, list | tuple):
+        items = [_resolve_any(item, values) for item in value]
+        return value if all(new is old for new, old in zip(items, value, strict=True)) else type(value)(items)
     if isinstance(value, dict):
-        return {key: resolve_json(item, values) for key, item in value.items()}
+        entries = {key: _resolve_any(item, values) for key, item in value.items()}
+        return value if all(entries[key] is item for key, item in value.items()) else entries
     return value
 
 

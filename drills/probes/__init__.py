@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from drills.errors import ProbeError
+from drills.language.templating import resolve_model
 from drills.probes.history import MetricHistory
 from drills.probes.registry import PROBES, ProbeBase, Reading
 from drills.probes.result import DEFAULT_LIMITS, ProbeLimits, ProbeResult
@@ -31,7 +32,9 @@ class Evaluator:
         kind = PROBES.kinds().get(probe.kind)
         if kind is None:
             raise ProbeError(f"no way to evaluate a probe of kind {probe.kind!r}")
-        return kind.read(probe, Reading(context, self.limits, self.history))
+        # Rendered once, here at the edge: the reader gets every reference already resolved.
+        rendered = resolve_model(probe, context.values())
+        return kind.read(rendered, Reading(context, self.limits, self.history))
 
 
 def evaluate(probe: ProbeBase, context: DrillContext, *, limits: ProbeLimits = DEFAULT_LIMITS) -> ProbeResult:

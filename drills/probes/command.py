@@ -14,7 +14,6 @@ from typing import Final
 from drills.language.conditions import check, show
 from drills.language.expect import CommandExpect
 from drills.language.requests import CommandSpec
-from drills.language.templating import resolve_text
 from drills.probes.http import parse_json
 from drills.probes.result import DEFAULT_LIMITS, ProbeLimits, ProbeResult, describe, outcome, unreadable
 from drills.world.context import DrillContext
@@ -45,9 +44,8 @@ def run_command(
     program: CommandSpec, expect: CommandExpect, context: DrillContext, limits: ProbeLimits = DEFAULT_LIMITS
 ) -> ProbeResult:
     """Runs ``program`` in the scenario's directory, stdout and stderr together, and checks ``expect``."""
-    values = context.values()
-    argv = _argv(program, values)
-    env = {**world_shell_env(context), **{name: resolve_text(text, values) for name, text in program.env.items()}}
+    argv = _argv(program)
+    env = {**world_shell_env(context), **program.env}
     started = context.clock.monotonic()
     try:
         finished = _run(argv, env, context.scenario_dir, limits.command_s)
@@ -57,7 +55,7 @@ def run_command(
     tail = finished.output[-TAIL_CHARACTERS:]
     return outcome(
         context,
-        _reasons(expect, finished, limits, values),
+        _reasons(expect, finished, limits),
         f"exit code {finished.exit_code}" + (f", output {show(_last_line(tail))}" if tail.strip() else ""),
         value={"exit_code": finished.exit_code, "output": tail},
         output=finished.output,
@@ -66,10 +64,10 @@ def run_command(
     )
 
 
-def _argv(program: CommandSpec, values: dict[str, str]) -> list[str]:
+def _argv(program: CommandSpec) -> list[str]:
     if program.argv is not None:
-        return [resolve_text(word, values) for word in program.argv]
-    return ["sh", "-c", resolve_text(program.shell or "", values)]
+        return list(program.argv)
+    return ["sh", "-c", program.shell or ""]
 
 
 def _run(argv: list[str], env: dict[str, str], directory: Path, timeout_s: float) -> Finished:
@@ -111,17 +109,16 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def _reasons(expect: CommandExpect, finished: Finished, limits: ProbeLimits, values: dict[str, str]) -> list[str]:
+def _reasons(expect: CommandExpect, finished: Finished, limits: ProbeLimits) -> list[str]:
     if finished.exit_code is None:
         return [f"still running after {limits.command_s:g}s, killed" + _tail_note(finished.output)]
     reasons = []
-    code = check(expect.exit_code, finished.exit_code, values)
+    code = check(expect.exit_code, finished.exit_code)
     if code is not None:
         reasons.append(f"exit code: {code}" + _missing_note(finished) + _tail_note(finished.output))
-    if expect.output_contains is not None:
-        wanted = resolve_text(expect.output_contains, values)
-        if wanted not in finished.output:
-            reasons.append(f"expected the output to contain {show(wanted)}" + _tail_note(finished.output))
+    wanted = expect.output_contains
+    if wanted is not None and wanted not in finished.output:
+        reasons.append(f"expected the output to contain {show(wanted)}" + _tail_note(finished.output))
     return reasons
 
 

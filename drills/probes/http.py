@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 
 import httpx
 from pydantic import JsonValue
@@ -12,7 +11,6 @@ from drills.errors import ProbeError
 from drills.language.conditions import check, check_path, show
 from drills.language.expect import HttpExpect
 from drills.language.requests import HttpRequest
-from drills.language.templating import resolve_json, resolve_text
 from drills.probes.result import (
     DEFAULT_LIMITS,
     ProbeLimits,
@@ -29,14 +27,13 @@ from drills.world.context import DrillContext
 def read_http(
     request: HttpRequest, expect: HttpExpect, context: DrillContext, limits: ProbeLimits = DEFAULT_LIMITS
 ) -> ProbeResult:
-    """Sends ``request`` (references resolved now) and checks the answer against ``expect``."""
-    values = context.values()
-    url = resolve_text(request.url, values)
+    """Sends ``request`` (its references already resolved) and checks the answer against ``expect``."""
+    url = request.url
     where = f"{request.method} {safe_url(url)}"
     timeout = _timeout(expect, limits)
     started = context.clock.monotonic()
     try:
-        response = _send(request, url, values, timeout)
+        response = _send(request, timeout)
     except httpx.ConnectTimeout:
         return unreadable(context, f"{where}: no connection within {timeout.connect:g}s", _since(context, started))
     except httpx.TimeoutException:
@@ -45,7 +42,7 @@ def read_http(
         return unreadable(context, f"{where}: {describe(error)}", _since(context, started))
     latency = _since(context, started)
     parsed = parse_json(response.text)
-    reasons = _reasons(expect, response, parsed, latency, values)
+    reasons = _reasons(expect, response, parsed, latency)
     return outcome(
         context,
         reasons,
@@ -89,53 +86,49 @@ def _timeout(expect: HttpExpect, limits: ProbeLimits) -> httpx.Timeout:
     return httpx.Timeout(read, connect=min(limits.connect_s, read))
 
 
-def _send(request: HttpRequest, url: str, values: Mapping[str, str], timeout: httpx.Timeout) -> httpx.Response:
-    headers = {name: resolve_text(value, values) for name, value in request.headers.items()}
-    content = None if request.body is None else resolve_text(request.body, values)
-    form = None if request.form is None else {name: resolve_text(text, values) for name, text in request.form.items()}
-    body = resolve_json(request.json_body, values) if request.given("json_body") else None
+def _send(request: HttpRequest, timeout: httpx.Timeout) -> httpx.Response:
+    body = request.json_body if request.given("json_body") else None
+    form = None if request.form is None else dict(request.form)
     try:
         with _client(timeout) as client:
-            return client.request(request.method, url, headers=headers, content=content, data=form, json=body)
+            return client.request(
+                request.method, request.url, headers=request.headers, content=request.body, data=form, json=body
+            )
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
-        raise ProbeError(f"cannot send {request.method} {safe_url(url)}: {describe(error)}") from None
+        raise ProbeError(f"cannot send {request.method} {safe_url(request.url)}: {describe(error)}") from None
 
 
-def _reasons(
-    expect: HttpExpect, response: httpx.Response, parsed: JsonValue | None, latency: float, values: Mapping[str, str]
-) -> list[str]:
-    status = check(expect.status, response.status_code, values)
+def _reasons(expect: HttpExpect, response: httpx.Response, parsed: JsonValue | None, latency: float) -> list[str]:
+    status = check(expect.status, response.status_code)
     return [
         *([] if status is None else [f"status: {status}"]),
-        *_json_reasons(expect, response, parsed, values),
-        *_header_reasons(expect, response, values),
-        *_text_reasons(expect, response.text, values),
+        *_json_reasons(expect, response, parsed),
+        *_header_reasons(expect, response),
+        *_text_reasons(expect, response.text),
         *_latency_reasons(expect, latency),
     ]
 
 
-def _json_reasons(
-    expect: HttpExpect, response: httpx.Response, parsed: JsonValue | None, values: Mapping[str, str]
-) -> list[str]:
+def _json_reasons(expect: HttpExpect, response: httpx.Response, parsed: JsonValue | None) -> list[str]:
     if not expect.json_values:
         return []
     if parsed is None:
         kind = response.headers.get("content-type", "no content type")
         return [f"expected a JSON answer, got {kind}: {show(response.text)}"]
-    found = (check_path(condition, parsed, path, values) for path, condition in expect.json_values.items())
+    found = (check_path(condition, parsed, path) for path, condition in expect.json_values.items())
     return [reason for reason in found if reason is not None]
 
 
-def _header_reasons(expect: HttpExpect, response: httpx.Response, values: Mapping[str, str]) -> list[str]:
+def _header_reasons(expect: HttpExpect, response: httpx.Response) -> list[str]:
     # Header names are case-insensitive; a header that was not sent is null, so `exists: false` can ask for that.
-    found = ((name, check(condition, response.headers.get(name), values)) for name, condition in expect.headers.items())
+    found = ((name, check(condition, response.headers.get(name))) for name, condition in expect.headers.items())
     return [f"header {name}: {reason}" for name, reason in found if reason is not None]
 
 
-def _text_reasons(expect: HttpExpect, text: str, values: Mapping[str, str]) -> list[str]:
-    if expect.body_contains is None:
+def _text_reasons(expect: HttpExpect, text: str) -> list[str]:
+    wanted = expect.body_contains
+    if wanted is None:
         return []
-    wanted = resolve_text(expect.body_contains, values)
     return [] if wanted in text else [f"expected the answer to contain {show(wanted)}, got {show(text)}"]
 
 

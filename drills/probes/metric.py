@@ -24,7 +24,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from drills.durations import format_duration
 from drills.language.conditions import as_text, check, show
-from drills.language.templating import resolve_text
 from drills.probes.history import MetricHistory, Series, SeriesRead
 from drills.probes.http import get_text
 from drills.probes.kinds.metric import MetricProbe, MetricSelector
@@ -53,7 +52,7 @@ def read_metric(
     limits: ProbeLimits = DEFAULT_LIMITS,
 ) -> ProbeResult:
     """Reads the Prometheus text at the probe's URL and checks the value it selects."""
-    url = context.resolve(probe.url)
+    url = probe.url
     started = context.clock.monotonic()
     try:
         families = list(text_string_to_metric_families(get_text(url, limits)))
@@ -68,7 +67,7 @@ def read_metric(
         number = _Reader(probe, families, context, history, url).value()
     except NoValue as why:
         return unreadable(context, f"{name}: {why}", latency)
-    reason = check(probe.expect.value, number, context.values())
+    reason = check(probe.expect.value, number)
     return outcome(
         context,
         [] if reason is None else [f"{name}: {reason}"],
@@ -100,7 +99,7 @@ class _Reader:
 
     def _measure(self, selector: MetricSelector, quantile: float | None) -> float:
         name = selector.metric + ("_bucket" if quantile is not None else "")
-        series = select(self.families, name, self._labels(selector))
+        series = select(self.families, name, selector.labels)
         if series is None:
             raise NoValue(f"{safe_url(self.url)} has no metric named {name}")
         if self.probe.rate is not None:
@@ -109,13 +108,9 @@ class _Reader:
             return histogram_quantile(quantile, series)
         return aggregate(self.probe.aggregate, list(series.values()))
 
-    def _labels(self, selector: MetricSelector) -> dict[str, str]:
-        values = self.context.values()
-        return {label: resolve_text(value, values) for label, value in selector.labels.items()}
-
     def _rates(self, name: str, selector: MetricSelector, series: Series, window: timedelta) -> Series:
         # Keyed by the window too: a shorter window would prune the reads a longer one still needs.
-        key = f"{self.url} {name} {sorted(self._labels(selector).items())} {window}"
+        key = f"{self.url} {name} {sorted(selector.labels.items())} {window}"
         read = SeriesRead(self.context.clock.monotonic(), series)
         found = self.history.increases(key, read, self.context.wall_seconds(window.total_seconds()))
         if found is None:

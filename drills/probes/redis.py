@@ -13,7 +13,6 @@ from redis.retry import Retry
 from drills.errors import ProbeError
 from drills.language.conditions import as_text, check, show
 from drills.language.expect import RedisExpect
-from drills.language.templating import resolve_text
 from drills.probes.result import DEFAULT_LIMITS, ProbeLimits, ProbeResult, bounded, describe, outcome, unreadable
 from drills.world.context import DrillContext
 
@@ -21,9 +20,8 @@ from drills.world.context import DrillContext
 def read_redis(
     command: Sequence[str], expect: RedisExpect, context: DrillContext, limits: ProbeLimits = DEFAULT_LIMITS
 ) -> ProbeResult:
-    """Sends ``command`` (its words, references resolved now) to the world's Redis and checks the reply."""
-    values = context.values()
-    words = [resolve_text(word, values) for word in command]
+    """Sends ``command`` (its words, references already resolved) to the world's Redis and checks the reply."""
+    words = list(command)
     what = " ".join(words[:2])
     started = context.clock.monotonic()
     try:
@@ -31,7 +29,7 @@ def read_redis(
     except redis.RedisError as error:
         return unreadable(context, f"{what}: {describe(error)}", context.clock.monotonic() - started)
     latency = context.clock.monotonic() - started
-    reason = None if expect.reply is None else check(expect.reply, reply, values)
+    reason = None if expect.reply is None else check(expect.reply, reply)
     text = _text(reply)
     return outcome(
         context,

@@ -10,7 +10,6 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -21,7 +20,6 @@ from pydantic import JsonValue
 from drills.errors import ProbeError
 from drills.language.conditions import as_text, check, equal, show
 from drills.language.expect import SqlExpect
-from drills.language.templating import resolve_json, resolve_text
 from drills.probes.result import DEFAULT_LIMITS, ProbeLimits, ProbeResult, describe, outcome, unreadable
 from drills.world.context import DrillContext
 
@@ -53,11 +51,10 @@ def read_sql(
     limits: ProbeLimits = DEFAULT_LIMITS,
 ) -> ProbeResult:
     """Runs ``query`` (autocommit) on the world's Postgres, or on ``database`` there, and checks ``expect``."""
-    values = context.values()
-    conninfo = _conninfo(context, None if database is None else resolve_text(database, values))
+    conninfo = _conninfo(context, database)
     started = context.clock.monotonic()
     try:
-        table = _run(conninfo, resolve_text(query, values), limits)
+        table = _run(conninfo, query, limits)
     except NoAnswer as error:
         return unreadable(context, f"SQL: {error}", context.clock.monotonic() - started)
     except psycopg.Error as error:
@@ -66,7 +63,7 @@ def read_sql(
     document = table.as_json()
     return outcome(
         context,
-        _reasons(expect, table, values),
+        _reasons(expect, table),
         f"{table.row_count} row{'' if table.row_count == 1 else 's'}"
         + (f", the first {show(table.rows[0])}" if table.rows else ""),
         value=document,
@@ -156,17 +153,17 @@ class _Guard:
             duplicate.shutdown(socket.SHUT_RDWR)
 
 
-def _reasons(expect: SqlExpect, table: Table, values: Mapping[str, str]) -> list[str]:
+def _reasons(expect: SqlExpect, table: Table) -> list[str]:
     reasons = []
     if expect.scalar is not None:
         first = table.rows[0][0] if table.rows and table.rows[0] else None
-        reason = check(expect.scalar, first, values)
+        reason = check(expect.scalar, first)
         reasons += [] if reason is None else [f"first value: {reason}"]
     if expect.rows is not None:
-        wanted = resolve_json([list(row) for row in expect.rows], values)
+        wanted: JsonValue = [list(row) for row in expect.rows]
         rows: list[JsonValue] = list(table.rows)
         reasons += [] if equal(rows, wanted) else [f"rows: expected {show(wanted)}, got {show(rows)}"]
     if expect.row_count is not None:
-        reason = check(expect.row_count, table.row_count, values)
+        reason = check(expect.row_count, table.row_count)
         reasons += [] if reason is None else [f"row count: {reason}"]
     return reasons

@@ -1,8 +1,9 @@
 """What every part of a running drill reads the world through: its endpoints, secrets, settings, logs and clock.
 
 References in a scenario (``{app.url}``, ``{secrets.admin_api_key}``, ``{settings.app.DB_POOL_SIZE}``,
-``{world.seed}``, ``{saved.token}``) resolve against :meth:`DrillContext.values` at the moment they are used,
-so a service redeployed on the way, or a value a step saved, is seen by everything after it.
+``{world.seed}``, ``{saved.token}``) resolve against :meth:`DrillContext.values` at the moment a probe is read,
+a fault goes in or a step is carried out (each rendered once, then acted on), so a service redeployed on the
+way, or a value a step saved, is seen by everything after it.
 """
 
 from __future__ import annotations
@@ -12,10 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import JsonValue
-
 from drills.clock import Clock, TimeScale
-from drills.language.templating import resolve_json, resolve_text
 from drills.world.protocol import World
 
 
@@ -50,12 +48,6 @@ class DrillContext:
         with self._lock:
             values.update({f"saved.{name}": value for name, value in self.saved.items()})
         return values
-
-    def resolve(self, text: str) -> str:
-        return resolve_text(text, self.values())
-
-    def resolve_json(self, value: JsonValue) -> JsonValue:
-        return resolve_json(value, self.values())
 
     def save(self, name: str, value: str) -> None:
         with self._lock:

@@ -30,11 +30,10 @@ class LogProbe(ProbeBase):
 def read_log(probe: LogProbe, reading: Reading) -> ProbeResult:
     """Counts the lines of a service's log, since the drill started or the fault, that match the pattern."""
     context = reading.context
-    values = context.values()
-    pattern = re.compile(context.resolve(probe.pattern))
+    pattern = re.compile(probe.pattern)
     started = context.clock.monotonic()
     lines = [line for line in context.log_since(probe.service, probe.since).splitlines() if pattern.search(line)]
-    reason = check(probe.expect.count, len(lines), values)
+    reason = check(probe.expect.count, len(lines))
     return outcome(
         context,
         [] if reason is None else [f"lines matching {show(pattern.pattern)}: {reason}"],

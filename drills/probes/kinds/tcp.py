@@ -27,8 +27,8 @@ class TcpProbe(ProbeBase):
 def read_tcp(probe: TcpProbe, reading: Reading) -> ProbeResult:
     """Holds when a TCP connection to the probe's host and port is accepted within the connect limit."""
     context, limits = reading.context, reading.limits
-    host = context.resolve(probe.host)
-    port = _port(context.resolve(str(probe.port)))
+    host = probe.host
+    port = _port(str(probe.port))
     address = f"{host}:{port}"
     started = context.clock.monotonic()
     failure = None

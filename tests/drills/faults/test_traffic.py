@@ -55,7 +55,7 @@ def test_traffic_fault_sends_every_request_at_its_tick(
     assert (done, elapsed >= 0.3, active.describe()) == (
         True,
         True,
-        "4 requests, one every 1s, starting with POST {mail.url}/v1/messages; 4 sent (4 202)",
+        f"4 requests, one every 1s, starting with POST {world.endpoints['mail'].url}/v1/messages; 4 sent (4 202)",
     )
 
 
@@ -108,8 +108,8 @@ def test_traffic_fault_counts_what_the_world_answered(
     wait_for(lambda: active.describe().endswith("4 sent (2 202, 2 401)"), WAIT_SECONDS, SystemClock())
     active.revert()
     assert (
-        active.describe()
-        == "4 requests, one every 1s, starting with POST {mail.url}/v1/messages; 4 sent (2 202, 2 401)"
+        active.describe() == f"4 requests, one every 1s, starting with POST {world.endpoints['mail'].url}/v1/messages;"
+        " 4 sent (2 202, 2 401)"
     )
 
 
@@ -134,18 +134,14 @@ def test_traffic_fault_does_not_wait_for_slow_answers_before_the_next_tick(
     )
 
 
-def test_traffic_fault_stops_when_a_request_turns_out_to_aim_outside_the_world(
+def test_traffic_fault_requests_are_rendered_when_it_goes_in_so_a_value_saved_later_cannot_re_aim_them(
     world: LocalWorld, fast_context: DrillContext, make_fault: MakeFault
 ) -> None:
     fast_context.save("target", world.endpoints["mail"].url)
     request = {**_send_to("moved@example.test"), "url": "{saved.target}/v1/messages"}
-    active = inject(make_fault(id="load", kind="traffic", requests=[request], count=50, every="1s"), fast_context)
+    active = inject(make_fault(id="load", kind="traffic", requests=[request], count=4, every="1s"), fast_context)
     wait_for(lambda: _delivered(world, "moved@example.test") >= 1, WAIT_SECONDS, SystemClock())
     fast_context.save("target", "http://mail.example.com")
-    stopped = wait_for(lambda: "stopped:" in active.describe(), WAIT_SECONDS, SystemClock())
+    delivered_all = wait_for(lambda: _delivered(world, "moved@example.test") == 4, WAIT_SECONDS, SystemClock())
     active.revert()
-    assert (stopped, active.describe().split("; stopped: ")[1]) == (
-        True,
-        "http://mail.example.com/v1/messages is not a service of this world (mail.example.com is not a loopback "
-        "address); a drill never touches anything outside its world",
-    )
+    assert (delivered_all, "stopped" in active.describe()) == (True, False)

@@ -10,6 +10,7 @@ from pydantic import JsonValue
 from drills.errors import ProbeError, UnresolvedReferenceError
 from drills.language.conditions import as_number, capture, check, check_path, equal, lookup, show
 from drills.language.expect import Capture, Condition
+from drills.language.templating import resolve_model
 
 SAVED = {"saved.count": "5", "saved.status": "ok", "saved.code": "204"}
 HEALTH: JsonValue = {
@@ -21,45 +22,46 @@ HEALTH: JsonValue = {
 
 
 def condition(written: Any) -> Condition:
-    return Condition.model_validate(written)
+    """A condition as a check sees it: rendered at the edge, its references resolved against SAVED."""
+    return resolve_model(Condition.model_validate(written), SAVED)
 
 
 def test_check_eq_holds_for_the_same_value() -> None:
-    assert check(condition(200), 200, SAVED) is None
+    assert check(condition(200), 200) is None
 
 
 def test_check_eq_says_what_was_expected_and_got() -> None:
-    assert check(condition(200), 503, SAVED) == "expected 200, got 503"
+    assert check(condition(200), 503) == "expected 200, got 503"
 
 
 def test_check_eq_quotes_text() -> None:
-    assert check(condition("ok"), "down", SAVED) == "expected 'ok', got 'down'"
+    assert check(condition("ok"), "down") == "expected 'ok', got 'down'"
 
 
 def test_check_eq_compares_numeric_text_as_a_number() -> None:
-    assert (check(condition("5"), 5, SAVED), check(condition(5), "5.0", SAVED)) == (None, None)
+    assert (check(condition("5"), 5), check(condition(5), "5.0")) == (None, None)
 
 
-def test_check_eq_resolves_a_reference_in_its_operand() -> None:
-    assert (check(condition("{saved.count}"), 5, SAVED), check(condition("{saved.count}"), 6, SAVED)) == (
+def test_check_eq_compares_with_a_reference_rendered_into_its_operand() -> None:
+    assert (check(condition("{saved.count}"), 5), check(condition("{saved.count}"), 6)) == (
         None,
         "expected '5', got 6",
     )
 
 
 def test_check_eq_never_takes_a_boolean_for_a_number() -> None:
-    assert check(condition({"eq": True}), 1, SAVED) == "expected true, got 1"
+    assert check(condition({"eq": True}), 1) == "expected true, got 1"
 
 
 def test_check_eq_null_holds_for_null() -> None:
-    assert (check(condition({"eq": None}), None, SAVED), check(condition({"eq": None}), 0, SAVED)) == (
+    assert (check(condition({"eq": None}), None), check(condition({"eq": None}), 0)) == (
         None,
         "expected null, got 0",
     )
 
 
 def test_check_ne_says_what_it_must_not_be() -> None:
-    assert (check(condition({"ne": 500}), 200, SAVED), check(condition({"ne": 500}), 500, SAVED)) == (
+    assert (check(condition({"ne": 500}), 200), check(condition({"ne": 500}), 500)) == (
         None,
         "expected anything but 500",
     )
@@ -77,24 +79,24 @@ def test_check_ne_says_what_it_must_not_be() -> None:
     ],
 )
 def test_check_orders_numbers(written: dict[str, Any], value: JsonValue, reason: str | None) -> None:
-    assert check(condition(written), value, SAVED) == reason
+    assert check(condition(written), value) == reason
 
 
 def test_check_orders_two_texts_as_text_so_iso_times_compare() -> None:
     after = condition({"gt": "2025-01-01T10:00:00Z"})
-    assert (check(after, "2025-01-01T10:15:00Z", SAVED), check(after, "2024-12-31T23:00:00Z", SAVED)) == (
+    assert (check(after, "2025-01-01T10:15:00Z"), check(after, "2024-12-31T23:00:00Z")) == (
         None,
         "expected > '2025-01-01T10:00:00Z', got '2024-12-31T23:00:00Z'",
     )
 
 
 def test_check_order_refuses_a_value_that_is_not_a_number() -> None:
-    assert check(condition({"gt": 0}), "many", SAVED) == "expected a number > 0, got 'many'"
+    assert check(condition({"gt": 0}), "many") == "expected a number > 0, got 'many'"
 
 
 def test_check_in_lists_the_choices() -> None:
     choices = condition({"in": [200, "{saved.code}"]})
-    assert (check(choices, 204, SAVED), check(choices, 503, SAVED)) == (None, "expected one of [200, '204'], got 503")
+    assert (check(choices, 204), check(choices, 503)) == (None, "expected one of [200, '204'], got 503")
 
 
 @pytest.mark.parametrize(
@@ -109,24 +111,24 @@ def test_check_in_lists_the_choices() -> None:
     ],
 )
 def test_check_contains_looks_in_text_lists_and_keys(value: JsonValue, reason: str | None) -> None:
-    assert check(condition({"contains": "{saved.status}"}), value, SAVED) == reason
+    assert check(condition({"contains": "{saved.status}"}), value) == reason
 
 
 def test_check_matches_searches_anywhere_in_the_text() -> None:
     pattern = condition({"matches": r"status=5\d\d"})
-    assert (check(pattern, "tick status=503 runs=-", SAVED), check(pattern, "tick status=200", SAVED)) == (
+    assert (check(pattern, "tick status=503 runs=-"), check(pattern, "tick status=200")) == (
         None,
         r"expected to match 'status=5\\d\\d', got 'tick status=200'",
     )
 
 
 def test_check_matches_reads_a_number_as_its_text() -> None:
-    assert check(condition({"matches": "^50"}), 503, SAVED) is None
+    assert check(condition({"matches": "^50"}), 503) is None
 
 
 def test_check_length_counts_items_and_characters() -> None:
     two = condition({"length": 2})
-    assert (check(two, ["a", "b"], SAVED), check(two, "abc", SAVED), check(two, 12, SAVED)) == (
+    assert (check(two, ["a", "b"]), check(two, "abc"), check(two, 12)) == (
         None,
         "expected length 2, got length 3: 'abc'",
         "expected length 2, got 12, which has no length",
@@ -135,20 +137,20 @@ def test_check_length_counts_items_and_characters() -> None:
 
 def test_check_exists_on_a_plain_value_means_not_null() -> None:
     assert (
-        check(condition({"exists": True}), "1", SAVED),
-        check(condition({"exists": True}), None, SAVED),
-        check(condition({"exists": False}), None, SAVED),
-        check(condition({"exists": False}), "1", SAVED),
+        check(condition({"exists": True}), "1"),
+        check(condition({"exists": True}), None),
+        check(condition({"exists": False}), None),
+        check(condition({"exists": False}), "1"),
     ) == (None, "expected to exist", None, "expected not to exist")
 
 
 def test_check_gives_the_first_operator_that_fails() -> None:
-    assert check(condition({"gt": 0, "lt": 10, "ne": 5}), 12, SAVED) == "expected < 10, got 12"
+    assert check(condition({"gt": 0, "lt": 10, "ne": 5}), 12) == "expected < 10, got 12"
 
 
-def test_check_raises_on_a_reference_nothing_provides() -> None:
+def test_rendering_a_condition_raises_on_a_reference_nothing_provides() -> None:
     with pytest.raises(UnresolvedReferenceError, match=r"unknown reference \{saved\.missing\}"):
-        check(condition("{saved.missing}"), 1, SAVED)
+        condition("{saved.missing}")
 
 
 def test_equal_compares_numbers_inside_rows() -> None:
@@ -189,23 +191,23 @@ def test_lookup_walks_keys_and_indexes(path: str, found: tuple[bool, JsonValue])
 
 
 def test_check_path_prefixes_the_reason_with_the_path() -> None:
-    assert check_path(condition("ok"), HEALTH, "$.checks.db.status", SAVED) == (
+    assert check_path(condition("ok"), HEALTH, "$.checks.db.status") == (
         "$.checks.db.status: expected 'ok', got 'down'"
     )
 
 
 def test_check_path_fails_every_operator_on_a_missing_path() -> None:
-    assert check_path(condition({"ne": "down"}), HEALTH, "$.checks.queue.status", SAVED) == (
+    assert check_path(condition({"ne": "down"}), HEALTH, "$.checks.queue.status") == (
         "$.checks.queue.status: not found"
     )
 
 
 def test_check_path_exists_is_whether_the_path_is_there_even_when_null() -> None:
     assert (
-        check_path(condition({"exists": True}), HEALTH, '$["odd key"]', SAVED),
-        check_path(condition({"exists": False}), HEALTH, "$.checks.queue", SAVED),
-        check_path(condition({"exists": True}), HEALTH, "$.checks.queue", SAVED),
-        check_path(condition({"exists": False}), HEALTH, "$.checks.db", SAVED),
+        check_path(condition({"exists": True}), HEALTH, '$["odd key"]'),
+        check_path(condition({"exists": False}), HEALTH, "$.checks.queue"),
+        check_path(condition({"exists": True}), HEALTH, "$.checks.queue"),
+        check_path(condition({"exists": False}), HEALTH, "$.checks.db"),
     ) == (None, None, "$.checks.queue: expected to exist", "$.checks.db: expected not to exist")
 
 

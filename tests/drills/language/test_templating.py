@@ -6,7 +6,9 @@ import pytest
 from pydantic import JsonValue
 
 from drills.errors import UnresolvedReferenceError
-from drills.language.templating import Reference, check_reference, find_references, resolve_json, resolve_text
+from drills.language.expect import HttpExpect
+from drills.language.requests import HttpRequest
+from drills.language.templating import Reference, check_reference, find_references, resolve_model, resolve_text
 
 SERVICES = ("app", "postgres", "scheduler-staging")
 VALUES = {"app.url": "http://127.0.0.1:8000", "saved.token": "t0k3n", "secrets.scheduler": "s3cret"}
@@ -114,9 +116,34 @@ def test_resolve_text_lists_what_is_known_when_nothing_is_close() -> None:
     assert str(caught.value) == "unknown reference {secrets.zzz}\nHint: known here: {app.url}, {world.seed}"
 
 
-def test_resolve_json_resolves_strings_at_any_depth_but_not_keys() -> None:
+def test_resolve_model_resolves_texts_at_any_depth_but_not_keys() -> None:
     body: JsonValue = {"{app.url}": ["{saved.token}", 1, None, {"secret": "{secrets.scheduler}"}], "flag": True}
-    assert resolve_json(body, VALUES) == {
-        "{app.url}": ["t0k3n", 1, None, {"secret": "s3cret"}],
-        "flag": True,
-    }
+    request = HttpRequest.model_validate({"url": "{app.url}/x", "headers": {"X-Key": "{saved.token}"}, "json": body})
+    resolved = resolve_model(request, VALUES)
+    assert (resolved.url, resolved.headers, resolved.json_body) == (
+        "http://127.0.0.1:8000/x",
+        {"X-Key": "t0k3n"},
+        {"{app.url}": ["t0k3n", 1, None, {"secret": "s3cret"}], "flag": True},
+    )
+
+
+def test_resolve_model_resolves_a_nested_model_and_the_choices_of_a_condition() -> None:
+    expect = HttpExpect.model_validate({"status": {"in": [200, "{saved.token}"]}, "body_contains": "{saved.token}"})
+    resolved = resolve_model(expect, VALUES)
+    assert (resolved.status.operators(), resolved.body_contains) == ({"in": (200, "t0k3n")}, "t0k3n")
+
+
+def test_resolve_model_keeps_what_has_no_reference_and_what_was_written() -> None:
+    request = HttpRequest.model_validate({"url": "http://127.0.0.1/x", "body": "{saved.token}"})
+    resolved = resolve_model(request, VALUES)
+    assert (resolved.headers is request.headers, resolved.given("body", "json_body", "form"), resolved.body) == (
+        True,
+        ["body"],
+        "t0k3n",
+    )
+    assert resolve_model(HttpRequest(url="http://127.0.0.1/x"), VALUES) == HttpRequest(url="http://127.0.0.1/x")
+
+
+def test_resolve_model_resolves_once_so_an_escaped_reference_stays_literal_text() -> None:
+    request = HttpRequest.model_validate({"url": "{app.url}/echo?q={{app.url}}"})
+    assert resolve_model(request, VALUES).url == "http://127.0.0.1:8000/echo?q={app.url}"

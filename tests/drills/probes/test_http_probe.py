@@ -179,3 +179,26 @@ def test_http_probe_raises_on_a_url_that_is_not_http(context: DrillContext) -> N
     probe = make_probe({"kind": "http", "url": "{postgres.url}"})
     with pytest.raises(ProbeError, match=r"^cannot send GET postgresql://127\.0\.0\.1:\d+/drillbit: "):
         evaluate(probe, context)
+
+
+def test_http_probe_is_rendered_once_so_an_escaped_reference_reaches_the_wire_as_text(
+    http_server: HttpServer, context: DrillContext
+) -> None:
+    http_server.answer("/echo", json_reply(200, {"said": "{app.url}"}))
+    probe = make_probe(
+        {
+            "kind": "http",
+            "method": "POST",
+            "url": "{app.url}/echo",
+            "headers": {"X-Template": "{{app.url}}"},
+            "json": {"template": "{{saved.x}}"},
+            "expect": {"json": {"$.said": "{{app.url}}"}},
+        }
+    )
+    result = evaluate(probe, context)
+    request = http_server.received[0]
+    assert (result.held, request.headers["X-Template"], json.loads(request.body)) == (
+        True,
+        "{app.url}",
+        {"template": "{saved.x}"},
+    )

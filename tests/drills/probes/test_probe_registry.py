@@ -21,7 +21,7 @@ class EchoProbe(ProbeBase):
 
 
 def read_echo(probe: EchoProbe, reading: Reading) -> ProbeResult:
-    text = reading.context.resolve(probe.text)
+    text = probe.text  # rendered at the edge: the reader never resolves a reference itself
     return ProbeResult(held=bool(text), detail=f"echo {text}", value=text)
 
 
