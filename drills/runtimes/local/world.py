@@ -14,17 +14,18 @@ from pathlib import Path
 
 from drills.clock import Clock, wait_for
 from drills.errors import ServiceStartError
-from drills.runtimes.local import launch as launching
-from drills.runtimes.local import postgres, proxies, registry
+from drills.runtimes.local import proxies, registry
+from drills.runtimes.local.drivers import driver_for
+from drills.runtimes.local.launch import Servers
 from drills.runtimes.local.ports import free_port
 from drills.runtimes.local.processes import ServiceProcess
 from drills.world.protocol import Endpoint, WorldOptions, references, resolve
 from drills.world.reference import SECRET_NAMES
-from drills.world.spec import ServiceKind, ServiceSpec, WorldSpec
+from drills.world.spec import ServiceSpec, WorldSpec
+from drills.world.targets import LOOPBACK
 
 START_TIMEOUT_SECONDS = 30.0
 START_ATTEMPTS = 3
-STOP_SIGNALS = {ServiceKind.POSTGRES: signal.SIGINT}
 
 
 def make_secrets(rng: random.Random) -> dict[str, str]:
@@ -40,7 +41,7 @@ class LocalWorld:
         spec: WorldSpec,
         options: WorldOptions,
         directory: Path,
-        servers: launching.Servers,
+        servers: Servers,
         clock: Clock,
     ) -> None:
         self._spec = spec
@@ -54,7 +55,7 @@ class LocalWorld:
         self._endpoints: dict[str, Endpoint] = {}
         self._proxies: dict[str, Endpoint] = {}
         self._settings: dict[str, dict[str, str]] = {}
-        self._initialised: set[str] = set()
+        self._prepared: set[str] = set()
         # Services of one wave start in parallel threads; the reaper's pipe and the record are shared.
         self._record_lock = threading.Lock()
         self._reaper = self._start_reaper()
@@ -95,8 +96,7 @@ class LocalWorld:
 
     def set_proxies(self, ports: Mapping[str, int]) -> None:
         for name, port in ports.items():
-            upstream = self._spec.service(name)
-            self._proxies[name] = launching.endpoint(upstream, port, self._secrets)
+            self._proxies[name] = self._endpoint(self._spec.service(name), port)
 
     # Starting and checking
 
@@ -129,39 +129,44 @@ class LocalWorld:
         process = self._processes.get(service)
         if process is None or not process.alive():
             return False
-        return launching.healthy(self._spec.service(service), self._endpoints[service], self._secrets)
+        return self._ready(self._spec.service(service), self._endpoints[service])
+
+    def _endpoint(self, spec: ServiceSpec, port: int) -> Endpoint:
+        """The service's address at ``port`` (its own or a proxy's), with a URL in its own scheme."""
+        return Endpoint(LOOPBACK, port, driver_for(spec.kind).url(LOOPBACK, port, self._secrets))
+
+    def _ready(self, spec: ServiceSpec, endpoint: Endpoint) -> bool:
+        return driver_for(spec.kind).ready(spec, endpoint, self._secrets)
 
     def _spawn(self, spec: ServiceSpec) -> ServiceProcess:
+        driver = driver_for(spec.kind)
         if spec.name not in self._endpoints:
-            self._endpoints[spec.name] = launching.endpoint(spec, free_port(), self._secrets)
+            self._endpoints[spec.name] = self._endpoint(spec, free_port())
         settings = self._settings.setdefault(spec.name, self._initial_settings(spec))
         work = self.directory / spec.name
-        if spec.kind is ServiceKind.POSTGRES and spec.name not in self._initialised:
-            install = postgres.PostgresInstall(self._servers.postgres_bin, work / "data", self._servers.account)
-            install.initialise(self._secrets["postgres_password"])
-            self._initialised.add(spec.name)
-        how = launching.launch(spec, self._endpoints[spec.name].port, settings, self._servers, work)
+        if spec.name not in self._prepared:
+            driver.prepare(spec, work, self._servers, self._secrets)
+            self._prepared.add(spec.name)
+        how = driver.launch(spec, self._endpoints[spec.name].port, settings, self._servers, work)
         process = ServiceProcess.spawn(spec.name, how.argv, how.env, self.log_path(spec.name), run_as=how.run_as)
         self._processes[spec.name] = process
         self._watch(process.pid)
         return process
 
     def _initial_settings(self, spec: ServiceSpec) -> dict[str, str]:
-        if spec.kind is ServiceKind.REDIS:
-            return {"REDIS_PASSWORD": self._secrets["redis_password"]}
         names = references(self, self.epoch)
-        settings = {key: resolve(value, names) for key, value in spec.env.items()}
-        settings.update(self._options.overrides.get(spec.name, {}))
-        return settings
+        configured = {key: resolve(value, names) for key, value in spec.env.items()}
+        configured.update(self._options.overrides.get(spec.name, {}))
+        return driver_for(spec.kind).settings(configured, self._secrets)
 
     def _wait_healthy(self, spec: ServiceSpec, process: ServiceProcess) -> bool:
         endpoint = self._endpoints[spec.name]
 
         def settled() -> bool:
-            return not process.alive() or launching.healthy(spec, endpoint, self._secrets)
+            return not process.alive() or self._ready(spec, endpoint)
 
         wait_for(settled, START_TIMEOUT_SECONDS, self._clock)
-        return process.alive() and launching.healthy(spec, endpoint, self._secrets)
+        return process.alive() and self._ready(spec, endpoint)
 
     def _restore_proxies(self, service: str) -> None:
         """Toxiproxy keeps its proxies in memory: a restarted one gets the world's proxies back, on their ports."""
@@ -176,7 +181,10 @@ class LocalWorld:
     def stop(self, service: str) -> None:
         process = self._processes.get(service)
         if process is not None:
-            process.stop(STOP_SIGNALS.get(self._spec.service(service).kind, signal.SIGTERM))
+            process.stop(self._stop_signal(service))
+
+    def _stop_signal(self, service: str) -> signal.Signals:
+        return driver_for(self._spec.service(service).kind).stop_signal
 
     def kill(self, service: str) -> None:
         process = self._processes.get(service)
@@ -229,7 +237,7 @@ class LocalWorld:
         """Stops every process (all at once, then waits), tells the reaper, removes the world's files."""
         for name, process in self._processes.items():
             if process.alive():
-                process.send(STOP_SIGNALS.get(self._spec.service(name).kind, signal.SIGTERM))
+                process.send(self._stop_signal(name))
                 process.send(signal.SIGCONT)
         for process in self._processes.values():
             process.stop()

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
 from drills.errors import ServiceStartError
+from drills.runtimes.local.drivers import ServiceDriver, register
+from drills.runtimes.local.launch import Launch, Servers, base_env
 from drills.runtimes.local.privileges import hand_over
 from drills.runtimes.local.processes import RunAs
-from drills.world.binaries import Binary
+from drills.world.protocol import Endpoint
+from drills.world.spec import ServiceKind, ServiceSpec
+from drills.world.targets import LOOPBACK
 
 SUPERUSER = "postgres"
 DATABASE = "drillbit"
@@ -34,6 +40,10 @@ class PostgresInstall:
     bin_dir: Path
     data_dir: Path
     account: RunAs | None
+
+    @classmethod
+    def of(cls, servers: Servers, work: Path) -> PostgresInstall:
+        return cls(servers.postgres_bin, work / "data", servers.account)
 
     def initialise(self, password: str) -> None:
         """initdb with password auth over TCP; the data directory belongs to the server's account."""
@@ -70,21 +80,37 @@ class PostgresInstall:
         return [str(self.bin_dir / "postgres"), "-D", str(self.data_dir), *flags]
 
 
-def url(host: str, port: int, password: str, database: str = DATABASE) -> str:
+def connection_url(host: str, port: int, password: str, database: str = DATABASE) -> str:
     return f"postgresql://{SUPERUSER}:{password}@{host}:{port}/{database}"
 
 
-def ready(host: str, port: int, password: str) -> bool:
-    """The server answers a query and the world's database exists (it is created on first success)."""
-    try:
-        with psycopg.connect(url(host, port, password, "postgres"), connect_timeout=1, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone()
-            if exists is None:
-                conn.execute(f"CREATE DATABASE {DATABASE}")
-            return True
-    except psycopg.OperationalError:
-        return False
+class PostgresDriver(ServiceDriver):
+    """Postgres: initdb before its first start, run as the servers' account, stopped by a fast shutdown."""
+
+    stop_signal = signal.SIGINT
+
+    def url(self, host: str, port: int, secrets: Mapping[str, str]) -> str:
+        return connection_url(host, port, secrets["postgres_password"])
+
+    def prepare(self, service: ServiceSpec, work: Path, servers: Servers, secrets: Mapping[str, str]) -> None:
+        PostgresInstall.of(servers, work).initialise(secrets["postgres_password"])
+
+    def launch(
+        self, service: ServiceSpec, port: int, settings: Mapping[str, str], servers: Servers, work: Path
+    ) -> Launch:
+        return Launch(PostgresInstall.of(servers, work).argv(LOOPBACK, port), base_env(), servers.account)
+
+    def ready(self, service: ServiceSpec, address: Endpoint, secrets: Mapping[str, str]) -> bool:
+        """The server answers a query and the world's database exists (it is created on first success)."""
+        server = connection_url(address.host, address.port, secrets["postgres_password"], "postgres")
+        try:
+            with psycopg.connect(server, connect_timeout=1, autocommit=True) as conn:
+                exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone()
+                if exists is None:
+                    conn.execute(f"CREATE DATABASE {DATABASE}")
+                return True
+        except psycopg.OperationalError:
+            return False
 
 
-def binaries(server: Binary) -> Path:
-    return server.path.parent
+register(ServiceKind.POSTGRES, PostgresDriver())

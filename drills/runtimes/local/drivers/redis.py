@@ -1,0 +1,54 @@
+"""A real Redis server for one world: loopback only, a password, nothing persisted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import redis
+
+from drills.runtimes.local.drivers import ServiceDriver, register
+from drills.runtimes.local.launch import Launch, Servers, base_env
+from drills.world.protocol import Endpoint
+from drills.world.spec import ServiceKind, ServiceSpec
+from drills.world.targets import LOOPBACK
+
+
+class RedisDriver(ServiceDriver):
+    """Redis: its one setting is its password, which a redeploy may change like any other."""
+
+    def url(self, host: str, port: int, secrets: Mapping[str, str]) -> str:
+        # redis-cli reads an empty user name as a user called "", so the URL names Redis' default user.
+        return f"redis://default:{secrets['redis_password']}@{host}:{port}/0"
+
+    def settings(self, configured: Mapping[str, str], secrets: Mapping[str, str]) -> dict[str, str]:
+        return {"REDIS_PASSWORD": secrets["redis_password"]}
+
+    def launch(
+        self, service: ServiceSpec, port: int, settings: Mapping[str, str], servers: Servers, work: Path
+    ) -> Launch:
+        work.mkdir(parents=True, exist_ok=True)
+        argv = [
+            str(servers.redis.path),
+            *("--bind", LOOPBACK, "--port", str(port), "--requirepass", settings["REDIS_PASSWORD"]),
+            *("--save", "", "--appendonly", "no", "--dir", str(work), "--daemonize", "no"),
+        ]
+        return Launch(argv, base_env())
+
+    def ready(self, service: ServiceSpec, address: Endpoint, secrets: Mapping[str, str]) -> bool:
+        client = redis.Redis(
+            host=address.host,
+            port=address.port,
+            password=secrets["redis_password"],
+            socket_timeout=1,
+            socket_connect_timeout=1,
+        )
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+
+register(ServiceKind.REDIS, RedisDriver())
