@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from drills.runtimes.local.drivers import ServiceDriver, register
 from drills.runtimes.local.launch import Launch, Servers, base_env
@@ -42,6 +44,8 @@ class RedisDriver(ServiceDriver):
             password=secrets["redis_password"],
             socket_timeout=1,
             socket_connect_timeout=1,
+            # One attempt: redis-py otherwise retries a refused connection with backoff, about 3 s in all.
+            retry=Retry(NoBackoff(), 0),
         )
         try:
             return bool(client.ping())
