@@ -1,9 +1,14 @@
-"""The drill's clock: monotonic wall time, and a time scale that turns it into scenario time."""
+"""The drill's clock: monotonic wall time, and a time scale that turns it into scenario time.
+
+A drill runs on a :class:`WorldClock` (see :mod:`drills.world_clock`): it stands still while the harness itself
+works and the world's fakes follow it. The clocks here are what it is built on, and what tests move by hand.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -17,10 +22,14 @@ class Clock(Protocol):
 
     def sleep(self, seconds: float) -> None: ...
 
+    def hold(self, cost_s: float = 0.0) -> AbstractContextManager[None]:
+        """Stands the clock still while the harness works; ``cost_s`` scenario seconds are charged instead."""
+        ...
+
 
 @dataclass
 class SystemClock:
-    """The real clock."""
+    """The real clock; it cannot be held."""
 
     def monotonic(self) -> float:
         return time.monotonic()
@@ -30,6 +39,9 @@ class SystemClock:
 
     def sleep(self, seconds: float) -> None:
         time.sleep(max(0.0, seconds))
+
+    def hold(self, cost_s: float = 0.0) -> AbstractContextManager[None]:
+        return nullcontext()
 
 
 @dataclass
@@ -52,6 +64,9 @@ class ManualClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+    def hold(self, cost_s: float = 0.0) -> AbstractContextManager[None]:
+        return nullcontext()
 
 
 @dataclass(frozen=True)

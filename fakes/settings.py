@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
-from fakes.clock import ScaledClock
+from fakes.clock import ClockFile, ScaledClock
 
 
 class SettingError(ValueError):
@@ -40,12 +41,16 @@ def integer(name: str, default: int, env: Mapping[str, str] = os.environ) -> int
 
 
 def clock_from(env: Mapping[str, str] = os.environ) -> ScaledClock:
-    """The world's clock: DRILLBIT_TIME_SCALE and DRILLBIT_EPOCH (Unix seconds) from the environment."""
+    """The world's clock: DRILLBIT_TIME_SCALE, DRILLBIT_EPOCH (Unix seconds) and DRILLBIT_CLOCK (the harness's
+    clock file, which it holds still while it works) from the environment."""
     scale = number("DRILLBIT_TIME_SCALE", 1.0, env)
     if scale <= 0:
         raise SettingError(f"DRILLBIT_TIME_SCALE must be above 0, not {scale}")
     epoch = env.get("DRILLBIT_EPOCH")
-    return ScaledClock(scale=scale) if not epoch else ScaledClock(scale=scale, epoch=float(epoch))
+    follows = ClockFile(Path(env["DRILLBIT_CLOCK"])) if env.get("DRILLBIT_CLOCK") else None
+    if not epoch:
+        return ScaledClock(scale=scale, follows=follows)
+    return ScaledClock(scale=scale, epoch=float(epoch), follows=follows)
 
 
 def flag(name: str, default: bool, env: Mapping[str, str] = os.environ) -> bool:

@@ -42,6 +42,13 @@ from drills.world.context import DrillContext
 MINIMUM_IO_SECONDS = 10.0
 
 
+WAITING_STEPS = frozenset({"acknowledge", "wait_until"})
+"""Steps that wait for the world: the clock runs while they do."""
+STEP_COSTS: dict[str, float] = {"http": 30.0, "shell": 30.0, "sql": 30.0, "redis": 30.0}
+"""Scenario seconds an acting step of the automated responder costs, whatever the machine takes (a redeploy's
+own cost is the world's, see drills.world.protocol.ACTION_COSTS; a note or an escalation costs nothing)."""
+
+
 class StepFailed(Exception):
     """A response step did not do what it should; the responder stops there."""
 
@@ -93,6 +100,14 @@ class AutoResponder:
         return None
 
     def run_step(self, step: Step) -> str:
+        """Carries out one step. A step that acts holds the world clock and costs its declared scenario time
+        (STEP_COSTS); one that waits for the world (acknowledge, wait_until) lets the clock run."""
+        if step.kind in WAITING_STEPS:
+            return self._carry_out(step)
+        with self.context.clock.hold(STEP_COSTS.get(step.kind, 0.0)):
+            return self._carry_out(step)
+
+    def _carry_out(self, step: Step) -> str:
         handlers: dict[type, Callable[[Any], str]] = {
             AcknowledgeStep: self._acknowledge,
             NoteStep: self._note,

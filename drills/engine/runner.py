@@ -33,6 +33,7 @@ from drills.world.context import DrillContext
 from drills.world.protocol import Runtime, World, WorldOptions
 from drills.world.reference import reference_world
 from drills.world.spec import WorldSpec
+from drills.world_clock import WorldClock
 
 STEADY_STATE_TIMEOUT = 30.0
 STEADY_STATE_SCENARIO_BOUND = 30 * 60.0
@@ -88,10 +89,15 @@ class DrillResult:
         return self.reports
 
 
-def world_options(scenario: Scenario, settings: DrillSettings) -> WorldOptions:
-    scale = settings.time_scale or scenario.world.time_scale
+def drill_scale(scenario: Scenario, settings: DrillSettings) -> TimeScale:
+    return TimeScale(settings.time_scale or scenario.world.time_scale)
+
+
+def world_options(scenario: Scenario, settings: DrillSettings, clock: WorldClock | None = None) -> WorldOptions:
+    """The world a drill asks for; with ``clock``, its services follow that world clock."""
     overrides = {service: dict(values) for service, values in scenario.world.settings.items()}
-    return WorldOptions(seed=settings.seed, time_scale=scale, tenants=settings.tenants, overrides=overrides)
+    scale = drill_scale(scenario, settings).factor
+    return WorldOptions(settings.seed, scale, settings.tenants, overrides, clock)
 
 
 class Drill:
@@ -103,9 +109,10 @@ class Drill:
         self.scenario = scenario
         self.settings = settings
         self.runtime = runtime
-        self.clock = clock or SystemClock()
-        self.options = world_options(scenario, settings)
-        self.scale = TimeScale(self.options.time_scale)
+        self.scale = drill_scale(scenario, settings)
+        # Held while the world comes up; scenario time begins once it is up (see drills.world_clock).
+        self.clock = WorldClock(clock or SystemClock(), self.scale)
+        self.options = world_options(scenario, settings, self.clock)
         self.recorder = TimelineRecorder(self.clock.monotonic, self.scale.factor)
         self.started_at = datetime.fromtimestamp(self.clock.wall(), UTC)
         self.world: World | None = None
@@ -152,15 +159,16 @@ class Drill:
         self.world = self.runtime.up(self.settings.world, self.options)
         world = self.world
         self.secrets.update(world.secrets.values())
-        self.context = DrillContext(world, self.clock, self.scale, world.epoch, self._directory())
+        self.context = DrillContext(world, self.clock, self.scale, world.epoch, self._directory(), self.clock.base)
         self.record(EventKind.WORLD_UP, f"world {world.name} up on the {self.runtime.name} runtime", world=world.name)
         self.context.mark_logs("start")
         self._serve_deploy_tool(world)
+        self.clock.start()
         return self.context
 
     def _serve_deploy_tool(self, world: World) -> None:
         """`drillbit world` for the responder, whoever it is: a runbook's deploy commands work in every drill."""
-        self.deploy_tool = DeployServer(world, world.directory, on_action=self._deployed, clock=self.clock)
+        self.deploy_tool = DeployServer(world, world.directory, on_action=self._deployed, clock=self.clock.base)
         self.deploy_tool.start()
 
     def _deployed(self, line: str) -> None:

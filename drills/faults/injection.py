@@ -21,7 +21,9 @@ def inject(fault: FaultBase, context: DrillContext) -> ActiveFault:
         raise FaultError(f"{_failed(fault)}: no fault kind {fault.kind!r}")
     try:
         # Rendered once, here at the edge: the fault goes in, and comes out, with the values of this moment.
-        active = kind.inject(resolve_model(fault, context.values()), context)
+        # The world clock stands still while the fault goes in: that is the harness's work, not the incident's.
+        with context.clock.hold():
+            active = kind.inject(resolve_model(fault, context.values()), context)
     except TargetRefusedError:
         raise
     except DrillbitError as error:

@@ -34,7 +34,9 @@ class Evaluator:
             raise ProbeError(f"no way to evaluate a probe of kind {probe.kind!r}")
         # Rendered once, here at the edge: the reader gets every reference already resolved.
         rendered = resolve_model(probe, context.values())
-        return kind.read(rendered, Reading(context, self.limits, self.history))
+        # Reading is the harness's work: the world clock stands still meanwhile (drills.world_clock).
+        with context.clock.hold():
+            return kind.read(rendered, Reading(context, self.limits, self.history))
 
 
 def evaluate(probe: ProbeBase, context: DrillContext, *, limits: ProbeLimits = DEFAULT_LIMITS) -> ProbeResult:

@@ -46,12 +46,14 @@ def run_command(
     """Runs ``program`` in the scenario's directory, stdout and stderr together, and checks ``expect``."""
     argv = _argv(program)
     env = {**world_shell_env(context), **program.env}
-    started = context.clock.monotonic()
+    started = context.stopwatch.monotonic()
     try:
         finished = _run(argv, env, context.scenario_dir, limits.command_s)
     except OSError as error:
-        return unreadable(context, f"cannot run {argv[0]!r}: {describe(error)}", context.clock.monotonic() - started)
-    latency = context.clock.monotonic() - started
+        return unreadable(
+            context, f"cannot run {argv[0]!r}: {describe(error)}", context.stopwatch.monotonic() - started
+        )
+    latency = context.stopwatch.monotonic() - started
     tail = finished.output[-TAIL_CHARACTERS:]
     return outcome(
         context,

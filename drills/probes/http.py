@@ -31,7 +31,7 @@ def read_http(
     url = request.url
     where = f"{request.method} {safe_url(url)}"
     timeout = _timeout(expect, limits)
-    started = context.clock.monotonic()
+    started = context.stopwatch.monotonic()
     try:
         response = _send(request, timeout)
     except httpx.ConnectTimeout:
@@ -139,4 +139,4 @@ def _latency_reasons(expect: HttpExpect, latency: float) -> list[str]:
 
 
 def _since(context: DrillContext, started: float) -> float:
-    return context.clock.monotonic() - started
+    return context.stopwatch.monotonic() - started

@@ -53,15 +53,15 @@ def read_metric(
 ) -> ProbeResult:
     """Reads the Prometheus text at the probe's URL and checks the value it selects."""
     url = probe.url
-    started = context.clock.monotonic()
+    started = context.stopwatch.monotonic()
     try:
         families = list(text_string_to_metric_families(get_text(url, limits)))
     except httpx.HTTPError as error:
-        return unreadable(context, f"GET {safe_url(url)}: {describe(error)}", context.clock.monotonic() - started)
+        return unreadable(context, f"GET {safe_url(url)}: {describe(error)}", context.stopwatch.monotonic() - started)
     except ValueError as error:
         detail = f"{safe_url(url)} is not Prometheus text: {describe(error)}"
-        return unreadable(context, detail, context.clock.monotonic() - started)
-    latency = context.clock.monotonic() - started
+        return unreadable(context, detail, context.stopwatch.monotonic() - started)
+    latency = context.stopwatch.monotonic() - started
     name = _title(probe)
     try:
         number = _Reader(probe, families, context, history, url).value()

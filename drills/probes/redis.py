@@ -23,12 +23,12 @@ def read_redis(
     """Sends ``command`` (its words, references already resolved) to the world's Redis and checks the reply."""
     words = list(command)
     what = " ".join(words[:2])
-    started = context.clock.monotonic()
+    started = context.stopwatch.monotonic()
     try:
         reply = _send(_client(context, limits), words)
     except redis.RedisError as error:
-        return unreadable(context, f"{what}: {describe(error)}", context.clock.monotonic() - started)
-    latency = context.clock.monotonic() - started
+        return unreadable(context, f"{what}: {describe(error)}", context.stopwatch.monotonic() - started)
+    latency = context.stopwatch.monotonic() - started
     reason = None if expect.reply is None else check(expect.reply, reply)
     text = _text(reply)
     return outcome(

@@ -52,14 +52,14 @@ def read_sql(
 ) -> ProbeResult:
     """Runs ``query`` (autocommit) on the world's Postgres, or on ``database`` there, and checks ``expect``."""
     conninfo = _conninfo(context, database)
-    started = context.clock.monotonic()
+    started = context.stopwatch.monotonic()
     try:
         table = _run(conninfo, query, limits)
     except NoAnswer as error:
-        return unreadable(context, f"SQL: {error}", context.clock.monotonic() - started)
+        return unreadable(context, f"SQL: {error}", context.stopwatch.monotonic() - started)
     except psycopg.Error as error:
-        return unreadable(context, f"SQL error: {describe(error)}", context.clock.monotonic() - started)
-    latency = context.clock.monotonic() - started
+        return unreadable(context, f"SQL error: {describe(error)}", context.stopwatch.monotonic() - started)
+    latency = context.stopwatch.monotonic() - started
     document = table.as_json()
     return outcome(
         context,

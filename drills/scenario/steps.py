@@ -137,10 +137,16 @@ class WaitUntilStep(SavingStep):
     timeout: PositiveDuration = timedelta(minutes=10)
 
 
+ACKNOWLEDGE_LIMIT: Final = timedelta(hours=4)
+"""How long an acknowledge step waits for its page unless the scenario says: as long as a drill can last."""
+
+
 class AcknowledgeStep(StepBase):
-    """Takes the page: of one monitor, or of every monitor that has fired."""
+    """Takes the page: of one monitor, or of every monitor that has fired. It waits for the page as long as a
+    drill can last (ACKNOWLEDGE_LIMIT), unless ``timeout`` says otherwise."""
 
     kind: Literal["acknowledge"]
+    timeout: PositiveDuration = ACKNOWLEDGE_LIMIT
     monitor: str | None = None
     message: str = ""
 

@@ -26,9 +26,17 @@ class DrillContext:
     scale: TimeScale
     epoch: float
     scenario_dir: Path
+    wall_clock: Clock | None = None
+    """What a read's latency is measured on: the world clock stands still while the harness reads; by default
+    the drill's clock."""
     saved: dict[str, str] = field(default_factory=dict)
     log_offsets: dict[str, dict[str, int]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def stopwatch(self) -> Clock:
+        """The clock a read times itself with: real seconds, even while the world clock is held."""
+        return self.wall_clock or self.clock
 
     def values(self) -> dict[str, str]:
         """Every reference a scenario may use, by its full name, with its current value."""

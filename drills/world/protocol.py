@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
+from types import MappingProxyType, SimpleNamespace
 from typing import Protocol
 
 from drills.world.spec import WorldSpec
+from drills.world_clock import WorldClock
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,26 @@ class Endpoint:
         return f"{self.host}:{self.port}"
 
 
+CLOCK_FILE = "clock.json"
+"""The file, in the world's folder, that its services read the world clock from (``DRILLBIT_CLOCK``)."""
+
+ACTION_COSTS: Mapping[str, float] = MappingProxyType(
+    {"start": 30.0, "stop": 0.0, "kill": 0.0, "pause": 0.0, "resume": 0.0, "restart": 60.0, "redeploy": 60.0}
+)
+"""Scenario seconds each action of the harness on a world costs, whatever the machine takes: the world clock
+stands still while the action runs, then moves on by this much (docs/time.md)."""
+
+
 @dataclass(frozen=True)
 class WorldOptions:
-    """What a drill asks of a world: its seed, time scale, size and per-service setting overrides."""
+    """What a drill asks of a world: its seed, time scale, size, per-service setting overrides, and the world
+    clock its services follow (None: the world's time simply runs from its epoch)."""
 
     seed: int = 0
     time_scale: float = 1.0
     tenants: int = 20
     overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    clock: WorldClock | None = field(default=None, compare=False)
 
 
 class World(Protocol):
@@ -48,7 +61,7 @@ class World(Protocol):
 
     @property
     def epoch(self) -> float:
-        """Unix time at which the world's scenario clock started."""
+        """The scenario time (Unix seconds) at which the world's clock starts: 09:00 UTC of the day it runs."""
         ...
 
     @property
@@ -105,6 +118,7 @@ def references(world: World, epoch: float) -> dict[str, object]:
             time_scale=world.options.time_scale,
             tenants=world.options.tenants,
             epoch=epoch,
+            clock=world.directory / CLOCK_FILE,
         ),
         "services": SimpleNamespace(**dict(world.endpoints)),
         "proxies": SimpleNamespace(**dict(world.proxies)),

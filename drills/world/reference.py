@@ -10,6 +10,7 @@ CONTROL_HEALTH = HealthCheck(HealthKind.HTTP, "/_control/health")
 COMMON_ENV = {
     "DRILLBIT_TIME_SCALE": "{world.time_scale}",
     "DRILLBIT_EPOCH": "{world.epoch}",
+    "DRILLBIT_CLOCK": "{world.clock}",
     "DRILLBIT_SEED": "{world.seed}",
 }
 

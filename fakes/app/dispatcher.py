@@ -28,6 +28,7 @@ from fakes.app.campaign_sends import OUTCOMES, Attempt, Target, send_budget, sen
 from fakes.app.db import OPERATION_TIMEOUT_SECONDS, Connection
 from fakes.app.notifications import CAMPAIGN_SEND_FAILED, raise_campaign_notification, resolve_campaign_notification
 from fakes.app.state import AppState
+from fakes.clock import sleep_until
 
 MIN_PERIOD_WALL_SECONDS = 0.05
 FAILING_STREAK = 3
@@ -109,8 +110,8 @@ class TickSummary:
 
 
 def dispatch_period(interval: float, scale: float) -> float:
-    """Wall seconds between ticks: ``DISPATCH_INTERVAL`` scenario seconds, but at least 50 ms."""
-    return max(MIN_PERIOD_WALL_SECONDS, interval / scale)
+    """Scenario seconds between ticks: ``DISPATCH_INTERVAL``, but never under 50 ms of wall time."""
+    return max(interval, MIN_PERIOD_WALL_SECONDS * scale)
 
 
 def next_tick(previous: float, period: float, now: float) -> float:
@@ -120,16 +121,16 @@ def next_tick(previous: float, period: float, now: float) -> float:
 
 
 async def run_dispatcher(state: AppState) -> None:
-    """Tick until cancelled (the app's shut-down)."""
-    period = dispatch_period(state.settings.dispatch_interval, state.clock.scale)
-    loop = asyncio.get_running_loop()
+    """Tick until cancelled (the app's shut-down), on the world's scenario time: a held clock holds it too."""
+    clock = state.clock
+    period = dispatch_period(state.settings.dispatch_interval, clock.scale)
     state.dispatcher.running = True
-    due = loop.time() + period
+    due = clock.now() + period
     try:
         while True:
-            await asyncio.sleep(max(0.0, due - loop.time()))
+            await sleep_until(clock, due, asyncio.sleep)
             await _guarded_tick(state)
-            due = next_tick(due, period, loop.time())
+            due = next_tick(due, period, clock.now())
     finally:
         state.dispatcher.running = False
 

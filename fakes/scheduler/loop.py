@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from fakes.clock import ScaledClock, iso
+from fakes.clock import iso, sleep_until
 from fakes.scheduler.state import SchedulerState, Tick
 
 TARGET_PATH = "/api/v1/internal/run-due-reports"
@@ -37,11 +37,6 @@ def next_slot(now: float, interval: int) -> float:
 def due_slot(now: float, interval: int) -> float:
     """The latest slot boundary at or before ``now``."""
     return math.floor(now / interval) * interval
-
-
-async def sleep_until(clock: ScaledClock, moment: float, sleep: Sleep) -> None:
-    while (remaining := clock.to_wall(moment - clock.now())) > 0:
-        await sleep(remaining)
 
 
 async def call(state: SchedulerState, slot: float) -> Tick:

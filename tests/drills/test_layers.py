@@ -15,6 +15,7 @@ Import = tuple[str, int, str]
 FLOORS: dict[str, int] = {
     "drills.errors": 1,
     "drills.clock": 1,
+    "drills.world_clock": 1,
     "drills.durations": 1,
     "drills.timeline": 1,
     "drills.severity": 1,

@@ -31,7 +31,7 @@ def read_log(probe: LogProbe, reading: Reading) -> ProbeResult:
     """Counts the lines of a service's log, since the drill started or the fault, that match the pattern."""
     context = reading.context
     pattern = re.compile(probe.pattern)
-    started = context.clock.monotonic()
+    started = context.stopwatch.monotonic()
     lines = [line for line in context.log_since(probe.service, probe.since).splitlines() if pattern.search(line)]
     reason = check(probe.expect.count, len(lines))
     return outcome(
@@ -42,7 +42,7 @@ def read_log(probe: LogProbe, reading: Reading) -> ProbeResult:
         value=len(lines),
         output="\n".join(lines),
         parsed=None,
-        latency_s=context.clock.monotonic() - started,
+        latency_s=context.stopwatch.monotonic() - started,
     )
 
 

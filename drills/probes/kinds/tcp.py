@@ -30,7 +30,7 @@ def read_tcp(probe: TcpProbe, reading: Reading) -> ProbeResult:
     host = probe.host
     port = _port(str(probe.port))
     address = f"{host}:{port}"
-    started = context.clock.monotonic()
+    started = context.stopwatch.monotonic()
     failure = None
     try:
         socket.create_connection((host, port), timeout=limits.connect_s).close()
@@ -38,7 +38,7 @@ def read_tcp(probe: TcpProbe, reading: Reading) -> ProbeResult:
         failure = f"no connection within {limits.connect_s:g}s"
     except OSError as error:
         failure = describe(error)
-    latency = context.clock.monotonic() - started
+    latency = context.stopwatch.monotonic() - started
     if failure is not None:
         return unreadable(context, f"{address}: {failure}", latency, _tcp(address, connected=False))
     detail = f"{address} accepted a connection"

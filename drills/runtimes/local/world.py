@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from drills.clock import Clock, wait_for
@@ -19,10 +20,11 @@ from drills.runtimes.local.drivers import driver_for
 from drills.runtimes.local.launch import Servers
 from drills.runtimes.local.ports import free_port
 from drills.runtimes.local.processes import ServiceProcess
-from drills.world.protocol import Endpoint, WorldOptions, references, resolve
+from drills.world.protocol import ACTION_COSTS, CLOCK_FILE, Endpoint, WorldOptions, references, resolve
 from drills.world.reference import SECRET_NAMES
 from drills.world.spec import ServiceSpec, WorldSpec
 from drills.world.targets import LOOPBACK
+from drills.world_clock import ClockState, scenario_epoch, write_state
 
 START_TIMEOUT_SECONDS = 30.0
 START_ATTEMPTS = 3
@@ -49,7 +51,7 @@ class LocalWorld:
         self.directory = directory
         self._servers = servers
         self._clock = clock
-        self.epoch = clock.wall()
+        self.epoch = scenario_epoch(clock.wall())
         self._secrets = make_secrets(random.Random(options.seed))
         self._processes: dict[str, ServiceProcess] = {}
         self._endpoints: dict[str, Endpoint] = {}
@@ -59,6 +61,7 @@ class LocalWorld:
         # Services of one wave start in parallel threads; the reaper's pipe and the record are shared.
         self._record_lock = threading.Lock()
         self._reaper = self._start_reaper()
+        self._start_clock()
 
     @property
     def name(self) -> str:
@@ -102,6 +105,10 @@ class LocalWorld:
 
     def start(self, service: str) -> None:
         """Starts a service (on its old port if it had one) and waits until it is healthy."""
+        with self._held("start"):
+            self._start(service)
+
+    def _start(self, service: str) -> None:
         spec = self._spec.service(service)
         for attempt in range(1, START_ATTEMPTS + 1):
             process = self._spawn(spec)
@@ -179,6 +186,10 @@ class LocalWorld:
     # What a deploy tool or an operator does
 
     def stop(self, service: str) -> None:
+        with self._held("stop"):
+            self._stop(service)
+
+    def _stop(self, service: str) -> None:
         process = self._processes.get(service)
         if process is not None:
             process.stop(self._stop_signal(service))
@@ -189,17 +200,21 @@ class LocalWorld:
     def kill(self, service: str) -> None:
         process = self._processes.get(service)
         if process is not None:
-            process.stop(signal.SIGKILL, grace=0)
+            with self._held("kill"):
+                process.stop(signal.SIGKILL, grace=0)
 
     def pause(self, service: str) -> None:
-        self._processes[service].send(signal.SIGSTOP)
+        with self._held("pause"):
+            self._processes[service].send(signal.SIGSTOP)
 
     def resume(self, service: str) -> None:
-        self._processes[service].send(signal.SIGCONT)
+        with self._held("resume"):
+            self._processes[service].send(signal.SIGCONT)
 
     def restart(self, service: str) -> None:
-        self.stop(service)
-        self.start(service)
+        with self._held("restart"):
+            self._stop(service)
+            self._start(service)
 
     def redeploy(self, service: str, changes: Mapping[str, str | None]) -> None:
         """Changes settings (None removes one) and restarts the service with them, like a deploy."""
@@ -209,7 +224,28 @@ class LocalWorld:
                 settings.pop(key, None)
             else:
                 settings[key] = value
-        self.restart(service)
+        with self._held("redeploy"):
+            self._stop(service)
+            self._start(service)
+
+    def _held(self, action: str) -> AbstractContextManager[None]:
+        """The world's clock held still for an action of the harness, charged the action's declared cost."""
+        clock = self._options.clock
+        return nullcontext() if clock is None else clock.hold(ACTION_COSTS[action])
+
+    # The world's clock
+
+    @property
+    def clock_file(self) -> Path:
+        """The file the world's services read its scenario time from (see :mod:`drills.world_clock`)."""
+        return self.directory / CLOCK_FILE
+
+    def _start_clock(self) -> None:
+        """Before any service starts: followed by the drill's world clock, or left running from the epoch."""
+        if self._options.clock is not None:
+            self._options.clock.follow(self.clock_file, self.epoch)
+        else:
+            write_state(self.clock_file, ClockState(self._clock.wall() - self.epoch, None))
 
     # Lifetime
 
