@@ -42,3 +42,5 @@ INVALID_STREAM = ApiError("stream was invalid, can be either upstream or downstr
 INVALID_TOXIC_TYPE = ApiError("invalid toxic type", 400)
 TOXIC_ALREADY_EXISTS = ApiError("toxic already exists", 409)
 TOXIC_NOT_FOUND = ApiError("toxic not found", 404)
+# Not in toxiproxy, which listens and forwards anywhere: ours keeps a world's traffic on its machine.
+ADDRESS_NOT_ALLOWED = ApiError("address not allowed", 400)

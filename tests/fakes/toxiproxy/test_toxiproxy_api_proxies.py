@@ -71,7 +71,7 @@ def test_create_proxy_twice_is_409_proxy_already_exists(api, echo_server):
 def test_create_proxy_on_a_port_in_use_is_500_that_says_so(api, echo_server):
     with socket.create_server((HOST, 0)) as taken:
         port = taken.getsockname()[1]
-        answer = api.post("/proxies", json={"name": "redis", "listen": f"{HOST}:{port}", "upstream": "x:1"})
+        answer = api.post("/proxies", json={"name": "redis", "listen": f"{HOST}:{port}", "upstream": "127.0.0.1:1"})
 
     message = f"listen tcp {HOST}:{port}: bind: address already in use"
     assert (answer.status_code, answer.content) == (500, error(message, 500))
