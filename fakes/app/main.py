@@ -27,6 +27,7 @@ from fakes.app.oauth import connect_pending
 from fakes.app.overrides import apply_persisted_overrides
 from fakes.app.state import AppState, app_state
 from fakes.app.tenants import seed_tenants
+from fakes.request_limits import BodyLimits
 
 OPEN_POOL_SECONDS = 10.0
 CONNECT_BUDGET_SECONDS = 10.0
@@ -57,7 +58,7 @@ ROUTES = [
 def create_app(state: AppState) -> Starlette:
     app = Starlette(
         routes=ROUTES,
-        middleware=[Middleware(RequestMetrics, metrics=state.metrics)],
+        middleware=[Middleware(RequestMetrics, metrics=state.metrics), Middleware(BodyLimits)],
         exception_handlers={error: database_unavailable for error in UNAVAILABLE},
         lifespan=lifespan,
     )

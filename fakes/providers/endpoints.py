@@ -1,15 +1,17 @@
-"""HTTP pieces every provider shares: JSON errors, JSON bodies read with types, bearer credentials, and
-refusing a request when a fault is set on its path."""
+"""HTTP pieces every provider shares: JSON errors, JSON bodies read with types, bearer credentials, the limits
+on a body, and refusing a request when a fault is set on its path."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Mapping
 
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from fakes.providers.faults import Faults, Refusal
+from fakes.request_limits import BodyLimits
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -26,6 +28,11 @@ def error(
     if description is not None:
         body["error_description"] = description
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def body_limits() -> Middleware:
+    """The fakes' body limits, refused as a provider answers: 400 ``invalid_request`` with a description."""
+    return Middleware(BodyLimits, refuse=lambda message: error(400, "invalid_request", message))
 
 
 def refusal_response(refusal: Refusal) -> JSONResponse:

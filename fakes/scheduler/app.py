@@ -9,10 +9,12 @@ from collections.abc import AsyncIterator, Mapping
 from functools import partial
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from fakes.request_limits import BodyLimits
 from fakes.scheduler.loop import due_slot, run, tick
 from fakes.scheduler.state import SchedulerState, state_from_env
 
@@ -49,7 +51,7 @@ def create_app(state: SchedulerState) -> Starlette:
         Route("/_control/state", partial(control_state, state), methods=["GET"]),
         Route("/_control/fire", partial(fire, state), methods=["POST"]),
     ]
-    return Starlette(routes=routes, lifespan=partial(ticking, state))
+    return Starlette(routes=routes, middleware=[Middleware(BodyLimits)], lifespan=partial(ticking, state))
 
 
 def app_from_env(env: Mapping[str, str] = os.environ) -> Starlette:

@@ -2,7 +2,8 @@
 
 Routes that match run behind toxiproxy's guard (a browser's ``Mozilla/...`` user agent gets 403); an
 unknown path answers Go's ``404 page not found`` and a known path with the wrong method an empty 405.
-Errors become responses in ``error_response`` alone.
+Errors become responses in ``error_response`` alone. Before any of that, a body past the fakes' limits
+(``fakes.request_limits``) is a 400 ``bad request body``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fakes.toxiproxy import gojson
+from fakes.request_limits import BodyLimits
+from fakes.toxiproxy import errors, gojson
 from fakes.toxiproxy.errors import ApiError, ProxyError
 from fakes.toxiproxy.proxy_input import ProxyInput, parse_create, parse_populate, parse_update
 from fakes.toxiproxy.request_id import RequestIdMiddleware
@@ -45,7 +47,7 @@ def create_app(state: Toxiproxy) -> Starlette:
 
     app = Starlette(
         routes=_routes(),
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(BodyLimits, refuse=_bad_body)],
         exception_handlers={404: _not_found, 405: _method_not_allowed},
         lifespan=lifespan,
     )
@@ -101,6 +103,11 @@ def error_response(error: ApiError | ProxyError) -> Response:
     api_error = as_api_error(error)
     body = gojson.dumps({"error": api_error.message, "status": api_error.status}) + b"\n"
     return Response(body, api_error.status, headers=_text_headers())
+
+
+def _bad_body(message: str) -> Response:
+    """A body past the fakes' limits, refused as toxiproxy refuses a body it cannot decode."""
+    return error_response(errors.BAD_REQUEST_BODY.joined(message))
 
 
 def _text_headers() -> dict[str, str]:

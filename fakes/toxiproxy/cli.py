@@ -1,7 +1,9 @@
-"""The command line of toxiproxy-server: ``-host``, ``-port``, ``-config``, ``-seed``, ``-version``.
+"""The command line of toxiproxy-server: ``-host``, ``-port``, ``-config``, ``-seed``, ``-version``, and our
+``-allow-remote``.
 
 Flags take one dash or two, as Go's ``flag`` package allows. The seed defaults to ``DRILLBIT_SEED`` (0), not
-to the time as in toxiproxy: a drill must be reproducible. SIGINT and SIGTERM stop the server cleanly, exit 0.
+to the time as in toxiproxy: a drill must be reproducible. Proxies stay on loopback unless ``--allow-remote``
+says otherwise (toxiproxy has no such limit). SIGINT and SIGTERM stop the server cleanly, exit 0.
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("-port", "--port", default="8474", help="Port for toxiproxy's API to listen on")
     parser.add_argument("-config", "--config", default="", help="JSON file containing proxies to create on startup")
     parser.add_argument("-seed", "--seed", type=int, default=None, help="Seed for randomizing toxics with")
+    parser.add_argument(
+        "-allow-remote",
+        "--allow-remote",
+        action="store_true",
+        help="Let proxies listen and forward off loopback (refused by default)",
+    )
     parser.add_argument("-version", "--version", action="store_true", help="print the version")
     return parser.parse_args(argv)
 
@@ -66,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"toxiproxy-server: {error}", file=sys.stderr)
         return 2
     _configure_logging()
-    state = Toxiproxy(seed=seed, config=Path(args.config) if args.config else None)
+    state = Toxiproxy(seed=seed, config=Path(args.config) if args.config else None, allow_remote=args.allow_remote)
     try:
         asyncio.run(_run(state, args.host, args.port))
     except ProxyError as error:

@@ -42,3 +42,8 @@ INVALID_STREAM = ApiError("stream was invalid, can be either upstream or downstr
 INVALID_TOXIC_TYPE = ApiError("invalid toxic type", 400)
 TOXIC_ALREADY_EXISTS = ApiError("toxic already exists", 409)
 TOXIC_NOT_FOUND = ApiError("toxic not found", 404)
+# Not in toxiproxy, which takes any toxicity and attribute (a negative latency acts as 0, a negative rate
+# crashes it) and listens and forwards anywhere; ours refuses them.
+INVALID_TOXICITY = ApiError("invalid toxicity", 400)
+INVALID_TOXIC_ATTRIBUTE = ApiError("invalid toxic attribute", 400)
+ADDRESS_NOT_ALLOWED = ApiError("address not allowed", 400)

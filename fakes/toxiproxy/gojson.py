@@ -14,6 +14,8 @@ import re
 import struct
 from decimal import Decimal
 
+from fakes.request_limits import BodyRefused, check_depth
+
 JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 
 _GO_WHITESPACE = " \t\r\n"
@@ -76,7 +78,15 @@ def format_float32(value: float) -> str:
 
 
 def loads(body: bytes) -> JsonValue:
-    """The first JSON value of a body, as ``json.NewDecoder(body).Decode`` reads it."""
+    """The first JSON value of a body, as ``json.NewDecoder(body).Decode`` reads it.
+
+    A body nested deeper than the fakes' limit is refused before parsing (Go's decoder stops only at 10,000
+    levels; Python's parser gives up with a ``RecursionError`` long before that).
+    """
+    try:
+        check_depth(body)
+    except BodyRefused as refused:
+        raise GoJsonError(str(refused)) from None
     text = body.decode("utf-8", "replace")
     start = len(text) - len(text.lstrip(_GO_WHITESPACE))
     if start == len(text):

@@ -1,6 +1,7 @@
 """Every proxy of the server by name, and the changes that involve more than one proxy.
 
-One lock orders the changes, so a populate and a delete never interleave halfway.
+One lock orders the changes, so a populate and a delete never interleave halfway. Every address a change
+asks for is checked first (``loopback.check``), unless the server allows remote addresses.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 
-from fakes.toxiproxy import errors
+from fakes.toxiproxy import errors, loopback
 from fakes.toxiproxy.proxy import Proxy
 from fakes.toxiproxy.proxy_input import ProxyInput
 
@@ -16,8 +17,9 @@ from fakes.toxiproxy.proxy_input import ProxyInput
 class ProxyCollection:
     """The proxies of one toxiproxy server; each draws its randomness from the server's seeded generator."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, allow_remote: bool = False) -> None:
         self._rng = rng
+        self._allow_remote = allow_remote
         self._proxies: dict[str, Proxy] = {}
         self._lock = asyncio.Lock()
 
@@ -31,11 +33,16 @@ class ProxyCollection:
         """All proxies, sorted by name (Go prints a map's keys in order)."""
         return [self._proxies[name] for name in sorted(self._proxies)]
 
+    def _check(self, wanted: ProxyInput, where: str = "") -> None:
+        if not self._allow_remote:
+            loopback.check(wanted, where)
+
     def _new(self, wanted: ProxyInput) -> Proxy:
         return Proxy(wanted.name, wanted.listen, wanted.upstream, self._rng)
 
     async def create(self, wanted: ProxyInput) -> Proxy:
         """Add a proxy, listening if it is enabled; a failure to listen adds nothing."""
+        self._check(wanted)
         async with self._lock:
             if wanted.name in self._proxies:
                 raise errors.PROXY_ALREADY_EXISTS
@@ -47,6 +54,7 @@ class ProxyCollection:
 
     async def update(self, proxy: Proxy, wanted: ProxyInput) -> None:
         """Move a proxy (closing its connections) when its listen or upstream changes; enable or disable it."""
+        self._check(wanted)
         async with self._lock:
             if await proxy.differs(wanted.listen, wanted.upstream):
                 proxy.stop()
@@ -65,7 +73,10 @@ class ProxyCollection:
         self, wanted: list[ProxyInput]
     ) -> tuple[list[Proxy], errors.ApiError | errors.ProxyError | None]:
         """Create each proxy in order; keep one that already exists with the same listen and upstream
-        (toxics and all), replace one that differs. Stops at the first failure, keeping those before it."""
+        (toxics and all), replace one that differs. Stops at the first failure, keeping those before it;
+        an address that is not allowed, in any entry, is raised before anything changes."""
+        for number, entry in enumerate(wanted, start=1):
+            self._check(entry, f" at proxy {number}")
         async with self._lock:
             done: list[Proxy] = []
             for entry in wanted:

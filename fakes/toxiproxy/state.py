@@ -14,12 +14,14 @@ VERSION = "2.12.0+drillbit"
 
 @dataclass
 class Toxiproxy:
-    """A toxiproxy server's state; ``seed`` makes every toxicity roll, jitter and slice reproducible."""
+    """A toxiproxy server's state; ``seed`` makes every toxicity roll, jitter and slice reproducible, and
+    ``allow_remote`` lets proxies listen and forward off loopback (``--allow-remote``)."""
 
     seed: int = 0
     config: Path | None = None
+    allow_remote: bool = False
     version: str = VERSION
     proxies: ProxyCollection = field(init=False)
 
     def __post_init__(self) -> None:
-        self.proxies = ProxyCollection(random.Random(self.seed))
+        self.proxies = ProxyCollection(random.Random(self.seed), self.allow_remote)

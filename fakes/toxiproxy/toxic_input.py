@@ -3,6 +3,10 @@
 A new toxic: ``stream`` defaults to ``downstream``, ``toxicity`` to 1, ``name`` to ``<type>_<stream>``; the
 stream is checked first, then the type, then the name's uniqueness, and the attributes last, against the
 type's own fields. An update changes only the attributes and the toxicity it names.
+
+Toxiproxy itself takes any number: it only documents toxicity as a probability from 0 to 1, and a negative
+attribute acts as 0 (latency, timeouts) or crashes it (bandwidth, slicer). Here both are refused with a 400,
+after every check toxiproxy makes, so a toxic never holds a value that means something else than it says.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import dataclasses
 from collections.abc import Callable
 
 from fakes.toxiproxy import errors
-from fakes.toxiproxy.gojson import GoJsonError, JsonValue, loads, to_float32
+from fakes.toxiproxy.gojson import GoJsonError, JsonValue, format_float32, loads, to_float32
 from fakes.toxiproxy.gostruct import Field, Struct, decode
 from fakes.toxiproxy.named_toxic import Direction, NamedToxic
 from fakes.toxiproxy.toxics import TOXIC_TYPES, Toxic
@@ -51,8 +55,9 @@ def parse_new(body: bytes, exists: Callable[[str], bool]) -> NamedToxic:
     if exists(name):
         raise errors.TOXIC_ALREADY_EXISTS
     toxic = _with_attributes(toxic_type(), _attributes_of(document))
-    toxicity = fields.get("toxicity", 1.0)
-    return NamedToxic(name, type_name, stream, direction, to_float32(_number(toxicity)), toxic)
+    toxicity = to_float32(_number(fields.get("toxicity", 1.0)))
+    _check_values(toxic, toxicity)
+    return NamedToxic(name, type_name, stream, direction, toxicity, toxic)
 
 
 def parse_update(body: bytes, current: NamedToxic) -> NamedToxic:
@@ -61,7 +66,17 @@ def parse_update(body: bytes, current: NamedToxic) -> NamedToxic:
     fields = _fields(_UPDATE, document)
     toxic = _with_attributes(current.toxic, _attributes_of(document))
     toxicity = to_float32(_number(fields.get("toxicity", current.toxicity)))
+    _check_values(toxic, toxicity)
     return dataclasses.replace(current, toxic=toxic, toxicity=toxicity)
+
+
+def _check_values(toxic: Toxic, toxicity: float) -> None:
+    """Every attribute 0 or more (they are durations, sizes and rates), and toxicity a probability."""
+    for name, value in toxic.attributes().items():
+        if value < 0:
+            raise errors.INVALID_TOXIC_ATTRIBUTE.joined(f"{name} must be 0 or more, not {value}")
+    if not 0 <= toxicity <= 1:
+        raise errors.INVALID_TOXICITY.joined(f"must be from 0 to 1, not {format_float32(toxicity)}")
 
 
 def _document(body: bytes) -> JsonValue:

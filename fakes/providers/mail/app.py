@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 
 from fakes.clock import ScaledClock
 from fakes.providers.credentials import Credential
-from fakes.providers.endpoints import BodyError, text_field
+from fakes.providers.endpoints import BodyError, body_limits, text_field
 from fakes.providers.faults import Faults
 from fakes.providers.outbox import Outbox, Style, outbox_routes
 from fakes.settings import clock_from, integer, text
@@ -49,7 +49,7 @@ def address(body: Mapping[str, object], name: str) -> str:
 
 
 def create_app(state: Outbox) -> Starlette:
-    return Starlette(routes=outbox_routes(state, parse_mail, SEND_PATH, MAILBOX_PATH))
+    return Starlette(routes=outbox_routes(state, parse_mail, SEND_PATH, MAILBOX_PATH), middleware=[body_limits()])
 
 
 def app_from_env(env: Mapping[str, str] = os.environ) -> Starlette:

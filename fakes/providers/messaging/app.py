@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from fakes.clock import ScaledClock
 from fakes.providers.credentials import Credential
-from fakes.providers.endpoints import BodyError, text_field
+from fakes.providers.endpoints import BodyError, body_limits, text_field
 from fakes.providers.faults import Faults
 from fakes.providers.outbox import Outbox, Style, outbox_routes
 from fakes.settings import clock_from, integer, text
@@ -75,7 +75,7 @@ def create_app(state: Outbox) -> Starlette:
         Route(STATE_PATH, partial(control_state, state), methods=["GET"]),
         Route(ACCOUNT_PATH, partial(account, state), methods=["GET"]),
     ]
-    return Starlette(routes=[*own, *routes])
+    return Starlette(routes=[*own, *routes], middleware=[body_limits()])
 
 
 def app_from_env(env: Mapping[str, str] = os.environ) -> Starlette:

@@ -16,7 +16,16 @@ from starlette.routing import Route
 
 from fakes.providers.control import control_routes
 from fakes.providers.credentials import random_secret
-from fakes.providers.endpoints import BodyError, bearer, error, guarded, json_object, optional_text_field, text_field
+from fakes.providers.endpoints import (
+    BodyError,
+    bearer,
+    body_limits,
+    error,
+    guarded,
+    json_object,
+    optional_text_field,
+    text_field,
+)
 from fakes.providers.timetracking import timesheets as sheets
 from fakes.providers.timetracking.oauth import DEFAULT_SCOPE, OAuthError, OAuthServer
 from fakes.providers.timetracking.state import (
@@ -167,7 +176,7 @@ def create_app(state: TimetrackingState) -> Starlette:
         Route("/_control/revoke", partial(revoke, state), methods=["POST"]),
         *control_routes(faults),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[body_limits()])
 
 
 def app_from_env(env: Mapping[str, str] = os.environ) -> Starlette:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class BandwidthToxic(Toxic):
-    """``rate`` in KB/s; 0 (or less) lets nothing through until the toxic is changed or removed."""
+    """``rate`` in KB/s; 0 lets nothing through until the toxic is changed or removed."""
 
     rate: int = 0
 

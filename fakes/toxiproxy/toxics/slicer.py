@@ -33,7 +33,8 @@ class SlicerToxic(Toxic):
 
     def _pieces(self, start: int, end: int, rng: random.Random) -> Iterator[tuple[int, int]]:
         """Halve the span, off-centre by up to the variation, until a piece is near the average size."""
-        # Toxiproxy crashes on sizes below 1 and on variations wider than the span; those are clamped here.
+        # Toxiproxy crashes on an average size of 0 and on variations wider than the span; those are clamped
+        # here (the API refuses negative sizes).
         if end - start - max(self.average_size, 1) <= max(self.size_variation, 0):
             yield start, end
             return

@@ -89,3 +89,23 @@ async def test_scheduler_fire_calls_the_app_for_the_current_slot(clock: ScaledCl
         "error": None,
     }
     assert list(state.ticks) == [Tick(FIRST_SLOT, FIRST_SLOT + 150, 200, runs=1)]
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "the body nests arrays and objects deeper than 64 levels"),
+        (b" " * (1024 * 1024 + 1), "the body is larger than 1048576 bytes"),
+    ],
+)
+async def test_scheduler_fire_with_a_body_too_deep_or_too_large_is_400_and_fires_nothing(
+    clock: ScaledClock, body: bytes, detail: str
+) -> None:
+    state = SchedulerState("http://app.test", "s", clock, transport=answering(200))
+    transport = httpx.ASGITransport(app=create_app(state))
+
+    async with httpx.AsyncClient(transport=transport, base_url="http://scheduler") as client:
+        answer = await client.post("/_control/fire", content=body)
+
+    assert (answer.status_code, answer.json()) == (400, {"error": "invalid_request", "detail": detail})
+    assert list(state.ticks) == []

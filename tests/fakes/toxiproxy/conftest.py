@@ -21,11 +21,11 @@ def echo_server() -> Iterator[EchoServer]:
 
 @pytest.fixture
 def start_server() -> Iterator[Callable[..., ServerThread]]:
-    """Start toxiproxy servers (seed, config) that are all stopped at the end of the test."""
+    """Start toxiproxy servers (seed, config, allow_remote) that are all stopped at the end of the test."""
     servers: list[ServerThread] = []
 
-    def start(seed: int = 0, config: Path | None = None) -> ServerThread:
-        servers.append(ServerThread(seed, config).start())
+    def start(seed: int = 0, config: Path | None = None, allow_remote: bool = False) -> ServerThread:
+        servers.append(ServerThread(seed, config, allow_remote).start())
         return servers[-1]
 
     yield start

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 
-from tests.fakes.toxiproxy.toxiproxy_world import HOST
+from tests.fakes.toxiproxy.toxiproxy_world import HOST, api_client
 
 
 def proxy_json(name: str, listen: str, upstream: str, toxics: list[object] | None = None) -> dict[str, object]:
@@ -95,3 +96,19 @@ def test_populate_with_toxiproxy_python_creates_only_what_is_missing(toxiproxy_c
 
     assert [proxy.name for proxy in created] == ["other"]
     assert sorted(toxiproxy_client.proxies()) == ["echo", "other"]
+
+
+def test_config_file_nested_too_deep_is_logged_and_the_server_starts_anyway(start_server, tmp_path, caplog):
+    config = tmp_path / "proxies.json"
+    config.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+
+    with caplog.at_level(logging.ERROR, logger="fakes.toxiproxy"):
+        server = start_server(config=config)
+        with api_client(server.url) as client:
+            proxies = client.get("/proxies").json()
+
+    assert proxies == {}
+    detail = "bad request body: the body nests arrays and objects deeper than 64 levels"
+    assert [record.getMessage() for record in caplog.records if record.name == "fakes.toxiproxy.api"] == [
+        f"Failed to populate proxies from file: {detail}"
+    ]

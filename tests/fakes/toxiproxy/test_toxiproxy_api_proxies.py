@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 
 import pytest
@@ -59,6 +60,25 @@ def test_create_proxy_with_a_bad_body_is_400_bad_request_body(api, body, detail)
     assert answer.json() == {"error": f"bad request body: {detail}", "status": 400}
 
 
+@pytest.mark.parametrize("path", ["/proxies", "/populate", "/proxies/echo", "/proxies/echo/toxics"])
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "the body nests arrays and objects deeper than 64 levels"),
+        (b'{"name": "%s"}' % (b"x" * 1024 * 1024), "the body is larger than 1048576 bytes"),
+    ],
+)
+def test_a_body_too_deep_or_too_large_is_400_bad_request_body_and_logs_no_error(
+    api, echo_proxy, caplog, path, body, detail
+):
+    with caplog.at_level(logging.WARNING):
+        answer = api.post(path, content=body)
+
+    assert (answer.status_code, answer.headers["content-type"]) == (400, TEXT)
+    assert answer.content == error(f"bad request body: {detail}", 400)
+    assert [record.getMessage() for record in caplog.records] == []
+
+
 def test_create_proxy_twice_is_409_proxy_already_exists(api, echo_server):
     body = {"name": "redis", "listen": f"{HOST}:0", "upstream": echo_server.upstream}
     api.post("/proxies", json=body)
@@ -71,7 +91,7 @@ def test_create_proxy_twice_is_409_proxy_already_exists(api, echo_server):
 def test_create_proxy_on_a_port_in_use_is_500_that_says_so(api, echo_server):
     with socket.create_server((HOST, 0)) as taken:
         port = taken.getsockname()[1]
-        answer = api.post("/proxies", json={"name": "redis", "listen": f"{HOST}:{port}", "upstream": "x:1"})
+        answer = api.post("/proxies", json={"name": "redis", "listen": f"{HOST}:{port}", "upstream": "127.0.0.1:1"})
 
     message = f"listen tcp {HOST}:{port}: bind: address already in use"
     assert (answer.status_code, answer.content) == (500, error(message, 500))

@@ -63,6 +63,70 @@ def test_create_toxic_refuses_what_toxiproxy_refuses(api, echo_proxy, body, stat
     assert (answer.status_code, answer.content) == (status, error(message, status))
 
 
+@pytest.mark.parametrize(
+    ("toxicity", "shown"), [(5, "5"), (-1, "-1"), (1.5, "1.5"), (-0.25, "-0.25"), (1.0000001, "1.0000001")]
+)
+def test_create_toxic_with_a_toxicity_outside_0_to_1_is_400_and_adds_nothing(api, echo_proxy, toxicity, shown):
+    answer = api.post("/proxies/echo/toxics", json={"type": "latency", "toxicity": toxicity})
+
+    message = f"invalid toxicity: must be from 0 to 1, not {shown}"
+    assert (answer.status_code, answer.content) == (400, error(message, 400))
+    assert api.get("/proxies/echo/toxics").json() == []
+
+
+NEGATIVE_ATTRIBUTES = [
+    ("latency", "latency", -1000),
+    ("latency", "jitter", -1),
+    ("bandwidth", "rate", -5),
+    ("slow_close", "delay", -1),
+    ("timeout", "timeout", -1),
+    ("reset_peer", "timeout", -1),
+    ("slicer", "average_size", -1),
+    ("slicer", "size_variation", -1),
+    ("slicer", "delay", -1),
+    ("limit_data", "bytes", -1),
+]
+
+
+@pytest.mark.parametrize(("type_", "attribute", "value"), NEGATIVE_ATTRIBUTES)
+def test_create_toxic_with_a_negative_attribute_is_400_and_adds_nothing(api, echo_proxy, type_, attribute, value):
+    answer = api.post("/proxies/echo/toxics", json={"type": type_, "attributes": {attribute: value}})
+
+    message = f"invalid toxic attribute: {attribute} must be 0 or more, not {value}"
+    assert (answer.status_code, answer.content) == (400, error(message, 400))
+    assert api.get("/proxies/echo/toxics").json() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"toxicity": 2}, "invalid toxicity: must be from 0 to 1, not 2"),
+        ({"attributes": {"latency": -1000}}, "invalid toxic attribute: latency must be 0 or more, not -1000"),
+    ],
+)
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_update_toxic_to_a_bad_value_is_400_and_changes_nothing(api, echo_proxy, add_toxic, method, body, message):
+    toxic = add_toxic("latency", latency=10, toxicity=0.5)
+
+    answer = api.request(method, "/proxies/echo/toxics/latency_downstream", json=body)
+
+    assert (answer.status_code, answer.content) == (400, error(message, 400))
+    assert api.get("/proxies/echo/toxics").json() == [toxic]
+
+
+@pytest.mark.parametrize("toxicity", [0, 1])
+def test_create_toxic_takes_toxicity_at_both_ends_and_attributes_of_0(api, echo_proxy, toxicity):
+    body = {"type": "slicer", "toxicity": toxicity, "attributes": {"average_size": 0, "size_variation": 0, "delay": 0}}
+
+    answer = api.post("/proxies/echo/toxics", json=body)
+
+    assert (answer.status_code, answer.json()["toxicity"], answer.json()["attributes"]) == (
+        200,
+        toxicity,
+        {"average_size": 0, "size_variation": 0, "delay": 0},
+    )
+
+
 def test_create_toxic_with_a_name_taken_in_the_other_stream_is_409(api, echo_proxy):
     api.post("/proxies/echo/toxics", json={"name": "slow", "type": "latency", "stream": "upstream"})
 

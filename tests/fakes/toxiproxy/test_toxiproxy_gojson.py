@@ -54,3 +54,10 @@ def test_gojson_loads_refuses_bad_bodies_in_go_words(body, message):
 
 def test_gojson_loads_reads_the_first_value_and_ignores_the_rest():
     assert loads(b' {"name": "a"} trailing') == {"name": "a"}
+
+
+def test_gojson_loads_refuses_a_body_nested_past_the_fakes_limit_without_recursing():
+    with pytest.raises(GoJsonError) as refused:
+        loads(b"[" * 100_000 + b"]" * 100_000)
+
+    assert str(refused.value) == "the body nests arrays and objects deeper than 64 levels"

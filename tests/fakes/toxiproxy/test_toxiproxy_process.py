@@ -83,3 +83,32 @@ def test_version_flag_prints_the_version_like_toxiproxy_server():
     )
 
     assert (result.returncode, result.stdout) == (0, "toxiproxy-server version 2.12.0+drillbit\n")
+
+
+@pytest.mark.world
+def test_process_started_with_allow_remote_takes_an_upstream_on_another_host():
+    api_port = free_port()
+    url = f"http://{HOST}:{api_port}"
+    body = {"name": "mail", "listen": f"{HOST}:0", "upstream": "10.0.0.1:80"}
+
+    with toxiproxy_process("--host", HOST, "--port", str(api_port), "--allow-remote") as process:
+        wait_until_answering(url, process)
+        answer = httpx.post(f"{url}/proxies", json=body, timeout=WAIT)
+
+    assert (answer.status_code, answer.json()["upstream"]) == (201, "10.0.0.1:80")
+
+
+@pytest.mark.world
+def test_process_answers_a_body_nested_too_deep_with_400_and_logs_no_error():
+    api_port = free_port()
+    url = f"http://{HOST}:{api_port}"
+
+    with toxiproxy_process("--host", HOST, "--port", str(api_port)) as process:
+        wait_until_answering(url, process)
+        answer = httpx.post(f"{url}/proxies", content=b"[" * 100_000 + b"]" * 100_000, timeout=WAIT)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=WAIT)
+
+    levels = [json.loads(line)["level"] for line in stdout.splitlines()]
+    assert (answer.status_code, answer.json()["status"]) == (400, 400)
+    assert (sorted(set(levels)), stderr) == (["info"], "")

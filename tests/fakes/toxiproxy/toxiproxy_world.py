@@ -78,8 +78,8 @@ class EchoServer:
 class ServerThread:
     """The toxiproxy fake, API and proxies, on its own event loop in a background thread."""
 
-    def __init__(self, seed: int = 0, config: Path | None = None) -> None:
-        self.state = Toxiproxy(seed=seed, config=config)
+    def __init__(self, seed: int = 0, config: Path | None = None, allow_remote: bool = False) -> None:
+        self.state = Toxiproxy(seed=seed, config=config, allow_remote=allow_remote)
         self.port = 0
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
