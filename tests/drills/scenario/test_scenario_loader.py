@@ -34,6 +34,8 @@ DOCS = HERE.parents[2] / "docs" / "scenarios.md"
 EXAMPLES = HERE / "scenario_examples"
 BROKEN = HERE / "broken_scenarios"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+OUTSIDE = "a drill never touches anything outside its world"
+AIM_HINT = "aim at the world's own services through references: {app.url}, or {app.host} and {app.port}"
 DURATION_HINT = "durations are whole numbers with units d, h, m, s or ms, largest first, e.g. 250ms, 90s, 15m, 1h30m"
 
 # Each broken file has one defect; this is the whole error it must give, after its path.
@@ -79,6 +81,15 @@ BROKEN_FILES = {
     "unknown_hint_section": ":22: hint_cost.fixx: #fix has no hint named 'fixx'\nHint: did you mean 'Fix'?",
     "free_text_hints": ":21: hints: unknown field\nHint: hints are now the sections of the scenario's runbook "
     "entry, shown one at a time; to change what one costs, write hint_cost: {fix: 20}",
+    "off_world_http_probe": ":8: steady_state[0].url: http://10.1.2.3:8000/api/v1/health is not a service of this "
+    f"world (10.1.2.3 is not a loopback address); {OUTSIDE}\nHint: {AIM_HINT}",
+    "off_world_tcp_probe": ":16: monitors[0].probe.host: scheduler.example.com:8080 is not a service of this world "
+    f"(scheduler.example.com is not a loopback address); {OUTSIDE}\nHint: {AIM_HINT}",
+    # The query, where a key would be, is not shown.
+    "off_world_http_step": ":21: response[0].url: https://status.example.com/api/incidents?… is not a service of "
+    f"this world (status.example.com is not a loopback address); {OUTSIDE}\nHint: {AIM_HINT}",
+    "off_world_traffic": ":16: faults[0].requests[1].url: http://[2001:db8::1]:8000/api/v1/auth/sign-in is not a "
+    f"service of this world (2001:db8::1 is not a loopback address); {OUTSIDE}\nHint: {AIM_HINT}",
 }
 
 VALID = """\
@@ -89,7 +100,7 @@ description: A scenario with {braces.in} its prose, which is not checked.
 runbook: runbooks/minimal.md#fix
 steady_state: [{kind: tcp, host: "{app.host}", port: "{app.port}"}]
 faults: [{id: stop-app, kind: process, service: app, action: stop}]
-monitors: [{name: down, summary: App down, fires_when: fails, probe: {kind: tcp, host: x, port: 1}}]
+monitors: [{name: down, summary: App down, fires_when: fails, probe: {kind: tcp, host: localhost, port: 1}}]
 response: []
 recovery: {hold: 1m}
 """
