@@ -246,6 +246,44 @@ def test_validate_paths_reads_a_directory_one_problem_per_broken_file() -> None:
     assert sorted(Path(error.path).stem for error in errors) == sorted(BROKEN_FILES)
 
 
+AIMED = """\
+id: aimed
+title: Aimed
+severity: P4
+description: Hosts written in every place a probe, a step or a request can name one.
+runbook: runbooks/minimal.md#fix
+steady_state:
+  - {kind: http, url: "http://localhost:{app.port}/api/v1/health"}
+  - {kind: tcp, host: "{app.host}", port: "{app.port}"}
+faults:
+  - {id: load, kind: traffic, count: 1, every: 1s, requests: [{url: "http://{app.host}:{app.port}/"}]}
+monitors:
+  - {name: slow, summary: Slow, probe: {kind: http, url: "http://[::1]:8000/"}}
+response:
+  - {kind: shell, shell: curl "$STATUS", env: {STATUS: "http://10.9.9.9/"}}
+  - {kind: http, url: "{app.url}/api/v1/health"}
+  - kind: wait_until
+    probe: {kind: http, url: "http://10.0.0.1/ready"}
+recovery:
+  hold: 1m
+  checks:
+    - {kind: metric, url: "http://metrics.example.com/metrics", metric: up, expect: {value: 1}}
+invariants:
+  - {name: db, probe: {kind: tcp, host: 10.1.2.3, port: "{postgres.port}"}}
+"""
+
+
+def test_validate_refuses_only_written_hosts_that_are_not_loopback(tmp_path: Path) -> None:
+    # A host a reference gives is checked when the drill runs; a program's environment is not a target.
+    errors = validate_paths([_write(tmp_path, "aimed.yaml", AIMED)])
+    refused = [str(error).split(": ", 1)[1].split(" is not ")[0] for error in errors]
+    assert [(error.line, what) for error, what in zip(errors, refused, strict=True)] == [
+        (17, "response[2].probe.url: http://10.0.0.1/ready"),
+        (21, "recovery.checks[0].url: http://metrics.example.com/metrics"),
+        (23, "invariants[0].probe.host: 10.1.2.3:{postgres.port}"),
+    ]
+
+
 def test_validate_paths_reports_a_path_that_does_not_exist(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
     assert [str(error) for error in validate_paths([missing])] == [f"{missing}: no such file or directory"]
