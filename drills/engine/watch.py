@@ -85,7 +85,7 @@ class Watch:
     def add_monitor(self, monitor: Monitor) -> None:
         """Schedules a monitor; raises :class:`TargetRefusedError` if its probe aims outside the world."""
         what = f"monitor {monitor.name!r}"
-        refuse_off_world(what, monitor.probe, self._context)
+        _refuse_off_world(what, monitor.probe, self._context)
         state = MonitorState(monitor)
         self.states[monitor.name] = state
         for_wall = self._context.wall_seconds(monitor.for_.total_seconds())
@@ -94,7 +94,7 @@ class Watch:
     def add_invariant(self, invariant: Invariant) -> None:
         """Schedules an invariant with an interval; raises :class:`TargetRefusedError` if it aims outside the world."""
         what = f"invariant {invariant.name!r}"
-        refuse_off_world(what, invariant.probe, self._context)
+        _refuse_off_world(what, invariant.probe, self._context)
         if invariant.interval is not None:
             self._schedule(
                 lambda: check_invariant(invariant, self._context, self._recorder),
@@ -161,7 +161,7 @@ class Watch:
             return [name for name, state in self.states.items() if state.fired_count]
 
 
-def refuse_off_world(what: str, probe: Probe, context: DrillContext) -> None:
+def _refuse_off_world(what: str, probe: Probe, context: DrillContext) -> None:
     """Raises :class:`TargetRefusedError`, naming ``what``, if ``probe`` rendered now aims outside the world.
 
     Only a refusal counts here: a reference that cannot resolve yet (a value a step saves later) is for the
