@@ -3,6 +3,9 @@
 HTTP, a shell with the world's endpoints in its environment (and the runbook's own code blocks), SQL, Redis
 commands, and redeploying a service with changed settings, as a deploy tool would. It never calls the
 harness's own fault revert: if the runbook's fix does not restore service, the drill says so.
+
+A step aimed outside the world (its request's URL, once rendered) is refused before anything is sent: the step
+is recorded as failed with the reason, and the :class:`~drills.errors.TargetRefusedError` ends the drill.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 from pydantic import JsonValue
 
 from drills.engine.watch import Watch
+from drills.errors import TargetRefusedError
 from drills.language.conditions import capture
 from drills.language.templating import resolve_model
 from drills.probes import ProbeResult, evaluate, wait_until
@@ -81,14 +85,20 @@ class AutoResponder:
             try:
                 detail = self.run_step(step)
             except StepFailed as failure:
-                data: dict[str, JsonValue] = {"step": name, "ok": False, "detail": str(failure)}
-                command = self.command_of(step)
-                if command:
-                    data["command"] = command
-                self.recorder.record(EventKind.STEP_FINISHED, "responder:auto", f"{name}: {failure}", data)
+                self._failed(step, name, str(failure))
                 return False
+            except TargetRefusedError as refused:
+                self._failed(step, name, refused.message)
+                raise TargetRefusedError(f"response step {name!r}: {refused.message}", hint=refused.hint) from None
             self.recorder.record(EventKind.STEP_FINISHED, "responder:auto", detail or name, {"step": name, "ok": True})
         return True
+
+    def _failed(self, step: Step, name: str, detail: str) -> None:
+        data: dict[str, JsonValue] = {"step": name, "ok": False, "detail": detail}
+        command = self.command_of(step)
+        if command:
+            data["command"] = command
+        self.recorder.record(EventKind.STEP_FINISHED, "responder:auto", f"{name}: {detail}", data)
 
     def command_of(self, step: Step) -> str | None:
         """What a failed step ran, as a reason names it: a shell step's command, an HTTP step's request."""

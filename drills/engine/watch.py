@@ -3,6 +3,10 @@
 Each check has its own interval (scenario time, scaled to wall time). A monitor fires once its condition has
 lasted its ``for`` duration, and clears when the condition stops; both are events on the timeline. An
 invariant with an interval is checked at every tick, and each check is an event.
+
+A check aimed outside the world is a mistake in the scenario, not a reading: adding it raises
+:class:`~drills.errors.TargetRefusedError` at once, before any fault goes in, and one that comes to aim outside
+while the drill runs (a setting it refers to changed) is a drill error on the timeline and is not tried again.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from dataclasses import dataclass, field
 
 from pydantic import JsonValue
 
-from drills.probes import Evaluator, ProbeResult
+from drills.errors import DrillbitError, TargetRefusedError
+from drills.probes import Evaluator, ProbeResult, check_aim
+from drills.scenario.kinds import Probe
 from drills.scenario.model import Invariant, Monitor
 from drills.timeline import EventKind, TimelineRecorder
 from drills.world.context import DrillContext
@@ -58,6 +64,7 @@ class _Due:
     order: int
     check: Callable[[], object] = field(compare=False)
     interval: float = field(compare=False)
+    what: str = field(compare=False)
 
 
 class Watch:
@@ -76,20 +83,28 @@ class Watch:
         self.fired = threading.Condition(self._lock)
 
     def add_monitor(self, monitor: Monitor) -> None:
+        """Schedules a monitor; raises :class:`TargetRefusedError` if its probe aims outside the world."""
+        what = f"monitor {monitor.name!r}"
+        _refuse_off_world(what, monitor.probe, self._context)
         state = MonitorState(monitor)
         self.states[monitor.name] = state
         for_wall = self._context.wall_seconds(monitor.for_.total_seconds())
-        self._schedule(lambda: self._check_monitor(state, for_wall), monitor.interval.total_seconds())
+        self._schedule(lambda: self._check_monitor(state, for_wall), monitor.interval.total_seconds(), what)
 
     def add_invariant(self, invariant: Invariant) -> None:
+        """Schedules an invariant with an interval; raises :class:`TargetRefusedError` if it aims outside the world."""
+        what = f"invariant {invariant.name!r}"
+        _refuse_off_world(what, invariant.probe, self._context)
         if invariant.interval is not None:
             self._schedule(
-                lambda: check_invariant(invariant, self._context, self._recorder), invariant.interval.total_seconds()
+                lambda: check_invariant(invariant, self._context, self._recorder),
+                invariant.interval.total_seconds(),
+                what,
             )
 
-    def _schedule(self, check: Callable[[], object], interval_scenario: float) -> None:
+    def _schedule(self, check: Callable[[], object], interval_scenario: float, what: str) -> None:
         interval = self._context.wall_seconds(interval_scenario)
-        heapq.heappush(self._queue, _Due(self._context.clock.monotonic(), len(self._queue), check, interval))
+        heapq.heappush(self._queue, _Due(self._context.clock.monotonic(), len(self._queue), check, interval, what))
 
     def _check_monitor(self, state: MonitorState, for_wall: float) -> None:
         result = self._evaluator.evaluate(state.monitor.probe, self._context)
@@ -117,11 +132,14 @@ class Watch:
                 return
             try:
                 due.check()
+            except TargetRefusedError as refused:  # a scenario's mistake, said once: the check is not tried again
+                self._recorder.record(EventKind.DRILL_ERROR, "watch", f"{due.what}: {refused}")
+                continue
             except Exception as error:  # a broken check is recorded, and the others go on
                 self._recorder.record(EventKind.NOTE, "watch", f"a check could not run: {error}")
             # Fixed ticks: the next one is due one interval after this one was due, not after it finished.
             next_at = max(due.at + due.interval, clock.monotonic())
-            heapq.heappush(self._queue, _Due(next_at, due.order, due.check, due.interval))
+            heapq.heappush(self._queue, _Due(next_at, due.order, due.check, due.interval, due.what))
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
@@ -141,6 +159,20 @@ class Watch:
     def firing_monitors(self) -> list[str]:
         with self._lock:
             return [name for name, state in self.states.items() if state.fired_count]
+
+
+def _refuse_off_world(what: str, probe: Probe, context: DrillContext) -> None:
+    """Raises :class:`TargetRefusedError`, naming ``what``, if ``probe`` rendered now aims outside the world.
+
+    Only a refusal counts here: a reference that cannot resolve yet (a value a step saves later) is for the
+    check itself to meet when it runs.
+    """
+    try:
+        check_aim(probe, context)
+    except TargetRefusedError as refused:
+        raise TargetRefusedError(f"{what}: {refused.message}", hint=refused.hint) from None
+    except DrillbitError:
+        return
 
 
 def check_invariant(

@@ -9,9 +9,11 @@ honours them: started at the beginning of the fault phase, it injects each fault
 ``duration`` after it went in, telling ``on_injected``, ``on_reverted`` and ``on_failed``. Whatever the
 schedule did, the runner ends a drill (finished, failed, timed out, interrupted) with ``schedule.revert_all()``.
 
-Safety: every network action (toxiproxy, a provider's control API, traffic, SQL) is checked by
-:mod:`drills.world.targets` first, and every service a fault names must be one of the world's; anything outside the
-world raises :class:`drills.errors.TargetRefusedError` before anything is sent.
+Safety: each kind declares what a fault will contact or act on (toxiproxy, a provider's control API, traffic's
+URLs, the world's database or Redis, a service by name), and :func:`inject` checks it with
+:mod:`drills.world.targets`, the rule every probe goes through too, before the fault is put in; anything outside
+the world raises :class:`drills.errors.TargetRefusedError` before anything is sent. What runs later (a provider's
+revert, each request of traffic) is checked again when it runs.
 
 Each kind lives in a module of its own: ``network`` (toxics, a proxy down), ``process`` (stop, kill, pause,
 restart), ``settings`` (config and deploy), ``provider``, ``data``, ``traffic``.

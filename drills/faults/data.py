@@ -25,7 +25,6 @@ from drills.faults.active import ActiveFault
 from drills.faults.kinds.data import DataFault
 from drills.world.context import DrillContext
 from drills.world.spec import ServiceKind
-from drills.world.targets import check_database, check_url
 
 STATEMENT_TIMEOUT_SECONDS: Final = 10.0
 CONNECT_TIMEOUT_SECONDS: Final = 5
@@ -38,7 +37,7 @@ Connection = psycopg.Connection[TupleRow]
 
 
 def database_url(context: DrillContext, database: str | None = None) -> str:
-    """The world's Postgres server itself, on its default database or on ``database``; checked as a target."""
+    """The world's Postgres server itself, on its default database or on ``database``: what the fault aims at."""
     world = context.world
     servers = [service.name for service in world.spec.services if service.kind is ServiceKind.POSTGRES]
     if not servers or servers[0] not in world.endpoints:
@@ -46,7 +45,6 @@ def database_url(context: DrillContext, database: str | None = None) -> str:
     url = world.endpoints[servers[0]].url
     if database is not None:
         url = make_conninfo(url, dbname=database)
-    check_database(url, world)
     return url
 
 
@@ -169,14 +167,12 @@ def _shortened(text: str) -> str:
 
 
 def redis_url(context: DrillContext) -> str:
-    """The world's Redis server itself; checked as a target."""
+    """The world's Redis server itself: what the fault aims at."""
     world = context.world
     servers = [service.name for service in world.spec.services if service.kind is ServiceKind.REDIS]
     if not servers or servers[0] not in world.endpoints:
         raise FaultError("this world has no running Redis to run a data fault on")
-    url = world.endpoints[servers[0]].url
-    check_url(url, world)
-    return url
+    return world.endpoints[servers[0]].url
 
 
 def run_redis(url: str, words: tuple[str, ...], context: DrillContext) -> None:

@@ -8,22 +8,26 @@ from drills.faults.registry import FAULTS, FaultBase
 from drills.language.templating import resolve_model
 from drills.reports.redaction import Redactor
 from drills.world.context import DrillContext
+from drills.world.targets import check_all
 
 
 def inject(fault: FaultBase, context: DrillContext) -> ActiveFault:
     """Injects ``fault`` at once (its ``after`` and ``duration`` are the caller's, see :mod:`drills.faults`).
 
-    Raises :class:`TargetRefusedError` when it aims outside the world, :class:`FaultError` when it could not be
-    put in; a fault that fails halfway takes out what it had already done before raising.
+    Raises :class:`TargetRefusedError` when it aims outside the world (its kind's ``aims``, checked by the rule
+    probes go through too, before anything is done), :class:`FaultError` when it could not be put in; a fault
+    that fails halfway takes out what it had already done before raising.
     """
     kind = FAULTS.kinds().get(fault.kind)
     if kind is None:
         raise FaultError(f"{_failed(fault)}: no fault kind {fault.kind!r}")
     try:
         # Rendered once, here at the edge: the fault goes in, and comes out, with the values of this moment.
+        rendered = resolve_model(fault, context.values())
+        check_all(kind.aims(rendered, context), context.world)
         # The world clock stands still while the fault goes in: that is the harness's work, not the incident's.
         with context.clock.hold():
-            active = kind.inject(resolve_model(fault, context.values()), context)
+            active = kind.inject(rendered, context)
     except TargetRefusedError:
         raise
     except DrillbitError as error:

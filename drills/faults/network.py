@@ -15,9 +15,8 @@ from pydantic import JsonValue
 
 from drills.errors import FaultError
 from drills.faults.active import ActiveFault
-from drills.faults.kinds.network import NetworkFault
+from drills.faults.kinds.network import NetworkFault, toxiproxy_url
 from drills.world.context import DrillContext
-from drills.world.targets import check_url
 
 API_TIMEOUT_SECONDS: Final = 5.0
 
@@ -30,16 +29,14 @@ class ToxiproxyApi:
 
     @classmethod
     def of(cls, context: DrillContext) -> ToxiproxyApi:
-        world = context.world
-        server = world.spec.proxy_server
-        endpoint = world.endpoints.get(server)
-        if endpoint is None:
+        """The world's toxiproxy, as the fault's ``aims`` named it (and injection checked it)."""
+        url = toxiproxy_url(context.world)
+        if url is None:
             raise FaultError(
-                f"this world has no {server} service to put network faults on",
+                f"this world has no {context.world.spec.proxy_server} service to put network faults on",
                 hint="network faults need a world with toxiproxy, like the reference world",
             )
-        check_url(endpoint.url, world)
-        return cls(endpoint.url)
+        return cls(url)
 
     def call(self, method: str, path: str, body: JsonValue = None) -> httpx.Response:
         try:

@@ -16,7 +16,6 @@ from drills.errors import FaultError, ServiceStartError
 from drills.faults.active import ActiveFault
 from drills.faults.kinds.process import ProcessFault
 from drills.world.context import DrillContext
-from drills.world.targets import check_service
 
 RESUME_TIMEOUT_SECONDS: Final = 10.0
 PAST_TENSE: Final = {"stop": "stopped", "kill": "killed", "pause": "paused", "restart": "restarted"}
@@ -65,7 +64,6 @@ def ensure_running(service: str, context: DrillContext) -> None:
 
 def inject_process(fault: ProcessFault, context: DrillContext) -> ActiveFault:
     world = context.world
-    check_service(fault.service, world)
     changed = ProcessChanged(fault, context)
     if fault.action == "stop":
         world.stop(fault.service)

@@ -16,22 +16,23 @@ from pydantic import JsonValue
 
 from drills.errors import FaultError
 from drills.faults.active import ActiveFault
-from drills.faults.kinds.provider import ProviderAction, ProviderFault
+from drills.faults.kinds.provider import ProviderAction, ProviderFault, control_aims, control_url
 from drills.world.context import DrillContext
-from drills.world.targets import check_service, check_url
+from drills.world.targets import check_all
 
 CONTROL_TIMEOUT_SECONDS: Final = 5.0
 
 
 def control(service: str, action: ProviderAction, context: DrillContext) -> JsonValue:
-    """Calls a fake's control action and answers its JSON; raises :class:`FaultError` unless it answered 2xx."""
+    """Calls a fake's control action and answers its JSON; raises :class:`FaultError` unless it answered 2xx.
+
+    A revert comes here long after injection checked the fault, so the action's targets are checked again.
+    """
     world = context.world
-    check_service(service, world)
-    endpoint = world.endpoints.get(service)
-    if endpoint is None:
+    check_all(control_aims(service, action, world), world)
+    url = control_url(service, action, world)
+    if url is None:
         raise FaultError(f"{service} has no address yet: is it running?")
-    url = f"{endpoint.url}/_control/{action.action}"
-    check_url(url, world)
     what = f"{service}'s control action {action.action}"
     try:
         with httpx.Client(trust_env=False, timeout=CONTROL_TIMEOUT_SECONDS) as client:

@@ -1,22 +1,25 @@
 """Fault kinds register themselves: each module of :mod:`drills.faults.kinds` holds a kind's model and injector.
 
-    FAULTS.register(FaultKind("process", ProcessFault, inject))   at the bottom of drills/faults/kinds/process.py
-    FAULTS.get("process")                                         the kind (every module of kinds/ imported first)
-    FAULTS.union()                                                what a scenario validates a fault with
+    FAULTS.register(FaultKind("process", ProcessFault, inject, aims))   at the bottom of faults/kinds/process.py
+    FAULTS.get("process")                                               the kind (every module of kinds/ imported)
+    FAULTS.union()                                                      what a scenario validates a fault with
 
 Adding a kind is one new module in ``kinds/``. Its injector returns an :class:`ActiveFault` that knows how to
-take the fault out again; a kind module keeps its heavy client (httpx, psycopg) out of its import.
+take the fault out again. Its ``aims`` says what the rendered fault will contact or act on (a service, a URL, the
+world's database), and :func:`drills.faults.inject` checks that with :mod:`drills.world.targets`, the rule probes
+go through too, before the injector runs. A kind module keeps its heavy client (httpx, psycopg) out of its import.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from drills.language.fields import Duration, PositiveDuration, Slug, SpecModel
 from drills.language.kinds import KindRegistry
+from drills.world.targets import Target
 
 if TYPE_CHECKING:
     from drills.faults.active import ActiveFault
@@ -41,11 +44,16 @@ F = TypeVar("F", bound=FaultBase)
 
 @dataclass(frozen=True)
 class FaultKind(Generic[F]):
-    """One kind of fault: its name in a scenario (``kind: process``), its model, and how to put it in."""
+    """One kind of fault: its name in a scenario (``kind: process``), its model, how to put it in, and what it aims at.
+
+    ``aims`` is given the fault rendered (every reference resolved) and answers everything ``inject`` will
+    contact or act on; it contacts nothing itself.
+    """
 
     name: str
     model: type[F]
     inject: Callable[[F, DrillContext], ActiveFault]
+    aims: Callable[[F, DrillContext], Sequence[Target]]
 
 
 FAULTS: KindRegistry[FaultKind[Any]] = KindRegistry("fault", "drills.faults.kinds")

@@ -3,9 +3,9 @@
 Request ``i`` is ``requests[i % len(requests)]``, sent at tick ``i`` of the drill's clock (``every`` in scenario
 time, turned into wall time by the drill's scale) without waiting for earlier answers: up to
 ``CONCURRENT_REQUESTS`` are in flight at once, and beyond that a request waits its turn and goes as soon as it can
-rather than drift. Every URL is resolved and checked as a target when the fault is injected, and again before
-each request; a refused one stops the traffic. Reverting drops the requests not yet sent and waits a bounded time
-for those in flight.
+rather than drift. Every URL is checked as a target when the fault is injected (its kind's ``aims``), and again
+before each request, since the world's services may have moved by then; a refused one stops the traffic.
+Reverting drops the requests not yet sent and waits a bounded time for those in flight.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from drills.faults.kinds.traffic import TrafficFault
 from drills.faults.timing import pause_until
 from drills.language.requests import HttpRequest
 from drills.world.context import DrillContext
-from drills.world.targets import check_url
+from drills.world.targets import UrlTarget, check
 
 REQUEST_TIMEOUT_SECONDS: Final = 5.0
 # Requests in flight at once; the rest wait their turn, as they would behind a real client's connection pool.
@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 def request_arguments(request: HttpRequest, context: DrillContext) -> dict[str, Any]:
     """The keyword arguments of ``httpx.Client.request`` for ``request`` (its references already resolved)."""
     url = request.url
-    check_url(url, context.world)
+    check(UrlTarget(url), context.world)
     arguments: dict[str, Any] = {
         "method": request.method,
         "url": url,
@@ -130,8 +130,6 @@ class TrafficSent:
 
 
 def inject_traffic(fault: TrafficFault, context: DrillContext) -> ActiveFault:
-    for request in fault.requests:
-        request_arguments(request, context)
     sent = TrafficSent(fault, context)
     sent.start()
     return ActiveFault(fault, sent)

@@ -2,7 +2,10 @@
 
 A probe that cannot read (connection refused, a timeout, an SQL error) does not hold, and says why in its
 detail; only a mistake in the scenario or the drill (an unresolved reference, a URL that is not one) raises.
-Every read is bounded by :class:`ProbeLimits`. A rate needs the probe's earlier reads: evaluate it again and
+A probe aimed outside the world is such a mistake: once rendered, what it will contact (its kind's ``aims``) is
+checked by :mod:`drills.world.targets`, and anything that is not the world's raises
+:class:`~drills.errors.TargetRefusedError` before a byte is sent or a name looked up. Every read is bounded by
+:class:`ProbeLimits`. A rate needs the probe's earlier reads: evaluate it again and
 again through one :class:`Evaluator`. Each kind is a module of :mod:`drills.probes.kinds` (see
 :mod:`drills.probes.registry`).
 """
@@ -10,15 +13,17 @@ again through one :class:`Evaluator`. Each kind is a module of :mod:`drills.prob
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from drills.errors import ProbeError
+from drills.errors import ProbeError, TargetRefusedError
 from drills.language.templating import resolve_model
 from drills.probes.history import MetricHistory
-from drills.probes.registry import PROBES, ProbeBase, Reading
+from drills.probes.registry import PROBES, ProbeBase, ProbeKind, Reading
 from drills.probes.result import DEFAULT_LIMITS, ProbeLimits, ProbeResult
 from drills.world.context import DrillContext
+from drills.world.targets import check_all
 
-__all__ = ["Evaluator", "MetricHistory", "ProbeLimits", "ProbeResult", "evaluate", "wait_until"]
+__all__ = ["Evaluator", "MetricHistory", "ProbeLimits", "ProbeResult", "check_aim", "evaluate", "wait_until"]
 
 
 class Evaluator:
@@ -29,14 +34,33 @@ class Evaluator:
         self.history = history if history is not None else MetricHistory()
 
     def evaluate(self, probe: ProbeBase, context: DrillContext) -> ProbeResult:
-        kind = PROBES.kinds().get(probe.kind)
-        if kind is None:
-            raise ProbeError(f"no way to evaluate a probe of kind {probe.kind!r}")
-        # Rendered once, here at the edge: the reader gets every reference already resolved.
-        rendered = resolve_model(probe, context.values())
+        """One read of ``probe``; raises :class:`TargetRefusedError`, having sent nothing, when it aims off-world."""
+        kind, rendered = _aimed(probe, context)
         # Reading is the harness's work: the world clock stands still meanwhile (drills.world_clock).
         with context.clock.hold():
             return kind.read(rendered, Reading(context, self.limits, self.history))
+
+
+def check_aim(probe: ProbeBase, context: DrillContext) -> None:
+    """Refuses ``probe``, rendered with the values of now, if it aims outside the world; reads nothing."""
+    _aimed(probe, context)
+
+
+def _aimed(probe: ProbeBase, context: DrillContext) -> tuple[ProbeKind[Any], ProbeBase]:
+    """``probe`` rendered, and its kind, once what it will contact is checked."""
+    kind = PROBES.kinds().get(probe.kind)
+    if kind is None:
+        raise ProbeError(f"no way to evaluate a probe of kind {probe.kind!r}")
+    # Rendered once, here at the edge: the reader gets every reference already resolved, and what is checked is
+    # exactly what the reader will contact.
+    rendered = resolve_model(probe, context.values())
+    try:
+        check_all(kind.aims(rendered, context), context.world)
+    except TargetRefusedError as refused:
+        if probe.name is None:
+            raise
+        raise TargetRefusedError(f"probe {probe.name!r}: {refused.message}", hint=refused.hint) from None
+    return kind, rendered
 
 
 def evaluate(probe: ProbeBase, context: DrillContext, *, limits: ProbeLimits = DEFAULT_LIMITS) -> ProbeResult:

@@ -55,13 +55,18 @@ def decode(reply: object) -> JsonValue:
     return str(reply)
 
 
-def _client(context: DrillContext, limits: ProbeLimits) -> redis.Redis:
+def redis_url(context: DrillContext) -> str:
+    """The world's Redis server: what a command is sent to."""
     endpoint = context.world.endpoints.get("redis")
     if endpoint is None:
         raise ProbeError("a redis probe needs the world's redis service, and this world has none")
+    return endpoint.url
+
+
+def _client(context: DrillContext, limits: ProbeLimits) -> redis.Redis:
     # No retries: a probe reports what one attempt saw, within its own bound.
     client = redis.Redis.from_url(
-        endpoint.url,
+        redis_url(context),
         socket_timeout=limits.read_s,
         socket_connect_timeout=limits.connect_s,
         retry=Retry(NoBackoff(), 0),

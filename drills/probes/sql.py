@@ -51,10 +51,10 @@ def read_sql(
     limits: ProbeLimits = DEFAULT_LIMITS,
 ) -> ProbeResult:
     """Runs ``query`` (autocommit) on the world's Postgres, or on ``database`` there, and checks ``expect``."""
-    conninfo = _conninfo(context, database)
+    connection = conninfo(context, database)
     started = context.stopwatch.monotonic()
     try:
-        table = _run(conninfo, query, limits)
+        table = _run(connection, query, limits)
     except NoAnswer as error:
         return unreadable(context, f"SQL: {error}", context.stopwatch.monotonic() - started)
     except psycopg.Error as error:
@@ -96,7 +96,8 @@ def json_cell(cell: object) -> JsonValue:
     return str(cell)
 
 
-def _conninfo(context: DrillContext, database: str | None) -> str:
+def conninfo(context: DrillContext, database: str | None) -> str:
+    """The world's Postgres server, on its default database or on ``database`` there: what a query connects to."""
     endpoint = context.world.endpoints.get("postgres")
     if endpoint is None:
         raise ProbeError("an sql probe needs the world's postgres service, and this world has none")

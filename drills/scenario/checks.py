@@ -1,4 +1,4 @@
-"""Checks of a scenario that no single field can make: its references, names, runbook and ordering.
+"""Checks of a scenario that no single field can make: its references, names, targets, runbook and ordering.
 
 They read the YAML data as written (so they run, and report, even when the model found other mistakes)
 and return problems located by data path; the loader turns paths into line numbers.
@@ -10,6 +10,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
@@ -18,6 +19,7 @@ from drills.language.fields import RunbookRef
 from drills.language.runbook import Runbook, Section, hint_sections, names_section, parse_runbook
 from drills.language.source import DataPath, DuplicateKey, YamlDocument
 from drills.language.templating import SAVED, Reference, check_reference, find_references
+from drills.world.targets import literal_refusal, refusal_message, show_address, shown_url
 
 # The reference world's names, as docs/world.md lists them.
 WORLD_SERVICES: Final = frozenset(
@@ -28,6 +30,7 @@ WORLD_PROXIES: Final = frozenset({"mail", "messaging", "postgres", "redis", "tim
 _OPAQUE_KEYS: Final = frozenset({"attributes", "body", "env", "expect", "form", "headers", "json", "labels", "save"})
 _SHELL_LANGUAGES: Final = frozenset({"", "sh", "bash", "shell", "zsh", "console"})
 _BEFORE_RESPONSE: Final = ("world", "steady_state", "faults", "monitors")
+_AIM_HINT: Final = "aim at the world's own services through references: {app.url}, or {app.host} and {app.port}"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ def check_scenario(document: YamlDocument, directory: Path, world: WorldNames) -
         *problems,
         *_check_names(data, services, world),
         *_check_references(data, sorted(services)),
+        *_check_targets(data),
         *_check_runbooks(data, directory),
         *_check_unique(document, data),
         *_check_acknowledged(data),
@@ -180,6 +184,55 @@ def _saved_too_early(
     if name in later:
         return Problem(path, f"{message}: response[{later[name]}] saves it, later", "save it in an earlier step")
     return Problem(path, f"{message}: no step saves {name!r}", f"add `save: {{{name}: ...}}` to an earlier step")
+
+
+def _check_targets(data: Mapping[Hashable, object]) -> list[Problem]:
+    """A host written literally where a probe, step or request will connect must be loopback: nothing else is the
+    world's. A host given by a reference is the world's to fill in, and is checked when the drill renders it."""
+    problems = []
+    for path, part in _aimed_parts(data):
+        url, host, port = part.get("url"), part.get("host"), part.get("port")
+        if isinstance(url, str):
+            written = _written_host(url)
+            reason = None if written is None else literal_refusal(written)
+            if reason is not None:
+                problems.append(Problem((*path, "url"), refusal_message(shown_url(url), reason), _AIM_HINT))
+        if part.get("kind") == "tcp" and isinstance(host, str) and not _has_braces(host):
+            reason = literal_refusal(host)
+            if reason is not None:
+                shown = host if port is None else show_address(host, str(port))
+                problems.append(Problem((*path, "host"), refusal_message(shown, reason), _AIM_HINT))
+    return problems
+
+
+def _aimed_parts(data: Mapping[Hashable, object]) -> Iterator[tuple[DataPath, Mapping[Hashable, object]]]:
+    """Every probe, response step and traffic request, where it is: what may connect to a host it names."""
+    for index, probe in _items(data.get("steady_state")):
+        yield ("steady_state", index), probe
+    for section in ("monitors", "invariants"):
+        for index, item in _items(data.get(section)):
+            yield (section, index, "probe"), _mapping(item.get("probe"))
+    for index, check in _items(_mapping(data.get("recovery")).get("checks")):
+        yield ("recovery", "checks", index), check
+    for index, step in _items(data.get("response")):
+        yield ("response", index), step
+        yield ("response", index, "probe"), _mapping(step.get("probe"))
+    for index, fault in _items(data.get("faults")):
+        for number, request in _items(fault.get("requests")):
+            yield ("faults", index, "requests", number), request
+
+
+def _written_host(url: str) -> str | None:
+    """The host a URL names as written; None when a reference stands for it (``{app.url}/health``) or it has none."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return None if host is None or _has_braces(host) else host
+
+
+def _has_braces(text: str) -> bool:
+    return "{" in text or "}" in text
 
 
 def _runbook_ref(value: object, directory: Path) -> RunbookRef | None:

@@ -1,24 +1,28 @@
-"""What a drill may aim at: the world's own services, and nothing else.
+"""What a drill may aim at: the world's own services, and nothing else. The one rule, for probes and faults alike.
 
 A target passes when its host is loopback (``127.0.0.0/8``, ``::1``, ``localhost``) and its port is one of the
 world's endpoints or proxies; on a runtime whose services live on another network (docker), a host:port that is
-exactly one of the world's endpoints passes too. Everything else raises :class:`TargetRefusedError`, before a
-single byte is sent: a typo in a scenario can never reach a real system.
+exactly one of the world's endpoints passes too; a service name passes when the world has that service.
+Everything else raises :class:`TargetRefusedError`, before a single byte is sent and before any name is looked
+up: a typo in a scenario can never reach a real system.
+
+Every probe kind and fault kind declares what it will contact, as :data:`Target` values (a :class:`UrlTarget`, an
+:class:`AddressTarget`, a :class:`DatabaseTarget`, a :class:`ServiceTarget`); the probe evaluator and fault
+injection hand them to :func:`check` once the probe or fault is rendered, and only then read or act.
 
 Each check reads the target the way the client that will use it does: an HTTP URL as httpx parses it, a
 database URL as libpq does (every host, ``hostaddr`` and port in it), so what is checked is what is reached.
+httpx and psycopg load on the first such check, so validating a scenario (which asks :func:`literal_refusal`
+about hosts written in it) imports neither.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Final, Protocol
 from urllib.parse import urlsplit
-
-import httpx
-import psycopg
-from psycopg.conninfo import conninfo_to_dict
 
 from drills.errors import TargetRefusedError
 from drills.world.protocol import Endpoint, World
@@ -26,8 +30,42 @@ from drills.world.protocol import Endpoint, World
 LOOPBACK: Final = "127.0.0.1"
 """The address a local world's services listen on, and the one a drill's targets are expected at."""
 DEFAULT_PORTS: Final = {"http": 80, "https": 443, "postgres": 5432, "postgresql": 5432, "redis": 6379, "rediss": 6379}
+OUTSIDE: Final = "a drill never touches anything outside its world"
 # Connection parameters that would send libpq somewhere the URL does not show.
 _INDIRECT_PARAMETERS: Final = ("service", "servicefile")
+
+
+@dataclass(frozen=True)
+class UrlTarget:
+    """A URL a client will open: http(s) for a request, postgresql or redis for a server."""
+
+    url: str
+
+
+@dataclass(frozen=True)
+class AddressTarget:
+    """A host and port a socket will connect to."""
+
+    host: str
+    port: int
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """A libpq connection string or URL: every host it names may be connected to."""
+
+    conninfo: str
+
+
+@dataclass(frozen=True)
+class ServiceTarget:
+    """A service of the world, by name: what a process, config or deploy fault acts on."""
+
+    name: str
+
+
+Target = UrlTarget | AddressTarget | DatabaseTarget | ServiceTarget
+"""Something a probe or a fault will contact or act on, as its kind declares it."""
 
 
 class WorldAddresses(Protocol):
@@ -54,11 +92,43 @@ def is_loopback(host: str) -> bool:
     return address.is_loopback
 
 
+def check(target: Target, world: World) -> None:
+    """Refuses ``target`` unless it is one of the world's services: the rule every probe and fault goes through."""
+    if isinstance(target, UrlTarget):
+        check_url(target.url, world)
+    elif isinstance(target, AddressTarget):
+        check_address(target.host, target.port, world)
+    elif isinstance(target, DatabaseTarget):
+        check_database(target.conninfo, world)
+    else:
+        check_service(target.name, world)
+
+
+def check_all(targets: Iterable[Target], world: World) -> None:
+    """Refuses the first of ``targets`` that is not the world's; nothing is contacted by checking."""
+    for target in targets:
+        check(target, world)
+
+
+def literal_refusal(host: str) -> str | None:
+    """Why a host written into a scenario cannot be the world's, or None when it may be.
+
+    Before a world runs its ports are not known, so only the host can be judged: a loopback one may be the
+    world's, anything else never is.
+    """
+    return None if is_loopback(host) else f"{host} is not a loopback address"
+
+
+def refusal_message(target: str, reason: str) -> str:
+    """How a refused target is told, at run time and by ``drillbit validate`` alike."""
+    return f"{target} is not a service of this world ({reason}); {OUTSIDE}"
+
+
 def check_address(host: str, port: int, world: WorldAddresses) -> None:
     """Refuses ``host:port`` unless it is one of the world's services."""
     reason = _refusal(host, port, world)
     if reason is not None:
-        raise _refused(_show(host, port), reason, world)
+        raise _refused(show_address(host, port), reason, world)
 
 
 def check_service(service: str, world: World) -> None:
@@ -66,7 +136,7 @@ def check_service(service: str, world: World) -> None:
     names = world.spec.names()
     if service not in names:
         raise TargetRefusedError(
-            f"{service!r} is not a service of this world; a drill never touches anything outside its world",
+            f"{service!r} is not a service of this world; {OUTSIDE}",
             hint=f"its services are: {', '.join(sorted(names))}",
         )
 
@@ -76,14 +146,17 @@ def check_url(url: str, world: WorldAddresses) -> None:
     try:
         host, port = _http_address(url) if url.lower().startswith(("http:", "https:")) else _address(url)
     except ValueError as error:
-        raise _refused(_without_credentials(url), str(error), world) from None
+        raise _refused(shown_url(url), str(error), world) from None
     reason = _refusal(host, port, world)
     if reason is not None:
-        raise _refused(_without_credentials(url), reason, world)
+        raise _refused(shown_url(url), reason, world)
 
 
 def check_database(conninfo: str, world: WorldAddresses) -> None:
     """Refuses a libpq connection string or URL unless every host it may connect to is the world's."""
+    import psycopg  # libpq's own reading of the string; loaded when a database is first checked
+    from psycopg.conninfo import conninfo_to_dict
+
     try:
         parameters = conninfo_to_dict(conninfo)
     except psycopg.ProgrammingError as error:
@@ -102,11 +175,13 @@ def check_database(conninfo: str, world: WorldAddresses) -> None:
         raise _refused("the database URL", "its hosts and ports do not pair up", world)
     for host, port in zip(host_list, port_list, strict=True):
         if not port.strip().isdigit():
-            raise _refused(_show(host, port), "its port is not a number", world)
+            raise _refused(show_address(host, port), "its port is not a number", world)
         check_address(host.strip(), int(port), world)
 
 
 def _http_address(url: str) -> tuple[str, int]:
+    import httpx  # the client's own reading of the URL; loaded when a URL is first checked
+
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as error:
@@ -143,21 +218,23 @@ def _refused(target: str, reason: str, world: WorldAddresses) -> TargetRefusedEr
     proxies = ", ".join(f"{name} ({endpoint.address})" for name, endpoint in sorted(world.proxies.items()))
     known = services + (f"; proxies: {proxies}" if proxies else "")
     return TargetRefusedError(
-        f"{target} is not a service of this world ({reason}); a drill never touches anything outside its world",
+        refusal_message(target, reason),
         hint=f"aim at one of the world's services through a reference like {{app.url}}: {known or 'none'}",
     )
 
 
-def _show(host: str, port: int | str) -> str:
+def show_address(host: str, port: int | str) -> str:
+    """``host:port`` as a client would write it (an IPv6 host in brackets)."""
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def _without_credentials(url: str) -> str:
-    """The URL as it can be shown: a password in it would otherwise end up in an error message."""
+def shown_url(url: str) -> str:
+    """The URL as it can be shown: a password or a key in its query would otherwise end up in an error message."""
     try:
         parsed = urlsplit(url)
     except ValueError:
         return "the URL"
-    if "@" not in parsed.netloc:
+    if "@" not in parsed.netloc and not parsed.query:
         return url
-    return parsed._replace(netloc=parsed.netloc.rsplit("@", 1)[1]).geturl()
+    netloc = parsed.netloc.rsplit("@", 1)[-1]
+    return parsed._replace(netloc=netloc, query="…" if parsed.query else "").geturl()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import model_validator
 
 from drills.faults.changes import SettingChanges
 from drills.faults.registry import FaultBase, FaultKind, register
+from drills.world.targets import ServiceTarget, Target
 
 if TYPE_CHECKING:
     from drills.faults.active import ActiveFault
@@ -32,4 +34,9 @@ def inject(fault: ConfigFault, context: DrillContext) -> ActiveFault:
     return inject_config(fault, context)
 
 
-register(FaultKind("config", ConfigFault, inject))
+def aims(fault: ConfigFault, context: DrillContext) -> Sequence[Target]:
+    """The service it redeploys, through the world's runtime."""
+    return (ServiceTarget(fault.service),)
+
+
+register(FaultKind("config", ConfigFault, inject, aims))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import Field, model_validator
 
 from drills.faults.registry import FaultBase, FaultKind, register
 from drills.language.fields import NonEmptyText, Text, field_error
+from drills.world.targets import DatabaseTarget, Target, UrlTarget
 
 if TYPE_CHECKING:
     from drills.faults.active import ActiveFault
@@ -49,4 +51,13 @@ def inject(fault: DataFault, context: DrillContext) -> ActiveFault:
     return inject_data(fault, context)
 
 
-register(FaultKind("data", DataFault, inject))
+def aims(fault: DataFault, context: DrillContext) -> Sequence[Target]:
+    """The world's Postgres on the fault's database, or the world's Redis: the server the injector connects to."""
+    from drills.faults.data import database_url, redis_url
+
+    if fault.sql is None:
+        return (UrlTarget(redis_url(context)),)
+    return (DatabaseTarget(database_url(context, fault.database)),)
+
+
+register(FaultKind("data", DataFault, inject, aims))

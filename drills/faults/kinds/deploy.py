@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from drills.faults.changes import SettingChanges
 from drills.faults.registry import FaultBase, FaultKind, register
 from drills.language.fields import NonEmptyText, ServiceName
+from drills.world.targets import ServiceTarget, Target
 
 if TYPE_CHECKING:
     from drills.faults.active import ActiveFault
@@ -27,4 +29,9 @@ def inject(fault: DeployFault, context: DrillContext) -> ActiveFault:
     return inject_deploy(fault, context)
 
 
-register(FaultKind("deploy", DeployFault, inject))
+def aims(fault: DeployFault, context: DrillContext) -> Sequence[Target]:
+    """The service it redeploys, through the world's runtime."""
+    return (ServiceTarget(fault.service),)
+
+
+register(FaultKind("deploy", DeployFault, inject, aims))

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final, Literal, Self
 
 from pydantic import Field, model_validator
 
 from drills.faults.registry import FaultBase, FaultKind, register
 from drills.language.fields import ServiceName, field_error
+from drills.world.targets import Target, UrlTarget
 
 if TYPE_CHECKING:
     from drills.faults.active import ActiveFault
     from drills.world.context import DrillContext
+    from drills.world.protocol import World
 
 ToxicType = Literal["latency", "bandwidth", "slow_close", "timeout", "reset_peer", "slicer", "limit_data"]
 # Toxiproxy's own attribute names and units (milliseconds, KB/s, bytes, microseconds for slicer's delay):
@@ -66,4 +69,16 @@ def inject(fault: NetworkFault, context: DrillContext) -> ActiveFault:
     return inject_network(fault, context)
 
 
-register(FaultKind("network", NetworkFault, inject))
+def toxiproxy_url(world: World) -> str | None:
+    """Where the world's toxiproxy answers its HTTP API, or None when the world runs none."""
+    endpoint = world.endpoints.get(world.spec.proxy_server)
+    return None if endpoint is None else endpoint.url
+
+
+def aims(fault: NetworkFault, context: DrillContext) -> Sequence[Target]:
+    """The world's toxiproxy API, where the toxic goes (a world without one is the injector's to refuse)."""
+    url = toxiproxy_url(context.world)
+    return () if url is None else (UrlTarget(url),)
+
+
+register(FaultKind("network", NetworkFault, inject, aims))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from drills.faults.registry import FaultBase, FaultKind, register
 from drills.language.fields import ServiceName
+from drills.world.targets import ServiceTarget, Target
 
 if TYPE_CHECKING:
     from drills.faults.active import ActiveFault
@@ -33,4 +35,9 @@ def inject(fault: ProcessFault, context: DrillContext) -> ActiveFault:
     return inject_process(fault, context)
 
 
-register(FaultKind("process", ProcessFault, inject))
+def aims(fault: ProcessFault, context: DrillContext) -> Sequence[Target]:
+    """The service whose process it acts on, through the world's runtime."""
+    return (ServiceTarget(fault.service),)
+
+
+register(FaultKind("process", ProcessFault, inject, aims))

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, JsonValue
 
 from drills.faults.registry import FaultBase, FaultKind, register
 from drills.language.fields import SLUG, ServiceName, SpecModel, matching
+from drills.world.targets import ServiceTarget, Target, UrlTarget
 
 if TYPE_CHECKING:
     from drills.faults.active import ActiveFault
     from drills.world.context import DrillContext
+    from drills.world.protocol import World
 
 
 class ProviderAction(SpecModel):
@@ -38,4 +41,21 @@ def inject(fault: ProviderFault, context: DrillContext) -> ActiveFault:
     return inject_provider(fault, context)
 
 
-register(FaultKind("provider", ProviderFault, inject))
+def control_url(service: str, action: ProviderAction, world: World) -> str | None:
+    """Where ``service`` takes ``action`` (``POST``), or None while it has no address."""
+    endpoint = world.endpoints.get(service)
+    return None if endpoint is None else f"{endpoint.url}/_control/{action.action}"
+
+
+def control_aims(service: str, action: ProviderAction, world: World) -> Sequence[Target]:
+    """What calling a control action aims at: the service, and its control URL once it has an address."""
+    url = control_url(service, action, world)
+    return (ServiceTarget(service),) if url is None else (ServiceTarget(service), UrlTarget(url))
+
+
+def aims(fault: ProviderFault, context: DrillContext) -> Sequence[Target]:
+    """The provider and its control action (its revert goes to the same service, and is checked when it runs)."""
+    return control_aims(fault.service, fault, context.world)
+
+
+register(FaultKind("provider", ProviderFault, inject, aims))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -9,6 +10,7 @@ from pydantic import Field
 from drills.faults.registry import FaultBase, FaultKind, register
 from drills.language.fields import PositiveDuration
 from drills.language.requests import HttpRequest
+from drills.world.targets import Target, UrlTarget
 
 if TYPE_CHECKING:
     from drills.faults.active import ActiveFault
@@ -33,4 +35,9 @@ def inject(fault: TrafficFault, context: DrillContext) -> ActiveFault:
     return inject_traffic(fault, context)
 
 
-register(FaultKind("traffic", TrafficFault, inject))
+def aims(fault: TrafficFault, context: DrillContext) -> Sequence[Target]:
+    """Every request's URL (each is checked again before it is sent)."""
+    return tuple(UrlTarget(request.url) for request in fault.requests)
+
+
+register(FaultKind("traffic", TrafficFault, inject, aims))

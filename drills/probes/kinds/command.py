@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from drills.language.expect import CommandExpect
 from drills.language.requests import CommandSpec
-from drills.probes.registry import ProbeBase, ProbeKind, Reading, register
+from drills.probes.registry import ProbeBase, ProbeKind, Reading, aims_at_nothing, register
 
 if TYPE_CHECKING:
     from drills.probes.result import ProbeResult
@@ -25,4 +25,6 @@ def read(probe: CommandProbe, reading: Reading) -> ProbeResult:
     return run_command(probe, probe.expect, reading.context, reading.limits)
 
 
-register(ProbeKind("command", CommandProbe, read))
+# A program is not sandboxed: what it reaches is up to it. It runs with the world's addresses in its environment
+# and none of the harness's own (drills.world.env), which is what keeps a runbook's psql and curl on the world.
+register(ProbeKind("command", CommandProbe, read, aims_at_nothing))

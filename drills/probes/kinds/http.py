@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from drills.language.expect import HttpExpect
 from drills.language.requests import HttpRequest
 from drills.probes.registry import ProbeBase, ProbeKind, Reading, register
+from drills.world.targets import Target, UrlTarget
 
 if TYPE_CHECKING:
     from drills.probes.result import ProbeResult
+    from drills.world.context import DrillContext
 
 
 class HttpProbe(ProbeBase, HttpRequest):
@@ -25,4 +28,9 @@ def read(probe: HttpProbe, reading: Reading) -> ProbeResult:
     return read_http(probe, probe.expect, reading.context, reading.limits)
 
 
-register(ProbeKind("http", HttpProbe, read))
+def aims(probe: HttpProbe, context: DrillContext) -> Sequence[Target]:
+    """The request's URL, and nothing else: redirects are not followed."""
+    return (UrlTarget(probe.url),)
+
+
+register(ProbeKind("http", HttpProbe, read, aims))

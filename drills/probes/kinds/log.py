@@ -10,7 +10,7 @@ from pydantic import Field
 from drills.language.conditions import check, show
 from drills.language.expect import LogExpect
 from drills.language.fields import Regex, ServiceName
-from drills.probes.registry import ProbeBase, ProbeKind, Reading, register
+from drills.probes.registry import ProbeBase, ProbeKind, Reading, aims_at_nothing, register
 from drills.probes.result import outcome
 
 if TYPE_CHECKING:
@@ -46,4 +46,4 @@ def read_log(probe: LogProbe, reading: Reading) -> ProbeResult:
     )
 
 
-register(ProbeKind("log", LogProbe, read_log))
+register(ProbeKind("log", LogProbe, read_log, aims_at_nothing))  # a file of the world's own folder

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final, Literal, Self
 
 from pydantic import Field, model_validator
@@ -10,9 +11,11 @@ from pydantic import Field, model_validator
 from drills.language.expect import MetricExpect
 from drills.language.fields import Duration, NonEmptyText, SpecModel, check_regex, field_error
 from drills.probes.registry import ProbeBase, ProbeKind, Reading, register
+from drills.world.targets import Target, UrlTarget
 
 if TYPE_CHECKING:
     from drills.probes.result import ProbeResult
+    from drills.world.context import DrillContext
 
 METRIC_NAME: Final = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
@@ -60,4 +63,9 @@ def read(probe: MetricProbe, reading: Reading) -> ProbeResult:
     return read_metric(probe, reading.context, reading.history, reading.limits)
 
 
-register(ProbeKind("metric", MetricProbe, read))
+def aims(probe: MetricProbe, context: DrillContext) -> Sequence[Target]:
+    """The endpoint its Prometheus text is read from (``divided_by`` reads the same text)."""
+    return (UrlTarget(probe.url),)
+
+
+register(ProbeKind("metric", MetricProbe, read, aims))

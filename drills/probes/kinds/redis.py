@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -9,9 +10,11 @@ from pydantic import Field
 from drills.language.expect import RedisExpect
 from drills.language.fields import Text
 from drills.probes.registry import ProbeBase, ProbeKind, Reading, register
+from drills.world.targets import Target, UrlTarget
 
 if TYPE_CHECKING:
     from drills.probes.result import ProbeResult
+    from drills.world.context import DrillContext
 
 
 class RedisProbe(ProbeBase):
@@ -28,4 +31,11 @@ def read(probe: RedisProbe, reading: Reading) -> ProbeResult:
     return read_redis(probe.command, probe.expect, reading.context, reading.limits)
 
 
-register(ProbeKind("redis", RedisProbe, read))
+def aims(probe: RedisProbe, context: DrillContext) -> Sequence[Target]:
+    """The world's Redis, the server the reader picks."""
+    from drills.probes.redis import redis_url
+
+    return (UrlTarget(redis_url(context)),)
+
+
+register(ProbeKind("redis", RedisProbe, read, aims))

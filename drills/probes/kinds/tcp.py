@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import JsonValue
@@ -11,9 +12,11 @@ from drills.errors import ProbeError
 from drills.language.fields import NonEmptyText, Port
 from drills.probes.registry import ProbeBase, ProbeKind, Reading, register
 from drills.probes.result import describe, outcome, unreadable
+from drills.world.targets import AddressTarget, Target
 
 if TYPE_CHECKING:
     from drills.probes.result import ProbeResult
+    from drills.world.context import DrillContext
 
 
 class TcpProbe(ProbeBase):
@@ -55,4 +58,9 @@ def _port(text: str) -> int:
     return int(text)
 
 
-register(ProbeKind("tcp", TcpProbe, read_tcp))
+def aims(probe: TcpProbe, context: DrillContext) -> Sequence[Target]:
+    """The host and port it connects to."""
+    return (AddressTarget(probe.host, _port(str(probe.port))),)
+
+
+register(ProbeKind("tcp", TcpProbe, read_tcp, aims))

@@ -20,7 +20,7 @@ description: A scenario whose runbook is written by each test.
 runbook: runbooks/tiny.md#{anchor}
 steady_state: [{{kind: tcp, host: "{{app.host}}", port: "{{app.port}}"}}]
 faults: [{{id: stop-app, kind: process, service: app, action: stop}}]
-monitors: [{{name: down, summary: App down, fires_when: fails, probe: {{kind: tcp, host: x, port: 1}}}}]
+monitors: [{{name: down, summary: App down, fires_when: fails, probe: {{kind: tcp, host: localhost, port: 1}}}}]
 response: []
 recovery: {{hold: 1m}}
 """

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from drills.scenario.kinds import Probe
+from drills.world.context import DrillContext
 from drills.world.protocol import Endpoint, World, WorldOptions
 from drills.world.spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
 
@@ -130,6 +131,16 @@ def closed_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
     return port
+
+
+def with_service(context: DrillContext, name: str, port: int) -> DrillContext:
+    """``context`` on a world that also has a service ``name`` on loopback ``port`` (one that is down, or hung):
+    a probe may aim only at the world's own services."""
+    world = context.world
+    if not isinstance(world, ProbeWorld):
+        raise TypeError("a probe test's world is a ProbeWorld")
+    endpoint = Endpoint("127.0.0.1", port, f"http://127.0.0.1:{port}")
+    return replace(context, world=replace(world, extra={**world.extra, name: endpoint}))
 
 
 @dataclass

@@ -10,7 +10,15 @@ from pydantic import JsonValue
 from drills.errors import ProbeError, UnresolvedReferenceError
 from drills.probes import Evaluator, ProbeLimits, ProbeResult, evaluate
 from drills.world.context import DrillContext
-from tests.drills.probes.probe_world import HttpServer, Received, Reply, closed_port, make_probe, silent_port
+from tests.drills.probes.probe_world import (
+    HttpServer,
+    Received,
+    Reply,
+    closed_port,
+    make_probe,
+    silent_port,
+    with_service,
+)
 
 HEALTHY: JsonValue = {"status": "ok", "checks": {"db": {"status": "ok"}, "cache": {"status": "ok"}}}
 DEGRADED: JsonValue = {"status": "degraded", "checks": {"db": {"status": "down"}, "cache": {"status": "ok"}}}
@@ -140,7 +148,7 @@ def test_http_probe_never_shows_a_secret_it_reads(http_server: HttpServer, conte
 def test_http_probe_that_cannot_connect_does_not_hold(context: DrillContext) -> None:
     port = closed_port()
     probe = make_probe({"kind": "http", "url": f"http://drill:hunter2@127.0.0.1:{port}/health?token=abc"})
-    assert evaluate(probe, context) == ProbeResult(
+    assert evaluate(probe, with_service(context, "down", port)) == ProbeResult(
         held=False, detail=f"GET http://127.0.0.1:{port}/health?…: [Errno 111] Connection refused"
     )
 
@@ -148,7 +156,7 @@ def test_http_probe_that_cannot_connect_does_not_hold(context: DrillContext) -> 
 def test_http_probe_gives_up_on_a_server_that_never_answers(wall_context: DrillContext) -> None:
     with silent_port() as port:
         probe = make_probe({"kind": "http", "url": f"http://127.0.0.1:{port}/health"})
-        result = Evaluator(ProbeLimits(read_s=0.2)).evaluate(probe, wall_context)
+        result = Evaluator(ProbeLimits(read_s=0.2)).evaluate(probe, with_service(wall_context, "hung", port))
     assert (result.held, result.detail) == (False, f"GET http://127.0.0.1:{port}/health: no answer within 0.2s")
 
 

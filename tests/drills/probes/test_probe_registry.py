@@ -9,7 +9,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from drills.probes import ProbeResult, evaluate
-from drills.probes.registry import PROBES, ProbeBase, ProbeKind, Reading
+from drills.probes.registry import PROBES, ProbeBase, ProbeKind, Reading, aims_at_nothing
 from drills.world.context import DrillContext
 
 
@@ -27,7 +27,7 @@ def read_echo(probe: EchoProbe, reading: Reading) -> ProbeResult:
 
 @pytest.fixture
 def echo() -> Iterator[None]:
-    PROBES.register(ProbeKind("echo", EchoProbe, read_echo))
+    PROBES.register(ProbeKind("echo", EchoProbe, read_echo, aims_at_nothing))
     yield
     PROBES.unregister("echo")
 

@@ -7,7 +7,7 @@ import pytest
 from drills.errors import ProbeError
 from drills.probes import ProbeResult, evaluate
 from drills.world.context import DrillContext
-from tests.drills.probes.probe_world import HttpServer, closed_port, make_probe
+from tests.drills.probes.probe_world import HttpServer, closed_port, make_probe, with_service
 
 
 def test_tcp_probe_holds_when_the_port_accepts(http_server: HttpServer, context: DrillContext) -> None:
@@ -28,7 +28,8 @@ def test_tcp_probe_resolves_host_and_port_references(context: DrillContext) -> N
 def test_tcp_probe_does_not_hold_when_refused(context: DrillContext) -> None:
     port = closed_port()
     address = f"127.0.0.1:{port}"
-    assert evaluate(make_probe({"kind": "tcp", "host": "127.0.0.1", "port": port}), context) == ProbeResult(
+    probe = make_probe({"kind": "tcp", "host": "127.0.0.1", "port": port})
+    assert evaluate(probe, with_service(context, "down", port)) == ProbeResult(
         held=False,
         detail=f"{address}: [Errno 111] Connection refused",
         value={"address": address, "connected": False},

@@ -34,6 +34,8 @@ DOCS = HERE.parents[2] / "docs" / "scenarios.md"
 EXAMPLES = HERE / "scenario_examples"
 BROKEN = HERE / "broken_scenarios"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+OUTSIDE = "a drill never touches anything outside its world"
+AIM_HINT = "aim at the world's own services through references: {app.url}, or {app.host} and {app.port}"
 DURATION_HINT = "durations are whole numbers with units d, h, m, s or ms, largest first, e.g. 250ms, 90s, 15m, 1h30m"
 
 # Each broken file has one defect; this is the whole error it must give, after its path.
@@ -79,6 +81,15 @@ BROKEN_FILES = {
     "unknown_hint_section": ":22: hint_cost.fixx: #fix has no hint named 'fixx'\nHint: did you mean 'Fix'?",
     "free_text_hints": ":21: hints: unknown field\nHint: hints are now the sections of the scenario's runbook "
     "entry, shown one at a time; to change what one costs, write hint_cost: {fix: 20}",
+    "off_world_http_probe": ":8: steady_state[0].url: http://10.1.2.3:8000/api/v1/health is not a service of this "
+    f"world (10.1.2.3 is not a loopback address); {OUTSIDE}\nHint: {AIM_HINT}",
+    "off_world_tcp_probe": ":16: monitors[0].probe.host: scheduler.example.com:8080 is not a service of this world "
+    f"(scheduler.example.com is not a loopback address); {OUTSIDE}\nHint: {AIM_HINT}",
+    # The query, where a key would be, is not shown.
+    "off_world_http_step": ":21: response[0].url: https://status.example.com/api/incidents?… is not a service of "
+    f"this world (status.example.com is not a loopback address); {OUTSIDE}\nHint: {AIM_HINT}",
+    "off_world_traffic": ":16: faults[0].requests[1].url: http://[2001:db8::1]:8000/api/v1/auth/sign-in is not a "
+    f"service of this world (2001:db8::1 is not a loopback address); {OUTSIDE}\nHint: {AIM_HINT}",
 }
 
 VALID = """\
@@ -89,7 +100,7 @@ description: A scenario with {braces.in} its prose, which is not checked.
 runbook: runbooks/minimal.md#fix
 steady_state: [{kind: tcp, host: "{app.host}", port: "{app.port}"}]
 faults: [{id: stop-app, kind: process, service: app, action: stop}]
-monitors: [{name: down, summary: App down, fires_when: fails, probe: {kind: tcp, host: x, port: 1}}]
+monitors: [{name: down, summary: App down, fires_when: fails, probe: {kind: tcp, host: localhost, port: 1}}]
 response: []
 recovery: {hold: 1m}
 """
@@ -233,6 +244,44 @@ def test_validate_paths_reports_every_problem_of_every_file(tmp_path: Path) -> N
 def test_validate_paths_reads_a_directory_one_problem_per_broken_file() -> None:
     errors = validate_paths([BROKEN])
     assert sorted(Path(error.path).stem for error in errors) == sorted(BROKEN_FILES)
+
+
+AIMED = """\
+id: aimed
+title: Aimed
+severity: P4
+description: Hosts written in every place a probe, a step or a request can name one.
+runbook: runbooks/minimal.md#fix
+steady_state:
+  - {kind: http, url: "http://localhost:{app.port}/api/v1/health"}
+  - {kind: tcp, host: "{app.host}", port: "{app.port}"}
+faults:
+  - {id: load, kind: traffic, count: 1, every: 1s, requests: [{url: "http://{app.host}:{app.port}/"}]}
+monitors:
+  - {name: slow, summary: Slow, probe: {kind: http, url: "http://[::1]:8000/"}}
+response:
+  - {kind: shell, shell: curl "$STATUS", env: {STATUS: "http://10.9.9.9/"}}
+  - {kind: http, url: "{app.url}/api/v1/health"}
+  - kind: wait_until
+    probe: {kind: http, url: "http://10.0.0.1/ready"}
+recovery:
+  hold: 1m
+  checks:
+    - {kind: metric, url: "http://metrics.example.com/metrics", metric: up, expect: {value: 1}}
+invariants:
+  - {name: db, probe: {kind: tcp, host: 10.1.2.3, port: "{postgres.port}"}}
+"""
+
+
+def test_validate_refuses_only_written_hosts_that_are_not_loopback(tmp_path: Path) -> None:
+    # A host a reference gives is checked when the drill runs; a program's environment is not a target.
+    errors = validate_paths([_write(tmp_path, "aimed.yaml", AIMED)])
+    refused = [str(error).split(": ", 1)[1].split(" is not ")[0] for error in errors]
+    assert [(error.line, what) for error, what in zip(errors, refused, strict=True)] == [
+        (17, "response[2].probe.url: http://10.0.0.1/ready"),
+        (21, "recovery.checks[0].url: http://metrics.example.com/metrics"),
+        (23, "invariants[0].probe.host: 10.1.2.3:{postgres.port}"),
+    ]
 
 
 def test_validate_paths_reports_a_path_that_does_not_exist(tmp_path: Path) -> None:

@@ -9,7 +9,22 @@ import pytest
 from drills.errors import TargetRefusedError
 from drills.world.protocol import Endpoint
 from drills.world.spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
-from drills.world.targets import check_address, check_database, check_service, check_url, is_loopback
+from drills.world.targets import (
+    AddressTarget,
+    DatabaseTarget,
+    ServiceTarget,
+    Target,
+    UrlTarget,
+    check,
+    check_address,
+    check_all,
+    check_database,
+    check_service,
+    check_url,
+    is_loopback,
+    literal_refusal,
+    shown_url,
+)
 
 WORLD = SimpleNamespace(
     endpoints={
@@ -162,3 +177,40 @@ def test_check_service_refuses_a_name_the_world_does_not_have() -> None:
         "'billing' is not a service of this world; a drill never touches anything outside its world\n"
         "Hint: its services are: app"
     )
+
+
+@pytest.mark.parametrize(
+    ("target", "shown"),
+    [
+        (UrlTarget("https://user:pw@api.example.com/v1?key=k"), "https://api.example.com/v1?… is not"),
+        (AddressTarget("10.1.2.3", 5501), "10.1.2.3:5501 is not"),
+        (DatabaseTarget("host=db.example.com port=5501 dbname=x"), "db.example.com:5501 is not"),
+        (ServiceTarget("billing"), "'billing' is not"),
+    ],
+    ids=["url", "address", "database", "service"],
+)
+def test_check_refuses_every_kind_of_target_by_the_same_rule(target: Target, shown: str) -> None:
+    assert _refusal(check, target, WORLD).startswith(shown)
+
+
+def test_check_all_accepts_the_worlds_own_targets() -> None:
+    targets = [UrlTarget("http://127.0.0.1:8001/x"), AddressTarget("::1", 6601), ServiceTarget("app")]
+    assert check_all(targets, WORLD) is None
+
+
+def test_check_all_refuses_the_first_target_outside() -> None:
+    targets = [UrlTarget("http://127.0.0.1:8001/x"), AddressTarget("10.1.2.3", 80), UrlTarget("http://x.example/")]
+    assert _refusal(check_all, targets, WORLD).startswith("10.1.2.3:80 is not a service of this world")
+
+
+@pytest.mark.parametrize(
+    ("host", "reason"),
+    [("localhost", None), ("127.0.0.1", None), ("::1", None), ("10.1.2.3", "10.1.2.3 is not a loopback address")],
+)
+def test_literal_refusal_judges_a_written_host_by_loopback_alone(host: str, reason: str | None) -> None:
+    assert literal_refusal(host) == reason
+
+
+def test_shown_url_hides_credentials_and_the_query() -> None:
+    shown = [shown_url(url) for url in ("http://a:b@h:1/p?key=s#f", "http://h/p", "redis://:pw@h:1/0")]
+    assert shown == ["http://h:1/p?…#f", "http://h/p", "redis://h:1/0"]
