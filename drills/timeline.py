@@ -28,9 +28,11 @@ from pydantic import (
 
 from drills.severity import DEFAULT_POLICY, ESCALATION_LEVEL, Severity, SeverityPolicy
 
-SCHEMA_VERSION: Final = 2
-READABLE_SCHEMA_VERSIONS: Final = (1, 2)
-"""Version 2 added the scenario's response steps, so that a step never carried out counts against a drill."""
+SCHEMA_VERSION: Final = 3
+READABLE_SCHEMA_VERSIONS: Final = (1, 2, 3)
+"""Version 2 added the scenario's response steps, so that a step never carried out counts against a drill.
+Version 3 added each time's resolution: monitor_fired and recovered events carry the interval they were read
+at (``interval_s``), and ``at`` is the world clock's time, which stands still while the harness works."""
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +215,7 @@ class DrillRecord(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    schema_version: Literal[1, 2] = SCHEMA_VERSION
+    schema_version: Literal[1, 2, 3] = SCHEMA_VERSION
     drill_id: str = Field(min_length=1)
     scenario: ScenarioSummary
     runtime: str

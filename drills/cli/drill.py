@@ -19,6 +19,7 @@ from drills.errors import FormatWarning, InputError
 if TYPE_CHECKING:
     from drills.engine.runner import DrillResult, DrillSettings
     from drills.scenario.model import Scenario
+    from drills.scoring.score import ObjectiveResult
     from drills.severity import SeverityPolicy
     from drills.timeline import DrillRecord, Event
 
@@ -99,24 +100,28 @@ def _drill(scenario: Scenario, settings: DrillSettings) -> DrillResult:
 
 
 def _summary_row(table: Table, result: DrillResult) -> None:
-    metrics = result.score.metrics
+    from drills.reports.formatting import margin, measured
 
-    def shown(value: float | None) -> str:
-        return "-" if value is None else format_duration(value)
+    def shown(objective: ObjectiveResult) -> str:
+        if objective.actual_s is None:
+            return "-"
+        return f"{measured(objective.actual_s, objective.resolution_s)}\n{margin(objective)}"
 
-    verdict = "[green]passed[/]" if result.score.passed else f"[red]{result.score.outcome}[/]"
+    score = result.score
+    verdict = "[green]passed[/]" if score.passed else f"[red]{score.outcome}[/]"
+    if score.undecided:
+        verdict = "[yellow]undecided[/]"
     table.add_row(
         result.record.scenario.id,
         verdict,
-        shown(metrics.time_to_detect_scenario_s),
-        shown(metrics.time_to_recover_scenario_s),
-        f"{result.record.timeline[-1].at:.1f}s",
+        *(shown(objective) for objective in score.objectives),
+        f"{(result.record.finished_at - result.record.started_at).total_seconds():.1f}s",
     )
 
 
 def _results_table(results: list[DrillResult]) -> None:
-    table = Table(title="drills")
-    for column in ("scenario", "verdict", "detect (scenario)", "recover (scenario)", "wall"):
+    table = Table(title="drills (scenario time ± resolution, and the margin left against each objective)")
+    for column in ("scenario", "verdict", "detect", "acknowledge", "recover", "wall"):
         table.add_column(column)
     for result in results:
         _summary_row(table, result)

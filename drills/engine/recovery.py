@@ -41,6 +41,7 @@ class RecoveryWatch:
         self.recorder = recorder
         self.hold = context.wall_seconds(recovery.hold.total_seconds())
         self.interval = max(0.05, context.wall_seconds(recovery.interval.total_seconds()))
+        self._interval_s = context.scale.to_scenario(self.interval)
         self._window_started: float | None = None
         self._last_failing: tuple[str, ...] = ()
         self._checked = False
@@ -86,7 +87,8 @@ class RecoveryWatch:
         if self._window_started is not None and self.recorder.now() - self._window_started >= self.hold:
             self._recovered = True
             message = f"recovered: every check held for {self._hold_text}"
-            self.recorder.record(EventKind.RECOVERED, "runner", message, {"window_started_at": self._window_started})
+            data = {"window_started_at": self._window_started, "interval_s": round(self._interval_s, 6)}
+            self.recorder.record(EventKind.RECOVERED, "runner", message, data)
 
     def run(self, bound: float) -> bool:
         """Checks on fixed ticks until recovered or ``bound`` wall seconds pass; whether it recovered."""

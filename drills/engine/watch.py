@@ -115,9 +115,11 @@ class Watch:
         if change is not None:
             kind = EventKind.MONITOR_FIRED if change == "fired" else EventKind.MONITOR_CLEARED
             message = state.monitor.summary if change == "fired" else f"{state.monitor.name} stopped firing"
-            self._recorder.record(
-                kind, f"monitor:{state.monitor.name}", message, {"monitor": state.monitor.name, "detail": result.detail}
-            )
+            data: dict[str, JsonValue] = {"monitor": state.monitor.name, "detail": result.detail}
+            if change == "fired":
+                # How often it reads: a report's ``±`` on the time to detect (drills.scoring.resolution).
+                data["interval_s"] = state.monitor.interval.total_seconds()
+            self._recorder.record(kind, f"monitor:{state.monitor.name}", message, data)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="drill-watch", daemon=True)

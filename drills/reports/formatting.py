@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pydantic import JsonValue
 
 from drills.durations import format_duration
+from drills.scoring.score import ObjectiveResult, with_resolution
 
 
 def clock(scenario_seconds: float) -> str:
@@ -23,6 +24,19 @@ def wall(seconds: float | None) -> str:
 
 def duration(scenario_seconds: float | None) -> str:
     return "never" if scenario_seconds is None else format_duration(scenario_seconds)
+
+
+def measured(scenario_seconds: float | None, resolution_s: float | None) -> str:
+    """A measured time with its resolution, ``58m ± 1m``; ``never`` when it did not happen."""
+    return "never" if scenario_seconds is None else with_resolution(scenario_seconds, resolution_s)
+
+
+def margin(objective: ObjectiveResult) -> str:
+    """What is left before an objective's target (``13m left``), or how far past it (``4m over``)."""
+    left = objective.margin_s
+    if left is None:
+        return "never happened"
+    return f"{format_duration(left)} left" if left >= 0 else f"{format_duration(-left)} over"
 
 
 def scale(time_scale: float) -> str:

@@ -61,9 +61,14 @@ def loads_report(text: str, source: str = REPORT_JSON) -> DrillRecord:
 
 
 def _earlier_version(version: int, source: str) -> FormatWarning:
+    missing = (
+        "does not list the scenario's response steps, so a step that never ran is not counted against this drill"
+        if version == 1
+        else "has no polling intervals on its events, so each time's ± is the time scale's alone, and its times "
+        "include the harness's own work"
+    )
     return FormatWarning(
-        f"{source}: schema_version {version} does not list the scenario's response steps, so a step that never "
-        f"ran is not counted against this drill; drill the scenario again for a version {SCHEMA_VERSION} report"
+        f"{source}: schema_version {version} {missing}; drill the scenario again for a version {SCHEMA_VERSION} report"
     )
 
 

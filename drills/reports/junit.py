@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import Final
 
-from drills.reports.formatting import duration, scale, wall
+from drills.reports.formatting import duration, measured, scale, wall
 from drills.scoring.score import Score, score
 from drills.timeline import DrillRecord
 
@@ -64,10 +64,9 @@ def _summary(record: DrillRecord, result: Score) -> str:
         f"outcome: {result.outcome}, {'passed' if result.passed else 'failed'}",
     ]
     for objective in result.objectives:
-        met = "met" if objective.met else "missed"
         lines.append(
-            f"{objective.metric}: {duration(objective.actual_s)} ({wall(objective.actual_wall_s)} wall), "
-            f"target {duration(objective.target_s)}: {met}"
+            f"{objective.metric}: {measured(objective.actual_s, objective.resolution_s)} "
+            f"({wall(objective.actual_wall_s)} wall), target {duration(objective.target_s)}: {objective.verdict}"
         )
     lines += [f"invariant {invariant.name}: {invariant.status}" for invariant in result.invariants]
     return "\n".join(lines)

@@ -11,7 +11,7 @@ import jinja2
 
 from drills.durations import format_duration
 from drills.reports.actions import action_items
-from drills.reports.formatting import cell, clock, data_summary, duration, scale, wall
+from drills.reports.formatting import cell, clock, data_summary, duration, measured, scale, wall
 from drills.scoring.score import (
     DEFINITIONS,
     METRICS,
@@ -192,11 +192,13 @@ def _metric_rows(record: DrillRecord, result: Score) -> list[dict[str, str]]:
         rows.append(
             {
                 "name": METRIC_NAMES[metric],
-                "scenario": duration(objective.actual_s),
+                "scenario": measured(objective.actual_s, objective.resolution_s),
                 "wall": wall(objective.actual_wall_s),
                 "target": format_duration(objective.target_s),
                 "source": "scenario" if objective.source == "scenario" else f"{record.scenario.severity} default",
-                "met": "yes" if objective.met else "**no**",
+                "met": {"met": "yes", "missed": "**no**", "undecided": "undecided (too close to call)"}[
+                    objective.verdict
+                ],
                 "definition": DEFINITIONS[metric],
             }
         )

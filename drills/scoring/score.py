@@ -9,6 +9,7 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from drills.durations import format_duration
+from drills.scoring.resolution import Verdict, resolution, verdict
 from drills.severity import DEFAULT_POLICY, PointsRule, SeverityPolicy
 from drills.timeline import DrillRecord, Event, EventKind, ScenarioSummary
 
@@ -49,7 +50,8 @@ class _Frozen(BaseModel):
 
 
 class Metrics(_Frozen):
-    """The three intervals in wall and scenario seconds; None when the thing never happened."""
+    """The three intervals in wall and scenario seconds, each with its resolution (the ``±``, in scenario
+    seconds: see drills.scoring.resolution); None when the thing never happened."""
 
     time_to_detect_s: float | None = None
     time_to_acknowledge_s: float | None = None
@@ -57,7 +59,17 @@ class Metrics(_Frozen):
     time_to_detect_scenario_s: float | None = None
     time_to_acknowledge_scenario_s: float | None = None
     time_to_recover_scenario_s: float | None = None
+    time_to_detect_resolution_s: float | None = None
+    time_to_acknowledge_resolution_s: float | None = None
+    time_to_recover_resolution_s: float | None = None
     definitions: dict[str, str] = Field(default_factory=_definitions)
+
+    def resolution(self, metric: MetricName) -> float | None:
+        return {
+            "time_to_detect": self.time_to_detect_resolution_s,
+            "time_to_acknowledge": self.time_to_acknowledge_resolution_s,
+            "time_to_recover": self.time_to_recover_resolution_s,
+        }[metric]
 
     def wall(self, metric: MetricName) -> float | None:
         return {
@@ -83,6 +95,15 @@ class ObjectiveResult(_Frozen):
     actual_s: float | None
     actual_wall_s: float | None
     met: bool
+    resolution_s: float | None = None
+    """The ``±`` of ``actual_s`` (scenario seconds)."""
+    verdict: Verdict = "missed"
+    """met, missed, or undecided: the target lies within the resolution of what was measured."""
+
+    @property
+    def margin_s(self) -> float | None:
+        """Scenario seconds left before the target (negative: past it); None when the time was never measured."""
+        return None if self.actual_s is None else round(self.target_s - self.actual_s, 6)
 
 
 class InvariantResult(_Frozen):
@@ -156,6 +177,8 @@ class Score(_Frozen):
     reverts: tuple[RevertResult, ...]
     points: int
     """Out of FULL_POINTS, by POINTS_RULE."""
+    undecided: tuple[MetricName, ...] = ()
+    """Objectives too close to call at the drill's time scale: a finer scale decides them (drillbit ci does)."""
 
 
 def score(record: DrillRecord) -> Score:
@@ -168,6 +191,7 @@ def score(record: DrillRecord) -> Score:
     hints = hints_used(record)
     reasons = _reasons(record, outcome, objectives, invariants, steps)
     return Score(
+        undecided=tuple(result.metric for result in objectives if result.verdict == "undecided"),
         outcome=outcome,
         passed=not reasons,
         reasons=reasons,
@@ -229,6 +253,9 @@ def measure(record: DrillRecord) -> Metrics:
     def scaled(seconds: float | None) -> float | None:
         return None if seconds is None else round(seconds * record.time_scale, 6)
 
+    def plus_minus(seconds: float | None, metric: MetricName) -> float | None:
+        return None if seconds is None else resolution(record, origin, metric)
+
     return Metrics(
         time_to_detect_s=wall(detect),
         time_to_acknowledge_s=wall(acknowledge),
@@ -236,6 +263,9 @@ def measure(record: DrillRecord) -> Metrics:
         time_to_detect_scenario_s=scaled(detect),
         time_to_acknowledge_scenario_s=scaled(acknowledge),
         time_to_recover_scenario_s=scaled(recover),
+        time_to_detect_resolution_s=plus_minus(detect, "time_to_detect"),
+        time_to_acknowledge_resolution_s=plus_minus(acknowledge, "time_to_acknowledge"),
+        time_to_recover_resolution_s=plus_minus(recover, "time_to_recover"),
     )
 
 
@@ -273,7 +303,8 @@ def check_objectives(
 ) -> tuple[ObjectiveResult, ...]:
     results = []
     for metric, (target, source) in objective_targets(scenario, policy).items():
-        actual = metrics.scenario(metric)
+        actual, margin = metrics.scenario(metric), metrics.resolution(metric) or 0.0
+        decided = verdict(actual, target, margin)
         results.append(
             ObjectiveResult(
                 metric=metric,
@@ -281,7 +312,9 @@ def check_objectives(
                 source=source,
                 actual_s=actual,
                 actual_wall_s=metrics.wall(metric),
-                met=actual is not None and actual <= target,
+                met=decided == "met",
+                resolution_s=metrics.resolution(metric),
+                verdict=decided,
             )
         )
     return tuple(results)
@@ -397,7 +430,7 @@ def points_lost(
     lost += [
         PointsLost(reason=f"{result.metric.replace('_', ' ')} objective missed", points=rule.objective_missed)
         for result in objectives
-        if not result.met
+        if result.verdict == "missed"
     ]
     lost += [
         PointsLost(reason=_invariant_reason(result), points=rule.invariant_not_held)
@@ -471,7 +504,19 @@ def _objective_reason(result: ObjectiveResult) -> str:
     target = format_duration(result.target_s)
     if result.actual_s is None:
         return f"{label} objective missed: it never happened (target {target})"
-    return f"{label} objective missed: {format_duration(result.actual_s)} against a target of {target}"
+    measured = with_resolution(result.actual_s, result.resolution_s)
+    if result.verdict == "undecided":
+        return (
+            f"{label} objective undecided: {measured} is too close to its target of {target} to tell at this time "
+            "scale; drill it at a finer one"
+        )
+    return f"{label} objective missed: {measured} against a target of {target}"
+
+
+def with_resolution(seconds: float, resolution_s: float | None) -> str:
+    """A time as a report shows it: ``58m ± 1m``, or alone when its resolution is unknown or nil."""
+    shown = format_duration(seconds)
+    return shown if not resolution_s else f"{shown} ± {format_duration(resolution_s)}"
 
 
 def _step_reasons(steps: Sequence[StepResult]) -> list[str]:

@@ -36,6 +36,7 @@ def test_report_document_puts_the_record_then_the_verdict_then_the_timeline(reco
         "hints",
         "reverts",
         "points",
+        "undecided",
         "timeline",
     ]
 
@@ -48,6 +49,9 @@ def test_report_document_metrics_in_wall_and_scenario_seconds(recovered_record: 
         "time_to_detect_scenario_s": 240.0,
         "time_to_acknowledge_scenario_s": 600.0,
         "time_to_recover_scenario_s": 2400.0,
+        "time_to_detect_resolution_s": 3.0,
+        "time_to_acknowledge_resolution_s": 3.0,
+        "time_to_recover_resolution_s": 3.0,
         "definitions": dict(DEFINITIONS),
     }
 
@@ -56,7 +60,7 @@ def test_report_document_verdict_objectives_and_invariants(failed_record: DrillR
     document = report_document(failed_record)
 
     assert {key: document[key] for key in ("schema_version", "outcome", "passed", "objectives", "invariants")} == {
-        "schema_version": 2,
+        "schema_version": 3,
         "outcome": "not_recovered",
         "passed": False,
         "objectives": [
@@ -67,6 +71,8 @@ def test_report_document_verdict_objectives_and_invariants(failed_record: DrillR
                 "actual_s": 420.0,
                 "actual_wall_s": 7.0,
                 "met": False,
+                "resolution_s": 3.0,
+                "verdict": "missed",
             },
             {
                 "metric": "time_to_acknowledge",
@@ -75,6 +81,8 @@ def test_report_document_verdict_objectives_and_invariants(failed_record: DrillR
                 "actual_s": None,
                 "actual_wall_s": None,
                 "met": False,
+                "resolution_s": None,
+                "verdict": "missed",
             },
             {
                 "metric": "time_to_recover",
@@ -83,6 +91,8 @@ def test_report_document_verdict_objectives_and_invariants(failed_record: DrillR
                 "actual_s": None,
                 "actual_wall_s": None,
                 "met": False,
+                "resolution_s": None,
+                "verdict": "missed",
             },
         ],
         "invariants": [
@@ -150,7 +160,25 @@ def test_loads_report_reads_a_version_1_file_and_warns_what_it_lacks(recovered_r
         1,
         (),
         "old/report.json: schema_version 1 does not list the scenario's response steps, so a step that never ran "
-        "is not counted against this drill; drill the scenario again for a version 2 report",
+        "is not counted against this drill; drill the scenario again for a version 3 report",
+    )
+
+
+def test_loads_report_reads_a_version_2_file_and_warns_what_it_lacks(recovered_record: DrillRecord) -> None:
+    def version_2(document: dict[str, Any]) -> None:
+        document.update(schema_version=2)
+        document.pop("undecided")
+        for objective in document["objectives"]:
+            objective.pop("resolution_s")
+            objective.pop("verdict")
+
+    with pytest.warns(FormatWarning) as warned:
+        record = loads_report(_saved(recovered_record, version_2), "old/report.json")
+    assert (record.schema_version, str(warned[0].message)) == (
+        2,
+        "old/report.json: schema_version 2 has no polling intervals on its events, so each time's ± is the time "
+        "scale's alone, and its times include the harness's own work; drill the scenario again for a version 3 "
+        "report",
     )
 
 
@@ -164,8 +192,8 @@ HINT = (
     ("change", "message"),
     [
         (
-            lambda d: d.update(schema_version=3),
-            "r.json: schema_version 3 is not one this drillbit reads (it reads 1, 2)",
+            lambda d: d.update(schema_version=4),
+            "r.json: schema_version 4 is not one this drillbit reads (it reads 1, 2, 3)",
         ),
         (lambda d: d.pop("schema_version"), "r.json: no schema_version: this is not a drillbit report.json"),
         (lambda d: d.update(extra=1, zzz=2), "r.json: unknown keys: extra, zzz"),

@@ -18,6 +18,7 @@ from drills.scoring.score import (
     ObjectiveResult,
     PointsLost,
     RevertResult,
+    Score,
     StepResult,
     check_escalation,
     check_invariants,
@@ -95,6 +96,10 @@ def test_measure_times_each_interval_from_the_first_fault() -> None:
         time_to_detect_scenario_s=240.0,
         time_to_acknowledge_scenario_s=600.0,
         time_to_recover_scenario_s=2400.0,
+        # The test records carry no polling interval: only the world's own polling at scale 60 (0.05 s -> 3 s).
+        time_to_detect_resolution_s=3.0,
+        time_to_acknowledge_resolution_s=3.0,
+        time_to_recover_resolution_s=3.0,
     )
 
 
@@ -193,7 +198,13 @@ def test_check_objectives_is_met_up_to_and_including_the_target() -> None:
 
     assert check_objectives(drill().scenario, metrics) == (
         ObjectiveResult(
-            metric="time_to_detect", target_s=300.0, source="severity", actual_s=300.0, actual_wall_s=5.0, met=True
+            metric="time_to_detect",
+            target_s=300.0,
+            source="severity",
+            actual_s=300.0,
+            actual_wall_s=5.0,
+            met=True,
+            verdict="met",
         ),
         ObjectiveResult(
             metric="time_to_acknowledge",
@@ -202,9 +213,16 @@ def test_check_objectives_is_met_up_to_and_including_the_target() -> None:
             actual_s=930.0,
             actual_wall_s=15.5,
             met=False,
+            verdict="missed",
         ),
         ObjectiveResult(
-            metric="time_to_recover", target_s=3600.0, source="severity", actual_s=None, actual_wall_s=None, met=False
+            metric="time_to_recover",
+            target_s=3600.0,
+            source="severity",
+            actual_s=None,
+            actual_wall_s=None,
+            met=False,
+            verdict="missed",
         ),
     )
 
@@ -373,7 +391,7 @@ def test_score_gives_every_reason_a_drill_failed() -> None:
         False,
         (
             "the drill was aborted: responder gave up",
-            "time to detect objective missed: 7m against a target of 5m",
+            "time to detect objective missed: 7m ± 3s against a target of 5m",
             "time to acknowledge objective missed: it never happened (target 15m)",
             "time to recover objective missed: it never happened (target 1h)",
             "invariant 'no-lost-rows' broke: 3 rows missing",
@@ -390,7 +408,7 @@ def test_score_fails_a_recovered_drill_that_missed_one_objective() -> None:
     assert (result.outcome, result.passed, result.reasons) == (
         "recovered",
         False,
-        ("time to acknowledge objective missed: 30m against a target of 15m",),
+        ("time to acknowledge objective missed: 30m ± 3s against a target of 15m",),
     )
 
 
@@ -603,3 +621,42 @@ def test_check_invariants_keeps_what_the_first_failing_check_read() -> None:
         "output: expected ''",
         "2x ada@example.com: Timesheet report",
     )
+
+
+def test_each_time_carries_the_interval_it_was_read_at_and_the_worlds_own_polling() -> None:
+    fired = ev(14, K.MONITOR_FIRED, monitor="token-refresh-errors", interval_s=60.0)
+    recovered = ev(60, K.RECOVERED, window_started_at=50.0, interval_s=30.0)
+    metrics = measure(drill(FAULT, fired, ev(20, K.ACKNOWLEDGED), recovered))
+    assert (
+        metrics.time_to_detect_resolution_s,
+        metrics.time_to_acknowledge_resolution_s,
+        metrics.time_to_recover_resolution_s,
+    ) == (63.0, 63.0, 33.0)
+
+
+@pytest.mark.parametrize(
+    ("detected_at", "verdict", "reason"),
+    [
+        (13.5, "met", None),  # 3m30s ± 1m3s: even at its latest, within 5m
+        (14.0, "undecided", "time to detect objective undecided: 4m ± 1m3s is too close to its target of 5m"),
+        (15.5, "undecided", "time to detect objective undecided: 5m30s ± 1m3s is too close to its target of 5m"),
+        (17.5, "missed", "time to detect objective missed: 7m30s ± 1m3s against a target of 5m"),
+    ],
+)
+def test_an_objective_within_a_times_resolution_is_undecided_and_costs_no_points(
+    detected_at: float, verdict: str, reason: str | None
+) -> None:
+    def scored(at: float) -> Score:
+        fired = ev(at, K.MONITOR_FIRED, monitor="token-refresh-errors", interval_s=60.0)
+        return score(drill(FAULT, fired, ACKED, RECOVERED, FINISHED))
+
+    result, met = scored(detected_at), scored(13.5)
+    detect = result.objectives[0]
+    said = [text for text in result.reasons if text.startswith("time to detect")]
+    assert (detect.verdict, detect.met, result.undecided == ("time_to_detect",)) == (
+        verdict,
+        verdict == "met",
+        verdict == "undecided",
+    )
+    assert (len(said), reason is None or said[0].startswith(reason)) == (0 if reason is None else 1, True)
+    assert (result.points == met.points) == (verdict != "missed")
