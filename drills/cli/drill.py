@@ -17,6 +17,7 @@ from drills.durations import format_duration
 from drills.errors import FormatWarning, InputError
 
 if TYPE_CHECKING:
+    from drills.engine.batch import Settled
     from drills.engine.runner import DrillResult, DrillSettings
     from drills.scenario.model import Scenario
     from drills.scoring.score import ObjectiveResult
@@ -115,8 +116,14 @@ def _summary_row(table: Table, result: DrillResult) -> None:
         result.record.scenario.id,
         verdict,
         *(shown(objective) for objective in score.objectives),
-        f"{(result.record.finished_at - result.record.started_at).total_seconds():.1f}s",
+        _wall_time(result.record),
     )
+
+
+def _wall_time(record: DrillRecord) -> str:
+    if record.finished_at is None:
+        return "-"
+    return f"{(record.finished_at - record.started_at).total_seconds():.1f}s"
 
 
 def _results_table(results: list[DrillResult]) -> None:
@@ -182,24 +189,82 @@ def ci(
     report_dir: Annotated[Path, typer.Option(help="Where reports are written.")] = Path("reports"),
     scenarios: ScenarioDir = DEFAULT_SCENARIOS,
     policy: PolicyFile = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Drills at once, each on its own world (default: the number of cores).")
+    ] = None,
+    shard: Annotated[
+        str | None, typer.Option(help="Drill only part K of N of the catalog, by id: 2/3 (a CI matrix).")
+    ] = None,
 ) -> None:
-    """Drill every scenario and write one JUnit file; exit 1 unless every drill passed."""
+    """Drill every scenario and write one JUnit file; exit 1 unless every drill passed.
+
+    An objective too close to call at a scenario's time scale is settled by drilling it again at a finer one.
+    """
+    from drills.engine.batch import Shard, check_jobs, default_jobs, drill_all, shard_of
     from drills.engine.runner import DrillSettings
-    from drills.reports import render_junit
     from drills.scenario.loader import load_all, validate_paths
 
+    count = check_jobs(default_jobs() if jobs is None else jobs)
+    part = None if shard is None else Shard.parse(shard)
     problems = validate_paths([scenarios])
     if problems:
         for problem in problems:
             errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
         raise InputError(f"{len(problems)} problem(s) found in {scenarios}")
+    chosen = load_all(scenarios) if part is None else shard_of(load_all(scenarios), part)
     settings = DrillSettings(seed=seed, report_dir=report_dir, policy=_policy(policy))
-    results = [_drill(scenario, settings) for scenario in load_all(scenarios)]
+    what = f"{len(chosen)} scenario(s)" + ("" if part is None else f" (shard {part.index}/{part.count})")
+    console.print(f"drilling {what}, {count} at a time", markup=False)
+    settled = drill_all(chosen, settings, count, on_done=_settled_line)
+    _finish_ci([item.result for item in settled], junit)
+
+
+def _settled_line(settled: Settled) -> None:
+    result = settled.result
+    verdict = "passed" if result.score.passed else result.score.outcome
+    line = f"{result.record.scenario.id}: {verdict}"
+    if settled.redrilled:
+        scales = " -> ".join(f"{scale:g}" for scale in settled.scales)
+        line += f" (an objective was too close to call; drilled again at time scale {scales})"
+    console.print(line, markup=False, soft_wrap=True)
+
+
+def _finish_ci(results: list[DrillResult], junit: Path) -> None:
+    from drills.reports import render_junit
+
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.write_text(render_junit([result.record for result in results]))
     _results_table(results)
     console.print(f"JUnit: {junit}", markup=False, soft_wrap=True)
     raise typer.Exit(0 if all(result.score.passed for result in results) else 1)
+
+
+def merge(
+    reports: Annotated[list[Path], typer.Argument(help="Report folders or report.json files (from each shard).")],
+    junit: Annotated[Path, typer.Option(help="One JUnit XML for them all.")] = Path("reports/junit.xml"),
+) -> None:
+    """Merge the reports of a sharded CI run: one JUnit file and one summary; exit 1 unless every drill passed."""
+    from drills.engine.runner import DrillResult
+    from drills.reports import read_report
+    from drills.reports.files import ReportPaths
+    from drills.scoring.score import score
+
+    found = sorted({path for given in reports for path in _report_files(given)})
+    if not found:
+        raise InputError("no report.json found in " + ", ".join(map(str, reports)))
+    results = []
+    for path in found:
+        record = read_report(path)
+        results.append(DrillResult(record, score(record), ReportPaths.inside(path.parent)))
+    _finish_ci(results, junit)
+
+
+def _report_files(given: Path) -> list[Path]:
+    if given.is_file():
+        return [given]
+    if not given.is_dir():
+        raise InputError(f"{given}: no such report folder or report.json")
+    return sorted(given.rglob("report.json"))
 
 
 def report(path: Annotated[Path, typer.Argument(help="A saved report.json.")]) -> None:
@@ -221,6 +286,7 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "validate": validate,
     "run": run,
     "ci": ci,
+    "merge": merge,
     "report": report,
     "play": play,
 }

@@ -103,3 +103,46 @@ def test_ci_names_its_junit_file_on_one_line_at_any_width(tmp_path: Path) -> Non
     )
 
     assert f"JUnit: {junit}" in done.stdout.splitlines(), done.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (("--jobs", "0"), "--jobs 0: drill at least one scenario at a time (1 or more)"),
+        (("--jobs", "-1"), "--jobs -1: drill at least one scenario at a time (1 or more)"),
+        (("--shard", "3/2"), "--shard 3/2: K must be from 1 to N (2), not 3"),
+        (("--shard", "two"), "--shard 'two' is not K/N, like 1/3"),
+    ],
+)
+def test_ci_refuses_jobs_below_one_and_a_shard_that_is_not_k_of_n(option: tuple[str, str], message: str) -> None:
+    done = drillbit("ci", *option)
+    assert (done.returncode, done.stderr.splitlines()[0]) == (2, f"error: {message}"), done.stdout + done.stderr
+
+
+@pytest.mark.world
+def test_ci_drills_two_copies_of_a_scenario_at_once_each_on_its_own_world_and_merge_joins_their_reports(
+    drillbit_home: Path, tmp_path: Path
+) -> None:
+    scenarios = tmp_path / "scenarios"
+    for copy in ("cron-copy-one", "cron-copy-two"):
+        scenario_copy(scenarios, id=copy, objectives=GENEROUS_OBJECTIVES)
+    reports = tmp_path / "reports"
+
+    done = drillbit(
+        "ci",
+        *("--jobs", "2", "--junit", str(tmp_path / "junit.xml"), "--report-dir", str(reports)),
+        *("--scenarios", str(scenarios)),
+        timeout=2 * DRILL_TIMEOUT,
+    )
+    records = [read_report(path) for path in sorted(reports.glob("*/report.json"))]
+    assert (done.returncode, [(r.scenario.id, worked(r)) for r in records]) == (
+        0,
+        [(r.scenario.id, as_it_should(r)) for r in records],
+    ), done.stdout + done.stderr
+    assert "drilling 2 scenario(s), 2 at a time" in done.stdout
+
+    merged = drillbit("merge", *map(str, sorted(reports.iterdir())), "--junit", str(tmp_path / "merged.xml"))
+    assert (merged.returncode, junit_cases(tmp_path / "merged.xml")) == (
+        0,
+        ({"tests": "2", "failures": "0", "errors": "0"}, [("cron-copy-one", []), ("cron-copy-two", [])]),
+    ), merged.stdout + merged.stderr
