@@ -82,6 +82,13 @@ class TimeScale:
         return scenario_seconds / self.factor
 
 
+def sleep_until(clock: Clock, moment: float) -> None:
+    """Sleeps until ``clock.monotonic()`` reaches ``moment``; a clock held meanwhile is slept on again, so the
+    moment is one of the drill's clock, not of the wall."""
+    while (remaining := moment - clock.monotonic()) > 0:
+        clock.sleep(remaining)
+
+
 def wait_for(condition: Callable[[], bool], timeout: float, clock: Clock, interval: float = 0.05) -> bool:
     """Polls ``condition`` at fixed ticks until it holds or ``timeout`` wall seconds pass."""
     start = clock.monotonic()

@@ -29,13 +29,16 @@ from pathlib import Path
 from drills.clock import Clock, TimeScale
 
 DAY_SECONDS = 86_400
-SCENARIO_START_HOUR = 9
+SCENARIO_START = 9 * 3600 + 7 * 60 + 30
+"""09:07:30 UTC: halfway between two quarter-hour slots, never on the boundary of a world's periodic work."""
 
 
 def scenario_epoch(wall: float) -> float:
-    """Where a world's scenario time begins: 09:00 UTC on the day it runs, so that every run of a seed meets
-    the world's periodic work (a scheduler's slots, a dispatcher's ticks) at the same moments of its drill."""
-    return wall - wall % DAY_SECONDS + SCENARIO_START_HOUR * 3600
+    """Where a world's scenario time begins: 09:07:30 UTC on the day it runs, so that every run of a seed meets
+    the world's periodic work (a scheduler's slots, a dispatcher's ticks) at the same moments of its drill, and
+    no drill begins on a slot's boundary, where a hair's breadth decides whether the first tick comes now or in
+    a quarter of an hour."""
+    return wall - wall % DAY_SECONDS + SCENARIO_START
 
 
 @dataclass(frozen=True)

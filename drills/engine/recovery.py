@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from drills.clock import sleep_until
 from drills.durations import format_duration
 from drills.probes import evaluate
 from drills.scenario.model import Scenario
@@ -99,7 +100,7 @@ class RecoveryWatch:
             if self.check().recovered:
                 return True
             tick += self.interval
-            clock.sleep(tick - clock.monotonic())
+            sleep_until(clock, tick)
         detail = "; ".join(self._last_failing)
         self.recorder.record(
             EventKind.RECOVERY_CHECKED, "runner", f"not recovered before the bound: {detail}", {"held": False}

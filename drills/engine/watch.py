@@ -28,6 +28,9 @@ from drills.world.context import DrillContext
 EVIDENCE_LINES = 20
 EVIDENCE_CHARACTERS = 2_000
 
+WAIT_SLICE_SECONDS = 0.05
+"""The longest the watch sleeps at once: the world clock may be held meanwhile, and then the wait goes on."""
+
 
 @dataclass
 class MonitorState:
@@ -129,8 +132,7 @@ class Watch:
         clock = self._context.clock
         while not self._stop.is_set() and self._queue:
             due = heapq.heappop(self._queue)
-            wait = due.at - clock.monotonic()
-            if wait > 0 and self._stop.wait(wait):
+            if not self._until(due.at):
                 return
             try:
                 due.check()
@@ -148,15 +150,31 @@ class Watch:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    def _until(self, moment: float) -> bool:
+        """Waits until the drill's clock reaches ``moment`` (held time does not count); False once stopped."""
+        clock = self._context.clock
+        while (remaining := moment - clock.monotonic()) > 0:
+            if self._stop.wait(min(remaining, WAIT_SLICE_SECONDS)):
+                return False
+        return True
+
     def wait_fired(self, monitor: str | None, timeout: float) -> bool:
-        """Blocks until the named monitor (or any) has fired at least once, or the timeout passes."""
+        """Blocks until the named monitor (or any) has fired at least once, or ``timeout`` seconds of the drill's
+        clock pass (time it stood still while the harness worked does not count)."""
 
         def has_fired() -> bool:
             states = [self.states[monitor]] if monitor else list(self.states.values())
             return any(state.fired_count for state in states)
 
+        clock = self._context.clock
+        deadline = clock.monotonic() + timeout
         with self._lock:
-            return self.fired.wait_for(has_fired, timeout)
+            while not has_fired():
+                remaining = deadline - clock.monotonic()
+                if remaining <= 0:
+                    return False
+                self.fired.wait(min(remaining, WAIT_SLICE_SECONDS))
+            return True
 
     def firing_monitors(self) -> list[str]:
         with self._lock:

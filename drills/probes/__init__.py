@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from drills.clock import sleep_until
 from drills.errors import ProbeError, TargetRefusedError
 from drills.language.templating import resolve_model
 from drills.probes.history import MetricHistory
@@ -94,4 +95,4 @@ def wait_until(
         next_tick = (math.floor(elapsed / interval_s) + 1) * interval_s
         if next_tick > timeout_s:
             return result
-        clock.sleep(start + next_tick - clock.monotonic())
+        sleep_until(clock, start + next_tick)

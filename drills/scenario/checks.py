@@ -14,11 +14,14 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
+from drills.durations import format_duration, parse_duration
 from drills.errors import did_you_mean
 from drills.language.fields import RunbookRef
 from drills.language.runbook import Runbook, Section, hint_sections, names_section, parse_runbook
 from drills.language.source import DataPath, DuplicateKey, YamlDocument
 from drills.language.templating import SAVED, Reference, check_reference, find_references
+from drills.scenario.steps import ACKNOWLEDGE_LIMIT
+from drills.scoring.resolution import QUANTUM_WALL_S
 from drills.world.targets import literal_refusal, refusal_message, show_address, shown_url
 
 # The reference world's names, as docs/world.md lists them.
@@ -30,6 +33,11 @@ WORLD_PROXIES: Final = frozenset({"mail", "messaging", "postgres", "redis", "tim
 _OPAQUE_KEYS: Final = frozenset({"attributes", "body", "env", "expect", "form", "headers", "json", "labels", "save"})
 _SHELL_LANGUAGES: Final = frozenset({"", "sh", "bash", "shell", "zsh", "console"})
 _BEFORE_RESPONSE: Final = ("world", "steady_state", "faults", "monitors")
+_DEFAULT_TIMEOUTS: Final = {
+    "wait_until": 600.0,
+    "acknowledge": ACKNOWLEDGE_LIMIT.total_seconds(),
+}
+"""Step kinds whose timeout is not StepBase's one minute when the scenario gives none."""
 _AIM_HINT: Final = "aim at the world's own services through references: {app.url}, or {app.host} and {app.port}"
 
 
@@ -66,6 +74,7 @@ def check_scenario(document: YamlDocument, directory: Path, world: WorldNames) -
         *_check_runbooks(data, directory),
         *_check_unique(document, data),
         *_check_acknowledged(data),
+        *_check_timeouts(data),
     ]
 
 
@@ -352,6 +361,36 @@ def _check_unique(document: YamlDocument, data: Mapping[Hashable, object]) -> li
             elif isinstance(value, str):
                 first[value] = document.line_of(path)
     return problems
+
+
+def _check_timeouts(data: Mapping[Hashable, object]) -> list[Problem]:
+    """A step's timeout bounds a wait for the world: one shorter than the world's own polling at the scenario's
+    time scale could end before the world was able to answer, so it means nothing."""
+    scale = _mapping(data.get("world")).get("time_scale", 1.0)
+    if not isinstance(scale, int | float) or isinstance(scale, bool) or scale <= 0:
+        return []
+    shortest = QUANTUM_WALL_S * scale
+    problems = []
+    for index, step in _items(data.get("response")):
+        written = step.get("timeout")
+        timeout = _seconds(written) if written is not None else _DEFAULT_TIMEOUTS.get(str(step.get("kind")), 60.0)
+        if timeout is None or timeout >= shortest:
+            continue
+        path: DataPath = ("response", index, "timeout") if written is not None else ("response", index)
+        given = format_duration(timeout) + ("" if written is not None else " (the default)")
+        message = (
+            f"a timeout of {given} is shorter than the world clock can resolve at time scale {scale:g}: the world's "
+            f"processes notice scenario time in steps of {format_duration(shortest)} there"
+        )
+        problems.append(Problem(path, message, f"give it {format_duration(shortest)} or more, or a finer time_scale"))
+    return problems
+
+
+def _seconds(written: object) -> float | None:
+    try:
+        return parse_duration(written).total_seconds() if isinstance(written, str) else None
+    except ValueError:
+        return None  # the model reports a malformed duration
 
 
 def _check_acknowledged(data: Mapping[Hashable, object]) -> list[Problem]:

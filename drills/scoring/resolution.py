@@ -3,9 +3,9 @@
 A time is measured by polling: a monitor reads the world every ``interval``, recovery checks every ``interval``
 of the recovery, so the moment a change really happened lies up to one interval before the event that saw it.
 And however the world clock holds still while the harness works, the world's own processes notice a moment of
-scenario time by waking up every few wall milliseconds (QUANTUM_WALL_S), which a high time scale stretches: at
-600, 50 ms of wall time is 30 scenario seconds. A time is ``value ± resolution``; an objective closer to it
-than that is neither met nor missed but undecided, and a finer time scale decides it.
+scenario time by waking up every 50 ms of wall time, later on a busy machine (QUANTUM_WALL_S), which a high
+time scale stretches: at 600, 100 ms of wall time is a scenario minute. A time is ``value ± resolution``; an
+objective closer to it than that is neither met nor missed but undecided, and a finer time scale decides it.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Final, Literal
 
 from drills.timeline import DrillRecord, Event, EventKind
 
-QUANTUM_WALL_S: Final = 0.05
-"""The slice of wall time the world's processes (and the harness's waits) sleep in while waiting for a moment."""
+QUANTUM_WALL_S: Final = 0.1
+"""How late the world's processes may notice a moment of scenario time, in wall seconds: they sleep in 50 ms
+slices, and a busy machine wakes them later still (measured: a load of 9 on 2 cores stays within 100 ms)."""
 
 Verdict = Literal["met", "missed", "undecided"]
 

@@ -61,7 +61,7 @@ class World(Protocol):
 
     @property
     def epoch(self) -> float:
-        """The scenario time (Unix seconds) at which the world's clock starts: 09:00 UTC of the day it runs."""
+        """The scenario time (Unix seconds) at which the world's clock starts: 09:07:30 UTC of the day it runs."""
         ...
 
     @property

@@ -87,7 +87,7 @@ def test_an_undecided_objective_is_drilled_again_at_a_finer_scale_until_it_is_de
     def drill(chosen: Scenario, settings: DrillSettings) -> DrillResult:
         asked.append(settings.time_scale or 0.0)
         # Paged at 14m50s every time, against 15m to detect and to acknowledge: within the resolution at 600
-        # (± 1m30s), at 60 (± 1m3s) and at 10 (± 1m0.5s), so the finest scale ends the search undecided.
+        # (± 1m30s), at 60 (± 1m6s) and at 10 (± 1m0.5s), so the finest scale ends the search undecided.
         return _result(chosen, settings, 890.0 / (settings.time_scale or 1.0))
 
     settled = settle(scenario, DrillSettings(), drill)

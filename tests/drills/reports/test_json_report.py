@@ -49,9 +49,9 @@ def test_report_document_metrics_in_wall_and_scenario_seconds(recovered_record: 
         "time_to_detect_scenario_s": 240.0,
         "time_to_acknowledge_scenario_s": 600.0,
         "time_to_recover_scenario_s": 2400.0,
-        "time_to_detect_resolution_s": 3.0,
-        "time_to_acknowledge_resolution_s": 3.0,
-        "time_to_recover_resolution_s": 3.0,
+        "time_to_detect_resolution_s": 6.0,
+        "time_to_acknowledge_resolution_s": 6.0,
+        "time_to_recover_resolution_s": 6.0,
         "definitions": dict(DEFINITIONS),
     }
 
@@ -71,7 +71,7 @@ def test_report_document_verdict_objectives_and_invariants(failed_record: DrillR
                 "actual_s": 420.0,
                 "actual_wall_s": 7.0,
                 "met": False,
-                "resolution_s": 3.0,
+                "resolution_s": 6.0,
                 "verdict": "missed",
             },
             {

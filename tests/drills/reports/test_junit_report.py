@@ -103,7 +103,7 @@ def test_render_junit_failure_carries_the_reasons(failed_record: DrillRecord) ->
         {"message": "the system did not recover before the drill ended", "type": "DrillFailed"},
         [
             "the system did not recover before the drill ended",
-            "time to detect objective missed: 7m ± 3s against a target of 5m",
+            "time to detect objective missed: 7m ± 6s against a target of 5m",
             "time to acknowledge objective missed: it never happened (target 15m)",
             "time to recover objective missed: it never happened (target 1h)",
             "invariant 'no-lost-timesheets' broke: 3 missing",
@@ -137,9 +137,9 @@ def test_render_junit_system_out_summarises_the_drill(recovered_record: DrillRec
         "drill d-1: OAuth refresh failing (P1)",
         "responder runner (auto), runtime local, seed 7, time scale 60",
         "outcome: recovered, passed",
-        "time_to_detect: 4m ± 3s (4.000 s wall), target 5m: met",
-        "time_to_acknowledge: 10m ± 3s (10.000 s wall), target 15m: met",
-        "time_to_recover: 40m ± 3s (40.000 s wall), target 1h: met",
+        "time_to_detect: 4m ± 6s (4.000 s wall), target 5m: met",
+        "time_to_acknowledge: 10m ± 6s (10.000 s wall), target 15m: met",
+        "time_to_recover: 40m ± 6s (40.000 s wall), target 1h: met",
         "invariant no-lost-timesheets: held",
     ]
 

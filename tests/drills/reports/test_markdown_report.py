@@ -67,7 +67,7 @@ def test_render_markdown_summary_gives_the_reasons_a_drill_failed(failed_record:
         "The time-tracking provider rotated the app's client secret. The fault `rotate-secret` was injected at "
         "T+00:10:00. A monitor fired 7m after it. Nobody acknowledged after it. Service did not recover after it. "
         "Verdict: **failed**: the system did not recover before the drill ended; time to detect objective missed: "
-        "7m ± 3s against a target of 5m; time to acknowledge objective missed: it never happened (target 15m); time to "
+        "7m ± 6s against a target of 5m; time to acknowledge objective missed: it never happened (target 15m); time to "
         "recover objective missed: it never happened (target 1h); invariant 'no-lost-timesheets' broke: 3 missing."
     ]
 
@@ -128,7 +128,7 @@ def test_render_markdown_metrics_against_the_severity_targets(failed_record: Dri
     assert rows == [
         "| Metric | Scenario time | Wall time | Target | Target from | Met |",
         "|---|---:|---:|---:|---|---|",
-        "| Time to detect | 7m ± 3s | 7.000 s | 5m | P1 default | **no** |",
+        "| Time to detect | 7m ± 6s | 7.000 s | 5m | P1 default | **no** |",
         "| Time to acknowledge | never | — | 15m | P1 default | **no** |",
         "| Time to recover | never | — | 1h | P1 default | **no** |",
     ]

@@ -40,6 +40,9 @@ DURATION_HINT = "durations are whole numbers with units d, h, m, s or ms, larges
 
 # Each broken file has one defect; this is the whole error it must give, after its path.
 BROKEN_FILES = {
+    "timeout_below_resolution": ":20: response[1].timeout: a timeout of 10s is shorter than the world clock can "
+    "resolve at time scale 600: the world's processes notice scenario time in steps of 1m there\n"
+    "Hint: give it 1m or more, or a finer time_scale",
     "bad_yaml": ":3: invalid YAML: mapping values are not allowed here",
     "empty": ":1: a scenario is a mapping of fields (id, title, severity, ...), but this file holds nothing",
     "missing_id": ":2: id: required but missing",

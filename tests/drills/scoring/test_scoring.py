@@ -96,10 +96,10 @@ def test_measure_times_each_interval_from_the_first_fault() -> None:
         time_to_detect_scenario_s=240.0,
         time_to_acknowledge_scenario_s=600.0,
         time_to_recover_scenario_s=2400.0,
-        # The test records carry no polling interval: only the world's own polling at scale 60 (0.05 s -> 3 s).
-        time_to_detect_resolution_s=3.0,
-        time_to_acknowledge_resolution_s=3.0,
-        time_to_recover_resolution_s=3.0,
+        # The test records carry no polling interval: only the world's own polling at scale 60 (0.1 s -> 6 s).
+        time_to_detect_resolution_s=6.0,
+        time_to_acknowledge_resolution_s=6.0,
+        time_to_recover_resolution_s=6.0,
     )
 
 
@@ -391,7 +391,7 @@ def test_score_gives_every_reason_a_drill_failed() -> None:
         False,
         (
             "the drill was aborted: responder gave up",
-            "time to detect objective missed: 7m ± 3s against a target of 5m",
+            "time to detect objective missed: 7m ± 6s against a target of 5m",
             "time to acknowledge objective missed: it never happened (target 15m)",
             "time to recover objective missed: it never happened (target 1h)",
             "invariant 'no-lost-rows' broke: 3 rows missing",
@@ -408,7 +408,7 @@ def test_score_fails_a_recovered_drill_that_missed_one_objective() -> None:
     assert (result.outcome, result.passed, result.reasons) == (
         "recovered",
         False,
-        ("time to acknowledge objective missed: 30m ± 3s against a target of 15m",),
+        ("time to acknowledge objective missed: 30m ± 6s against a target of 15m",),
     )
 
 
@@ -631,16 +631,16 @@ def test_each_time_carries_the_interval_it_was_read_at_and_the_worlds_own_pollin
         metrics.time_to_detect_resolution_s,
         metrics.time_to_acknowledge_resolution_s,
         metrics.time_to_recover_resolution_s,
-    ) == (63.0, 63.0, 33.0)
+    ) == (66.0, 66.0, 36.0)
 
 
 @pytest.mark.parametrize(
     ("detected_at", "verdict", "reason"),
     [
-        (13.5, "met", None),  # 3m30s ± 1m3s: even at its latest, within 5m
-        (14.0, "undecided", "time to detect objective undecided: 4m ± 1m3s is too close to its target of 5m"),
-        (15.5, "undecided", "time to detect objective undecided: 5m30s ± 1m3s is too close to its target of 5m"),
-        (17.5, "missed", "time to detect objective missed: 7m30s ± 1m3s against a target of 5m"),
+        (13.5, "met", None),  # 3m30s ± 1m6s: even at its latest, within 5m
+        (14.0, "undecided", "time to detect objective undecided: 4m ± 1m6s is too close to its target of 5m"),
+        (15.5, "undecided", "time to detect objective undecided: 5m30s ± 1m6s is too close to its target of 5m"),
+        (17.5, "missed", "time to detect objective missed: 7m30s ± 1m6s against a target of 5m"),
     ],
 )
 def test_an_objective_within_a_times_resolution_is_undecided_and_costs_no_points(
