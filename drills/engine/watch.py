@@ -199,7 +199,8 @@ def check_invariant(
     invariant: Invariant, context: DrillContext, recorder: TimelineRecorder, evaluator: Evaluator | None = None
 ) -> bool:
     """One check of an invariant, recorded on the timeline."""
-    result = (evaluator or Evaluator()).evaluate(invariant.probe, context)
+    # An invariant times nothing: the world runs on while it is read.
+    result = (evaluator or Evaluator(holds_clock=False)).evaluate(invariant.probe, context)
     data: dict[str, JsonValue] = {"invariant": invariant.name, "held": result.held, "detail": result.detail}
     if not result.held and result.output.strip():
         data["evidence"] = evidence(result.output)

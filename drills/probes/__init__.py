@@ -28,18 +28,28 @@ __all__ = ["Evaluator", "MetricHistory", "ProbeLimits", "ProbeResult", "check_ai
 
 
 class Evaluator:
-    """Evaluates probes within ``limits``, keeping what a rate needs from one read of a probe to the next."""
+    """Evaluates probes within ``limits``, keeping what a rate needs from one read of a probe to the next.
 
-    def __init__(self, limits: ProbeLimits = DEFAULT_LIMITS, history: MetricHistory | None = None) -> None:
+    A read that times the incident (a monitor's, a recovery check's, a wait's) holds the world clock still while
+    it reads: reading is the harness's work, not the incident's (drills.world_clock). One that times nothing (an
+    invariant's) lets the world run on: ``holds_clock=False``.
+    """
+
+    def __init__(
+        self, limits: ProbeLimits = DEFAULT_LIMITS, history: MetricHistory | None = None, *, holds_clock: bool = True
+    ) -> None:
         self.limits = limits
         self.history = history if history is not None else MetricHistory()
+        self.holds_clock = holds_clock
 
     def evaluate(self, probe: ProbeBase, context: DrillContext) -> ProbeResult:
         """One read of ``probe``; raises :class:`TargetRefusedError`, having sent nothing, when it aims off-world."""
         kind, rendered = _aimed(probe, context)
-        # Reading is the harness's work: the world clock stands still meanwhile (drills.world_clock).
+        reading = Reading(context, self.limits, self.history)
+        if not self.holds_clock:
+            return kind.read(rendered, reading)
         with context.clock.hold():
-            return kind.read(rendered, Reading(context, self.limits, self.history))
+            return kind.read(rendered, reading)
 
 
 def check_aim(probe: ProbeBase, context: DrillContext) -> None:
