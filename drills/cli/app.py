@@ -87,20 +87,18 @@ def show(world: World) -> dict[str, bool]:
 def down(
     everything: Annotated[bool, typer.Option("--all", help="Also stop worlds whose harness still runs.")] = False,
 ) -> None:
-    """Remove worlds that a crashed harness left behind."""
+    """Remove what a crashed harness left behind: its world's processes (found by their tag) and its folder."""
     from drills.runtimes.local import registry
 
-    removed = 0
-    for found in registry.all_worlds():
-        if isinstance(found, registry.WorldRecord) and (everything or found.orphaned):
-            registry.remove(found)
-            console.print(f"removed {found.directory.name} ({len(found.groups)} process groups)")
-            removed += 1
-        elif not isinstance(found, registry.WorldRecord):
-            registry.remove(registry.WorldRecord(found, 0, None, {}))
-            console.print(f"removed {found.name} (no record)")
-            removed += 1
-    console.print(f"{removed} world(s) removed" if removed else "nothing to remove")
+    found = registry.leftovers(everything)
+    for leftover in found:
+        stopped = registry.remove(leftover)
+        console.print(f"removed {leftover.name} ({_processes(stopped)} stopped)", highlight=False)
+    console.print(f"{len(found)} world(s) removed" if found else "nothing to remove", highlight=False)
+
+
+def _processes(count: int) -> str:
+    return f"{count} process{'' if count == 1 else 'es'}"
 
 
 @app.command()

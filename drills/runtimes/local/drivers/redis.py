@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from redis.retry import Retry
 
 from drills.runtimes.local.drivers import ServiceDriver, register
 from drills.runtimes.local.launch import Launch, Servers, base_env
+from drills.world.binaries import Binary
 from drills.world.protocol import Endpoint
 from drills.world.spec import ServiceKind, ServiceSpec
 from drills.world.targets import LOOPBACK
@@ -34,6 +36,7 @@ class RedisDriver(ServiceDriver):
             str(servers.redis.path),
             *("--bind", LOOPBACK, "--port", str(port), "--requirepass", settings["REDIS_PASSWORD"]),
             *("--save", "", "--appendonly", "no", "--dir", str(work), "--daemonize", "no"),
+            *keep_environment(servers.redis),
         ]
         return Launch(argv, base_env())
 
@@ -53,6 +56,15 @@ class RedisDriver(ServiceDriver):
             return False
         finally:
             client.close()
+
+
+def keep_environment(server: Binary) -> list[str]:
+    """Redis writes its process title over its environment, and the world's tag with it, unless told not to (6.2
+    and later can be); an older one is still found by the pid its world recorded."""
+    found = re.search(r"(\d+)\.(\d+)", server.version)
+    if found is None or (int(found[1]), int(found[2])) < (6, 2):
+        return []
+    return ["--set-proc-title", "no"]
 
 
 register(ServiceKind.REDIS, RedisDriver())

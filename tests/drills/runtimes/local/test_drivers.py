@@ -6,6 +6,7 @@ import signal
 import sys
 import urllib.request
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -14,7 +15,7 @@ import pytest
 
 from drills.errors import WorldError
 from drills.runtimes.local.drivers import DRIVERS, ServiceDriver, driver_for, register
-from drills.runtimes.local.launch import Launch, Servers, base_env
+from drills.runtimes.local.launch import Launch, RunToEnd, Servers, base_env
 from drills.runtimes.local.ports import free_port
 from drills.runtimes.local.processes import RunAs
 from drills.runtimes.local.runtime import LocalRuntime
@@ -103,8 +104,17 @@ def test_redis_driver_launches_the_server_with_the_password_of_its_settings(tmp_
     argv = [
         *("/opt/redis/redis-server", "--bind", "127.0.0.1", "--port", "6380", "--requirepass", "changed"),
         *("--save", "", "--appendonly", "no", "--dir", str(work), "--daemonize", "no"),
+        *("--set-proc-title", "no"),
     ]
     assert (how, work.is_dir()) == (Launch(argv, base_env()), True)
+
+
+def test_redis_driver_keeps_the_process_title_of_a_server_too_old_to_be_told(tmp_path: Path) -> None:
+    servers = replace(SERVERS, redis=Binary("redis-server", Path("/opt/redis/redis-server"), "6.0.16", "system"))
+
+    how = driver_for(ServiceKind.REDIS).launch(REDIS, 6380, {"REDIS_PASSWORD": "changed"}, servers, tmp_path)
+
+    assert "--set-proc-title" not in how.argv
 
 
 def test_python_driver_url_is_plain_http() -> None:
@@ -145,7 +155,9 @@ class StaticFilesDriver(ServiceDriver):
     def url(self, host: str, port: int, secrets: Mapping[str, str]) -> str:
         return f"http://{host}:{port}/"
 
-    def prepare(self, service: ServiceSpec, work: Path, servers: Servers, secrets: Mapping[str, str]) -> None:
+    def prepare(
+        self, service: ServiceSpec, work: Path, servers: Servers, secrets: Mapping[str, str], run: RunToEnd
+    ) -> None:
         work.mkdir(parents=True)
         (work / "index.html").write_text(f"prepared for {service.name}")
         self.prepared.append(service.name)
