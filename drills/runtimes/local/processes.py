@@ -44,8 +44,10 @@ class ServiceProcess:
         cwd: Path | None = None,
         run_as: RunAs | None = None,
     ) -> ServiceProcess:
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with log_path.open("ab") as log:
+        log_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Readable by the world's owner only: a service may log what a secret unlocked.
+        descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(descriptor, "ab") as log:
             popen = subprocess.Popen(
                 list(argv),
                 env=dict(env),

@@ -96,12 +96,14 @@ def _staging_owner(folder: Path) -> tuple[int, str] | None:
     return (int(pid), started) if pid.isdigit() else None
 
 
-def create_folder(directory: Path, owner_pid: int, *, reaper: int | None = None) -> None:
-    """Makes the world's folder whole, with its record, readable by the servers' account. Fails if a folder of that
-    name exists."""
+def create_folder(directory: Path, owner_pid: int, *, group: int | None = None, reaper: int | None = None) -> None:
+    """Makes the world's folder whole, with its record, readable by its owner only (and, with ``group``, traversable
+    by that group: the account the servers run as). Fails if a folder of that name exists."""
     staging = staging_path(directory, owner_pid, start_time(owner_pid))
-    staging.mkdir()
-    staging.chmod(0o755)
+    staging.mkdir(mode=0o700)
+    if group is not None:
+        os.chown(staging, -1, group)
+        staging.chmod(0o710)
     write_record(directory, owner_pid, {}, reaper=reaper, into=staging)
     if directory.exists():
         remove_folder(staging)

@@ -62,7 +62,9 @@ class LocalWorld:
         self._record_lock = threading.Lock()
         # The reaper first, then the folder with its record: from here on, nothing of the world outlives us.
         self._reaper = Reaper.start(directory)
-        registry.create_folder(directory, os.getpid(), reaper=self._reaper.pid)
+        account = servers.account
+        group = None if account is None else account.gid
+        registry.create_folder(directory, os.getpid(), group=group, reaper=self._reaper.pid)
 
     @property
     def name(self) -> str:

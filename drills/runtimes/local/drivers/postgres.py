@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,9 +48,11 @@ class PostgresInstall:
     def initialise(self, password: str, run: RunToEnd) -> None:
         """initdb with password auth over TCP; the data directory belongs to the server's account."""
         work = self.data_dir.parent
-        work.mkdir(parents=True, exist_ok=True)
+        work.mkdir(mode=0o700, parents=True, exist_ok=True)
         password_file = work / "pwfile"
-        password_file.write_text(password + "\n")
+        descriptor = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(password + "\n")
         hand_over(work, self.account)
         argv = [
             str(self.bin_dir / "initdb"),

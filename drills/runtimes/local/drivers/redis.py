@@ -31,7 +31,7 @@ class RedisDriver(ServiceDriver):
     def launch(
         self, service: ServiceSpec, port: int, settings: Mapping[str, str], servers: Servers, work: Path
     ) -> Launch:
-        work.mkdir(parents=True, exist_ok=True)
+        work.mkdir(mode=0o700, parents=True, exist_ok=True)
         argv = [
             str(servers.redis.path),
             *("--bind", LOOPBACK, "--port", str(port), "--requirepass", settings["REDIS_PASSWORD"]),

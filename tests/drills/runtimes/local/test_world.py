@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from drills.runtimes.local.privileges import service_account
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
 from drills.world.protocol import WorldOptions
@@ -42,3 +45,25 @@ def test_local_world_every_process_carries_the_world_tag(world: LocalWorld) -> N
     tags = {name: environment(process.pid).get("DRILLBIT_WORLD_DIR") for name, process in world.processes.items()}
 
     assert tags == dict.fromkeys(("postgres", "redis", "mail"), str(world.directory))
+
+
+def test_local_world_folder_and_logs_are_readable_by_their_owner_alone(world: LocalWorld) -> None:
+    """Nothing in the folder grants anything to others; only the folder itself grants its group (the account the
+    servers run as, when the world's owner is root) a way through, to the files that account owns."""
+    account = service_account()
+    folder = world.directory.stat()
+    opened = []
+    for path in sorted(world.directory.rglob("*")):
+        found = path.lstat()
+        owner = "us" if found.st_uid == os.getuid() else "the servers' account" if account else str(found.st_uid)
+        if found.st_mode & 0o077 or (account is not None and found.st_uid not in (os.getuid(), account.uid)):
+            opened.append(f"{path.relative_to(world.directory)} {stat.filemode(found.st_mode)} ({owner})")
+    logs = {path.name: stat.S_IMODE(path.stat().st_mode) for path in (world.directory / "logs").iterdir()}
+
+    assert (stat.filemode(folder.st_mode), folder.st_uid, folder.st_gid, opened, logs) == (
+        "drwx------" if account is None else "drwx--x---",
+        os.getuid(),
+        os.getgid() if account is None else account.gid,
+        [],
+        {"postgres.log": 0o600, "redis.log": 0o600, "mail.log": 0o600},
+    )
