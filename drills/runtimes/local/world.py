@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
-import random
+import secrets
 import signal
 import subprocess
 import threading
@@ -29,9 +30,13 @@ START_ATTEMPTS = 3
 PREPARE_TIMEOUT_SECONDS = 60.0
 
 
-def make_secrets(rng: random.Random) -> dict[str, str]:
-    """Every secret of the world, from the world's seeded generator."""
-    return {name: f"{name.split('_')[0]}-{rng.getrandbits(96):024x}" for name in SECRET_NAMES}
+SECRETS_FILE = "secrets.json"
+
+
+def make_secrets() -> dict[str, str]:
+    """Every secret of the world, fresh for each world (never from its seed, which anyone may know): the same
+    shape, so the same length, whatever they are, for a secret's value never changes what a drill does."""
+    return {name: f"{name.split('_')[0]}-{secrets.token_hex(12)}" for name in SECRET_NAMES}
 
 
 class LocalWorld:
@@ -51,7 +56,7 @@ class LocalWorld:
         self._servers = servers
         self._clock = clock
         self.epoch = clock.wall()
-        self._secrets = make_secrets(random.Random(options.seed))
+        self._secrets = make_secrets()
         self._processes: dict[str, ServiceProcess] = {}
         self._endpoints: dict[str, Endpoint] = {}
         self._proxies: dict[str, Endpoint] = {}
@@ -65,6 +70,7 @@ class LocalWorld:
         account = servers.account
         group = None if account is None else account.gid
         registry.create_folder(directory, os.getpid(), group=group, reaper=self._reaper.pid)
+        registry.write_private(directory / SECRETS_FILE, json.dumps(self._secrets, indent=2))
 
     @property
     def name(self) -> str:

@@ -12,6 +12,7 @@ from redis.retry import Retry
 
 from drills.runtimes.local.drivers import ServiceDriver, register
 from drills.runtimes.local.launch import Launch, Servers, base_env
+from drills.runtimes.local.registry import write_private
 from drills.world.binaries import Binary
 from drills.world.protocol import Endpoint
 from drills.world.spec import ServiceKind, ServiceSpec
@@ -32,9 +33,13 @@ class RedisDriver(ServiceDriver):
         self, service: ServiceSpec, port: int, settings: Mapping[str, str], servers: Servers, work: Path
     ) -> Launch:
         work.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # The password goes in a file only its owner reads: a command line is anyone's to read (ps, /proc).
+        config = work / "redis.conf"
+        write_private(config, f"requirepass {quoted(settings['REDIS_PASSWORD'])}\n")
         argv = [
             str(servers.redis.path),
-            *("--bind", LOOPBACK, "--port", str(port), "--requirepass", settings["REDIS_PASSWORD"]),
+            str(config),
+            *("--bind", LOOPBACK, "--port", str(port)),
             *("--save", "", "--appendonly", "no", "--dir", str(work), "--daemonize", "no"),
             *keep_environment(servers.redis),
         ]
@@ -56,6 +61,19 @@ class RedisDriver(ServiceDriver):
             return False
         finally:
             client.close()
+
+
+def quoted(value: str) -> str:
+    """A value as a double-quoted string of Redis' configuration file."""
+    escaped = []
+    for character in value:
+        if character in '"\\':
+            escaped.append("\\" + character)
+        elif character.isascii() and character.isprintable():
+            escaped.append(character)
+        else:
+            escaped.extend(f"\\x{byte:02x}" for byte in character.encode())
+    return '"' + "".join(escaped) + '"'
 
 
 def keep_environment(server: Binary) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import stat
 import sys
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -97,16 +98,23 @@ def test_redis_driver_starts_with_its_password_as_its_one_setting() -> None:
     assert settings == {"REDIS_PASSWORD": "redis-secret"}
 
 
-def test_redis_driver_launches_the_server_with_the_password_of_its_settings(tmp_path: Path) -> None:
+def test_redis_driver_launches_the_server_with_the_password_of_its_settings_in_a_private_file(
+    tmp_path: Path,
+) -> None:
     work = tmp_path / "redis"
-    how = driver_for(ServiceKind.REDIS).launch(REDIS, 6380, {"REDIS_PASSWORD": "changed"}, SERVERS, work)
+    how = driver_for(ServiceKind.REDIS).launch(REDIS, 6380, {"REDIS_PASSWORD": 'ch"an\\ged'}, SERVERS, work)
 
+    config = work / "redis.conf"
     argv = [
-        *("/opt/redis/redis-server", "--bind", "127.0.0.1", "--port", "6380", "--requirepass", "changed"),
+        *("/opt/redis/redis-server", str(config), "--bind", "127.0.0.1", "--port", "6380"),
         *("--save", "", "--appendonly", "no", "--dir", str(work), "--daemonize", "no"),
         *("--set-proc-title", "no"),
     ]
-    assert (how, work.is_dir()) == (Launch(argv, base_env()), True)
+    assert (how, config.read_text(), stat.S_IMODE(config.stat().st_mode)) == (
+        Launch(argv, base_env()),
+        'requirepass "ch\\"an\\\\ged"\n',
+        0o600,
+    )
 
 
 def test_redis_driver_keeps_the_process_title_of_a_server_too_old_to_be_told(tmp_path: Path) -> None:

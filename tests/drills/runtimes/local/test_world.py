@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -15,7 +16,7 @@ from drills.runtimes.local.privileges import service_account
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
 from drills.world.protocol import WorldOptions
-from drills.world.reference import reference_world
+from drills.world.reference import SECRET_NAMES, reference_world
 from drills.world.spec import WorldSpec
 
 pytestmark = pytest.mark.world
@@ -67,3 +68,35 @@ def test_local_world_folder_and_logs_are_readable_by_their_owner_alone(world: Lo
         [],
         {"postgres.log": 0o600, "redis.log": 0o600, "mail.log": 0o600},
     )
+
+
+def test_local_world_secrets_are_fresh_for_each_world_whatever_its_seed(drillbit_home: Path) -> None:
+    mail_only = WorldSpec(services=tuple(s for s in SPEC.services if s.name == "mail"))
+    first = LocalRuntime().up(mail_only, WorldOptions(seed=0))
+    try:
+        second = LocalRuntime().up(mail_only, WorldOptions(seed=0))
+        second.teardown()
+    finally:
+        first.teardown()
+
+    shared = [name for name in SECRET_NAMES if first.secrets[name] == second.secrets[name]]
+    assert (sorted(first.secrets), shared) == (sorted(SECRET_NAMES), [])
+
+
+def test_local_world_keeps_its_secrets_in_its_folder_for_its_owner_alone(world: LocalWorld) -> None:
+    kept = world.directory / "secrets.json"
+
+    assert (json.loads(kept.read_text()), stat.S_IMODE(kept.stat().st_mode)) == (dict(world.secrets), 0o600)
+
+
+def test_local_world_shows_no_secret_on_a_command_line(world: LocalWorld) -> None:
+    """Anyone on the machine reads a process's command line."""
+    commands = {name: Path(f"/proc/{process.pid}/cmdline").read_bytes() for name, process in world.processes.items()}
+
+    shown = sorted(
+        (name, secret)
+        for name, command in commands.items()
+        for secret, value in world.secrets.items()
+        if value.encode() in command
+    )
+    assert (sorted(commands), shown) == (["mail", "postgres", "redis"], [])
