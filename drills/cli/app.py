@@ -6,8 +6,11 @@ and rich, and each command only what it needs.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -49,7 +52,7 @@ def up(
     from drills.world.protocol import WorldOptions
     from drills.world.reference import reference_world
 
-    with stop_on_terminate():
+    with stop_on_terminate(), ctrl_c_interrupts():
         with console.status("bringing the world up..."):
             world = LocalRuntime().up(reference_world(), WorldOptions(seed, time_scale, tenants))
         try:
@@ -64,8 +67,21 @@ def up(
                 threading.Event().wait()
         except KeyboardInterrupt:
             console.print("stopping the world...")
+            raise  # after the teardown below: exit code 130, as for every interrupted command
         finally:
             world.teardown()
+
+
+@contextlib.contextmanager
+def ctrl_c_interrupts() -> Iterator[None]:
+    """Within this block Ctrl-C (SIGINT) raises KeyboardInterrupt, even in a process started with SIGINT ignored, as
+    a shell starts `drillbit up &` in a script: Python then keeps ignoring it, and the world would never go."""
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def tell_deploy_action(line: str) -> None:

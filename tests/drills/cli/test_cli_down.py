@@ -18,24 +18,9 @@ import pytest
 
 from drills.runtimes.local import registry
 from drills.world.home import TAG_VARIABLE, start_time, worlds_root
-from tests.drills.cli.cli_runs import ROOT, drillbit
+from tests.drills.cli.cli_runs import ROOT, drillbit, first_match
 
 WAIT_SECONDS = 60.0
-
-
-def first_match(lines: queue.Queue[str], pattern: str) -> re.Match[str]:
-    """The first line matching ``pattern``; fails after ``WAIT_SECONDS``."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    seen = []
-    while (left := deadline - time.monotonic()) > 0:
-        try:
-            line = lines.get(timeout=left)
-        except queue.Empty:
-            break
-        seen.append(line)
-        if match := re.search(pattern, line):
-            return match
-    raise AssertionError(f"{pattern!r} never appeared in:\n{''.join(seen)}")
 
 
 def still_running(groups: dict[str, str | None]) -> list[int]:
