@@ -6,8 +6,11 @@ and rich, and each command only what it needs.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -49,7 +52,7 @@ def up(
     from drills.world.protocol import WorldOptions
     from drills.world.reference import reference_world
 
-    with stop_on_terminate():
+    with stop_on_terminate(), ctrl_c_interrupts():
         with console.status("bringing the world up..."):
             world = LocalRuntime().up(reference_world(), WorldOptions(seed, time_scale, tenants))
         try:
@@ -64,8 +67,21 @@ def up(
                 threading.Event().wait()
         except KeyboardInterrupt:
             console.print("stopping the world...")
+            raise  # after the teardown below: exit code 130, as for every interrupted command
         finally:
             world.teardown()
+
+
+@contextlib.contextmanager
+def ctrl_c_interrupts() -> Iterator[None]:
+    """Within this block Ctrl-C (SIGINT) raises KeyboardInterrupt, even in a process started with SIGINT ignored, as
+    a shell starts `drillbit up &` in a script: Python then keeps ignoring it, and the world would never go."""
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def tell_deploy_action(line: str) -> None:
@@ -87,20 +103,18 @@ def show(world: World) -> dict[str, bool]:
 def down(
     everything: Annotated[bool, typer.Option("--all", help="Also stop worlds whose harness still runs.")] = False,
 ) -> None:
-    """Remove worlds that a crashed harness left behind."""
+    """Remove what a crashed harness left behind: its world's processes (found by their tag) and its folder."""
     from drills.runtimes.local import registry
 
-    removed = 0
-    for found in registry.all_worlds():
-        if isinstance(found, registry.WorldRecord) and (everything or found.orphaned):
-            registry.remove(found)
-            console.print(f"removed {found.directory.name} ({len(found.groups)} process groups)")
-            removed += 1
-        elif not isinstance(found, registry.WorldRecord):
-            registry.remove(registry.WorldRecord(found, 0, None, {}))
-            console.print(f"removed {found.name} (no record)")
-            removed += 1
-    console.print(f"{removed} world(s) removed" if removed else "nothing to remove")
+    found = registry.leftovers(everything)
+    for leftover in found:
+        stopped = registry.remove(leftover)
+        console.print(f"removed {leftover.name} ({_processes(stopped)} stopped)", highlight=False)
+    console.print(f"{len(found)} world(s) removed" if found else "nothing to remove", highlight=False)
+
+
+def _processes(count: int) -> str:
+    return f"{count} process{'' if count == 1 else 'es'}"
 
 
 @app.command()

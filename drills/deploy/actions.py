@@ -22,6 +22,7 @@ from drills.language.templating import SETTING_NAME, SETTING_RULE
 from drills.reports import MASK, Redactor, is_secret_name
 from drills.world.binaries import companion, find_postgres
 from drills.world.env import connection_env
+from drills.world.home import TAG_VARIABLE
 from drills.world.protocol import World
 
 BACKUP_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -243,11 +244,13 @@ def _backup_path(directory: Path, name: str) -> Path:
 
 
 def _postgres_env(world: World) -> dict[str, str]:
-    """The harness's environment with every PG* variable replaced by the world's own database's."""
+    """The harness's environment with every PG* variable replaced by the world's own database's, and the world's
+    tag: a pg_dump still running when the harness dies goes with the world."""
     connection = {key: value for key, value in connection_env(world).items() if key.startswith("PG")}
     if not connection:
         raise UnknownNameError(f"world {world.name} has no postgres service", hint="there is nothing to back up")
-    return {key: value for key, value in os.environ.items() if not key.startswith("PG")} | connection
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+    return inherited | connection | {TAG_VARIABLE: str(world.directory)}
 
 
 def _run_postgres_tool(name: str, arguments: list[str], env: Mapping[str, str], *, hint: str | None = None) -> None:

@@ -15,6 +15,7 @@ from typing import Final
 from drills.errors import MissingBinaryError
 from drills.world.binaries import companion, find_postgres, find_redis
 from drills.world.context import DrillContext
+from drills.world.home import TAG_VARIABLE
 from drills.world.protocol import World
 
 INHERITED: Final = ("HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TERM", "TMPDIR", "TZ", "SHELL", "DRILLBIT_HOME")
@@ -47,8 +48,10 @@ def connection_env(world: World) -> dict[str, str]:
 
 
 def world_shell_env(context: DrillContext) -> dict[str, str]:
-    """The variables to run a command with in a drill (see `shell_env`), and `drillbit world` finds its world."""
-    return shell_env(connection_env(context.world)) | {"DRILLBIT_WORLD": context.world.name}
+    """The variables to run a command with in a drill (see `shell_env`), so that `drillbit world` finds its world,
+    and the world's tag: a command the harness runs is the world's, and goes with it if the harness dies."""
+    world = context.world
+    return shell_env(connection_env(world)) | {"DRILLBIT_WORLD": world.name, TAG_VARIABLE: str(world.directory)}
 
 
 def shell_env(connection: Mapping[str, str]) -> dict[str, str]:

@@ -9,11 +9,18 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Final
+
+TAG_VARIABLE: Final = "DRILLBIT_WORLD_DIR"
+"""The world tag: every process a world's harness starts carries its world's folder in this variable, so the
+reaper and ``drillbit down`` find each one by it, even one started a moment before its harness died. Not
+``DRILLBIT_WORLD``, which ``drillbit shell`` sets for the user's own shell: that must never be reaped."""
 
 
 def worlds_root() -> Path:
-    """``$DRILLBIT_HOME/worlds``, or ``<tmp>/drillbit/worlds``; readable by the servers' account."""
-    base = Path(os.environ.get("DRILLBIT_HOME") or Path(tempfile.gettempdir()) / "drillbit")
+    """``$DRILLBIT_HOME/worlds``, or ``<tmp>/drillbit/worlds``, as an absolute path without symbolic links (a
+    world's tag is its folder's path, so every tool must spell it alike); traversable by the servers' account."""
+    base = Path(os.environ.get("DRILLBIT_HOME") or Path(tempfile.gettempdir()) / "drillbit").resolve()
     root = base / "worlds"
     root.mkdir(parents=True, exist_ok=True)
     for folder in (base, root):

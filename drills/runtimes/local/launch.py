@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,19 @@ class Launch:
     argv: list[str]
     env: dict[str, str]
     run_as: RunAs | None = None
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How a command run to its end finished: its exit code (negative: the signal that ended it) and its output."""
+
+    returncode: int
+    output: str
+
+
+RunToEnd = Callable[[Launch], Finished]
+"""Runs a command as a process of the world (tagged, watched by the reaper, its output in the service's log) and
+waits for its end; what a driver's ``prepare`` runs its commands with."""
 
 
 def base_env() -> dict[str, str]:

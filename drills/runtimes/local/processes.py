@@ -6,12 +6,9 @@ import contextlib
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from drills.world.home import pid_alive
 
 STOP_GRACE_SECONDS = 1.0
 
@@ -47,8 +44,10 @@ class ServiceProcess:
         cwd: Path | None = None,
         run_as: RunAs | None = None,
     ) -> ServiceProcess:
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with log_path.open("ab") as log:
+        log_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Readable by the world's owner only: a service may log what a secret unlocked.
+        descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(descriptor, "ab") as log:
             popen = subprocess.Popen(
                 list(argv),
                 env=dict(env),
@@ -86,14 +85,3 @@ class ServiceProcess:
                 self.popen.wait(timeout=grace)
         self.send(signal.SIGKILL)
         self.popen.wait(timeout=5)
-
-
-def wait_until_gone(pids: Sequence[int], timeout: float) -> list[int]:
-    """Waits for processes that are not our children; returns those still alive at the deadline."""
-    deadline = time.monotonic() + timeout
-    remaining = list(pids)
-    while remaining and time.monotonic() < deadline:
-        remaining = [pid for pid in remaining if pid_alive(pid)]
-        if remaining:
-            time.sleep(0.05)
-    return remaining

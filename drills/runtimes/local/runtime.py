@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from drills.clock import Clock, SystemClock
 from drills.runtimes.local import proxies, registry
@@ -26,13 +27,19 @@ def servers() -> Servers:
 
 
 def clean_orphans() -> list[str]:
-    """Removes worlds whose harness is gone; returns their names."""
+    """Removes what harnesses that are gone left behind (processes and folders); returns the worlds' names."""
     removed = []
-    for found in registry.all_worlds():
-        if isinstance(found, registry.WorldRecord) and found.orphaned:
-            registry.remove(found)
-            removed.append(found.directory.name)
+    for leftover in registry.leftovers():
+        registry.remove(leftover)
+        removed.append(leftover.name)
     return removed
+
+
+def new_world_folder() -> Path:
+    """A world's folder that does not exist yet, under a fresh name."""
+    while (directory := worlds_root() / f"world-{secrets.token_hex(4)}").exists():
+        pass
+    return directory
 
 
 class LocalRuntime:
@@ -45,8 +52,7 @@ class LocalRuntime:
 
     def up(self, spec: WorldSpec, options: WorldOptions) -> LocalWorld:
         clean_orphans()
-        directory = worlds_root() / f"world-{secrets.token_hex(4)}"
-        world = LocalWorld(spec, options, directory, servers(), self.clock)
+        world = LocalWorld(spec, options, new_world_folder(), servers(), self.clock)
         try:
             self._bring_up(world)
         except BaseException:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
-import random
-import shutil
+import secrets
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Mapping
 from contextlib import AbstractContextManager, nullcontext
@@ -17,9 +16,11 @@ from drills.clock import Clock, wait_for
 from drills.errors import ServiceStartError
 from drills.runtimes.local import proxies, registry
 from drills.runtimes.local.drivers import driver_for
-from drills.runtimes.local.launch import Servers
+from drills.runtimes.local.launch import Finished, Launch, Servers
 from drills.runtimes.local.ports import free_port
 from drills.runtimes.local.processes import ServiceProcess
+from drills.runtimes.local.reaper import Reaper
+from drills.world.home import TAG_VARIABLE, start_time
 from drills.world.protocol import ACTION_COSTS, CLOCK_FILE, Endpoint, WorldOptions, references, resolve
 from drills.world.reference import SECRET_NAMES
 from drills.world.spec import ServiceSpec, WorldSpec
@@ -28,11 +29,16 @@ from drills.world_clock import ClockState, scenario_epoch, write_state
 
 START_TIMEOUT_SECONDS = 30.0
 START_ATTEMPTS = 3
+PREPARE_TIMEOUT_SECONDS = 60.0
 
 
-def make_secrets(rng: random.Random) -> dict[str, str]:
-    """Every secret of the world, from the world's seeded generator."""
-    return {name: f"{name.split('_')[0]}-{rng.getrandbits(96):024x}" for name in SECRET_NAMES}
+SECRETS_FILE = "secrets.json"
+
+
+def make_secrets() -> dict[str, str]:
+    """Every secret of the world, fresh for each world (never from its seed, which anyone may know): the same
+    shape, so the same length, whatever they are, for a secret's value never changes what a drill does."""
+    return {name: f"{name.split('_')[0]}-{secrets.token_hex(12)}" for name in SECRET_NAMES}
 
 
 class LocalWorld:
@@ -52,15 +58,21 @@ class LocalWorld:
         self._servers = servers
         self._clock = clock
         self.epoch = scenario_epoch(clock.wall())
-        self._secrets = make_secrets(random.Random(options.seed))
+        self._secrets = make_secrets()
         self._processes: dict[str, ServiceProcess] = {}
         self._endpoints: dict[str, Endpoint] = {}
         self._proxies: dict[str, Endpoint] = {}
         self._settings: dict[str, dict[str, str]] = {}
         self._prepared: set[str] = set()
+        self._preparing: dict[str, ServiceProcess] = {}
         # Services of one wave start in parallel threads; the reaper's pipe and the record are shared.
         self._record_lock = threading.Lock()
-        self._reaper = self._start_reaper()
+        # The reaper first, then the folder with its record: from here on, nothing of the world outlives us.
+        self._reaper = Reaper.start(directory)
+        account = servers.account
+        group = None if account is None else account.gid
+        registry.create_folder(directory, os.getpid(), group=group, reaper=self._reaper.pid)
+        registry.write_private(directory / SECRETS_FILE, json.dumps(self._secrets, indent=2))
         self._start_clock()
 
     @property
@@ -152,13 +164,45 @@ class LocalWorld:
         settings = self._settings.setdefault(spec.name, self._initial_settings(spec))
         work = self.directory / spec.name
         if spec.name not in self._prepared:
-            driver.prepare(spec, work, self._servers, self._secrets)
+            driver.prepare(spec, work, self._servers, self._secrets, lambda how: self._run_to_end(spec.name, how))
             self._prepared.add(spec.name)
         how = driver.launch(spec, self._endpoints[spec.name].port, settings, self._servers, work)
-        process = ServiceProcess.spawn(spec.name, how.argv, how.env, self.log_path(spec.name), run_as=how.run_as)
-        self._processes[spec.name] = process
-        self._watch(process.pid)
+        process = self._launch(spec.name, how)
+        with self._record_lock:
+            self._processes[spec.name] = process
+        self._watch(process)
         return process
+
+    def _launch(self, service: str, how: Launch) -> ServiceProcess:
+        """Starts a process of the world, its tag in its environment: the reaper knows it from its first instruction."""
+        env = {**how.env, TAG_VARIABLE: str(self.directory)}
+        return ServiceProcess.spawn(service, how.argv, env, self.log_path(service), run_as=how.run_as)
+
+    def _run_to_end(self, service: str, how: Launch) -> Finished:
+        """Runs a command of the service's preparation (initdb) as a process of the world, its output in the log."""
+        log = self.log_path(service)
+        offset = log.stat().st_size if log.exists() else 0
+        process = self._launch(service, how)
+        with self._record_lock:
+            self._preparing[service] = process
+        try:
+            self._watch(process)
+            returncode = process.popen.wait(timeout=PREPARE_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.stop(signal.SIGKILL, grace=0)
+            program = Path(how.argv[0]).name
+            raise ServiceStartError(
+                service, f"{program} did not finish in {PREPARE_TIMEOUT_SECONDS:.0f}s", process.log_tail()
+            ) from None
+        except BaseException:
+            process.stop(signal.SIGKILL, grace=0)
+            raise
+        finally:
+            with self._record_lock:
+                self._preparing.pop(service, None)
+        with log.open("rb") as written:
+            written.seek(offset)
+            return Finished(returncode, written.read().decode(errors="replace"))
 
     def _initial_settings(self, spec: ServiceSpec) -> dict[str, str]:
         names = references(self, self.epoch)
@@ -249,36 +293,23 @@ class LocalWorld:
 
     # Lifetime
 
-    def _start_reaper(self) -> subprocess.Popen[str]:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.directory.chmod(0o755)
-        reaper = subprocess.Popen(
-            [sys.executable, "-m", "drills.runtimes.local.reaper", str(self.directory)],
-            stdin=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        registry.write_record(self.directory, os.getpid(), {"reaper": reaper.pid})
-        return reaper
-
-    def _watch(self, pid: int) -> None:
+    def _watch(self, process: ServiceProcess) -> None:
+        """Tells the reaper of the process and records it in world.json; its tag already made it known to both."""
+        started = start_time(process.pid)
         with self._record_lock:
-            if self._reaper.stdin is not None:
-                self._reaper.stdin.write(f"watch {pid}\n")
-                self._reaper.stdin.flush()
-            groups = {name: process.pid for name, process in self._processes.items()}
-            registry.write_record(self.directory, os.getpid(), {**groups, "reaper": self._reaper.pid})
+            if started is not None:
+                self._reaper.watch(process.pid, started)
+            recorded = {name: found.pid for name, found in self._processes.items()}
+            recorded |= {f"{name} (preparing)": found.pid for name, found in self._preparing.items()}
+            registry.write_record(self.directory, os.getpid(), recorded, reaper=self._reaper.pid)
 
     def teardown(self) -> None:
-        """Stops every process (all at once, then waits), tells the reaper, removes the world's files."""
+        """Stops every process (all at once, then waits), removes the world's files, then lets the reaper go."""
         for name, process in self._processes.items():
             if process.alive():
                 process.send(self._stop_signal(name))
                 process.send(signal.SIGCONT)
         for process in self._processes.values():
             process.stop()
-        if self._reaper.stdin is not None and not self._reaper.stdin.closed:
-            self._reaper.stdin.write("done\n")
-            self._reaper.stdin.close()
-        self._reaper.wait(timeout=5)
-        shutil.rmtree(self.directory, ignore_errors=True)
+        registry.remove_folder(self.directory)
+        self._reaper.done()

@@ -8,10 +8,12 @@ finished ok and every invariant held. Where a verdict is what is tested, the sce
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from drills.scoring.score import score
@@ -22,6 +24,7 @@ SCENARIOS = ROOT / "scenarios"
 # Objectives no drill misses however busy the machine: a verdict then says whether the drill worked.
 GENEROUS_OBJECTIVES = "{time_to_detect: 24h, time_to_acknowledge: 24h, time_to_recover: 72h}"
 DRILL_TIMEOUT = 120.0
+LINE_WAIT_SECONDS = 60.0
 
 Worked = tuple[str, list[tuple[str, bool | None]], list[tuple[str, bool]]]
 
@@ -79,3 +82,18 @@ def as_it_should(record: DrillRecord) -> Worked:
         [(step, True) for step in record.scenario.response],
         [(invariant, True) for invariant in record.scenario.invariants],
     )
+
+
+def first_match(lines: queue.Queue[str], pattern: str) -> re.Match[str]:
+    """The first line matching ``pattern``; fails after ``LINE_WAIT_SECONDS``."""
+    deadline = time.monotonic() + LINE_WAIT_SECONDS
+    seen = []
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        seen.append(line)
+        if match := re.search(pattern, line):
+            return match
+    raise AssertionError(f"{pattern!r} never appeared in:\n{''.join(seen)}")

@@ -68,4 +68,4 @@ def test_up_serves_the_deploy_tool_until_the_world_is_torn_down(drillbit_home: P
             up.wait(timeout=WAIT_SECONDS)
             reader.join(WAIT_SECONDS)
     worlds = list((drillbit_home / "worlds").iterdir())
-    assert (line, code, running_sessions(), worlds) == ("world restart scheduler: restarted", 0, [], [])
+    assert (line, code, running_sessions(), worlds) == ("world restart scheduler: restarted", 130, [], [])

@@ -170,6 +170,10 @@ class ProbeWorld:
         return EPOCH
 
     @property
+    def directory(self) -> Path:
+        return self.inner.directory
+
+    @property
     def endpoints(self) -> Mapping[str, Endpoint]:
         return {**self.inner.endpoints, **self.extra}
 

@@ -105,7 +105,7 @@ def test_clean_orphans_removes_a_world_whose_harness_died(drillbit_home: Path) -
     dead.wait(timeout=5)
     directory = worlds_root() / "world-orphan"
     directory.mkdir()
-    registry.write_record(directory, dead.pid, {"sleeper": sleeper.pid})
+    registry.write_record(directory, dead.pid, {"sleeper": sleeper.pid}, reaper=None)
     removed = clean_orphans()
     sleeper.wait(timeout=5)
     assert (removed, directory.exists(), sleeper.returncode) == (["world-orphan"], False, -signal.SIGTERM)
@@ -114,5 +114,5 @@ def test_clean_orphans_removes_a_world_whose_harness_died(drillbit_home: Path) -
 def test_clean_orphans_keeps_a_world_whose_harness_lives(drillbit_home: Path) -> None:
     directory = worlds_root() / "world-alive"
     directory.mkdir()
-    registry.write_record(directory, os.getpid(), {})
+    registry.write_record(directory, os.getpid(), {}, reaper=None)
     assert (clean_orphans(), directory.exists()) == ([], True)

@@ -30,6 +30,7 @@ def test_world_shell_env_is_the_world_plus_a_few_harmless_variables(
         "LC_ALL": "C.UTF-8",
         "DRILLBIT_HOME": "/tmp/drills-here",
         "DRILLBIT_WORLD": context.world.name,
+        "DRILLBIT_WORLD_DIR": str(context.world.directory),
         **connection_env(context.world),
     }
 

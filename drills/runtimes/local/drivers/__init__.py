@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import ClassVar, Protocol
 
 from drills.errors import WorldError
-from drills.runtimes.local.launch import Launch, Servers
+from drills.runtimes.local.launch import Launch, RunToEnd, Servers
 from drills.world.protocol import Endpoint
 from drills.world.spec import ServiceKind, ServiceSpec
 
@@ -35,8 +35,12 @@ class ServiceDriver(Protocol):
         """The settings the service first starts with, given those its spec and the world's options configure."""
         return dict(configured)
 
-    def prepare(self, service: ServiceSpec, work: Path, servers: Servers, secrets: Mapping[str, str]) -> None:
-        """What the service's first start needs beforehand, run to completion (no process is left for the reaper).
+    def prepare(
+        self, service: ServiceSpec, work: Path, servers: Servers, secrets: Mapping[str, str], run: RunToEnd
+    ) -> None:
+        """What the service's first start needs beforehand, done to the end. Every command it takes goes through
+        ``run``, which makes it a process of the world: tagged and known to the reaper, so it cannot outlive a
+        harness that dies while it runs.
 
         Most kinds need nothing.
         """

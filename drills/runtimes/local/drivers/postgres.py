@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import signal
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +12,7 @@ import psycopg
 
 from drills.errors import ServiceStartError
 from drills.runtimes.local.drivers import ServiceDriver, register
-from drills.runtimes.local.launch import Launch, Servers, base_env
+from drills.runtimes.local.launch import Launch, RunToEnd, Servers, base_env
 from drills.runtimes.local.privileges import hand_over
 from drills.runtimes.local.processes import RunAs
 from drills.world.protocol import Endpoint
@@ -45,12 +45,14 @@ class PostgresInstall:
     def of(cls, servers: Servers, work: Path) -> PostgresInstall:
         return cls(servers.postgres_bin, work / "data", servers.account)
 
-    def initialise(self, password: str) -> None:
+    def initialise(self, password: str, run: RunToEnd) -> None:
         """initdb with password auth over TCP; the data directory belongs to the server's account."""
         work = self.data_dir.parent
-        work.mkdir(parents=True, exist_ok=True)
+        work.mkdir(mode=0o700, parents=True, exist_ok=True)
         password_file = work / "pwfile"
-        password_file.write_text(password + "\n")
+        descriptor = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(password + "\n")
         hand_over(work, self.account)
         argv = [
             str(self.bin_dir / "initdb"),
@@ -59,20 +61,12 @@ class PostgresInstall:
             "--no-sync",
             "--no-instructions",
         ]
-        account = self.account
-        done = subprocess.run(
-            argv,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-            user=account.uid if account else None,
-            group=account.gid if account else None,
-            extra_groups=[] if account else None,
-        )
-        password_file.unlink()
+        try:
+            done = run(Launch(argv, base_env(), self.account))
+        finally:
+            password_file.unlink(missing_ok=True)
         if done.returncode != 0:
-            raise ServiceStartError("postgres", "initdb failed", (done.stdout + done.stderr)[-2000:])
+            raise ServiceStartError("postgres", "initdb failed", done.output[-2000:])
 
     def argv(self, host: str, port: int) -> list[str]:
         settings = {**FAST_SETTINGS, "listen_addresses": host, "port": str(port)}
@@ -92,8 +86,10 @@ class PostgresDriver(ServiceDriver):
     def url(self, host: str, port: int, secrets: Mapping[str, str]) -> str:
         return connection_url(host, port, secrets["postgres_password"])
 
-    def prepare(self, service: ServiceSpec, work: Path, servers: Servers, secrets: Mapping[str, str]) -> None:
-        PostgresInstall.of(servers, work).initialise(secrets["postgres_password"])
+    def prepare(
+        self, service: ServiceSpec, work: Path, servers: Servers, secrets: Mapping[str, str], run: RunToEnd
+    ) -> None:
+        PostgresInstall.of(servers, work).initialise(secrets["postgres_password"], run)
 
     def launch(
         self, service: ServiceSpec, port: int, settings: Mapping[str, str], servers: Servers, work: Path

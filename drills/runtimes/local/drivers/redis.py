@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from redis.retry import Retry
 
 from drills.runtimes.local.drivers import ServiceDriver, register
 from drills.runtimes.local.launch import Launch, Servers, base_env
+from drills.runtimes.local.registry import write_private
+from drills.world.binaries import Binary
 from drills.world.protocol import Endpoint
 from drills.world.spec import ServiceKind, ServiceSpec
 from drills.world.targets import LOOPBACK
@@ -29,11 +32,16 @@ class RedisDriver(ServiceDriver):
     def launch(
         self, service: ServiceSpec, port: int, settings: Mapping[str, str], servers: Servers, work: Path
     ) -> Launch:
-        work.mkdir(parents=True, exist_ok=True)
+        work.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # The password goes in a file only its owner reads: a command line is anyone's to read (ps, /proc).
+        config = work / "redis.conf"
+        write_private(config, f"requirepass {quoted(settings['REDIS_PASSWORD'])}\n")
         argv = [
             str(servers.redis.path),
-            *("--bind", LOOPBACK, "--port", str(port), "--requirepass", settings["REDIS_PASSWORD"]),
+            str(config),
+            *("--bind", LOOPBACK, "--port", str(port)),
             *("--save", "", "--appendonly", "no", "--dir", str(work), "--daemonize", "no"),
+            *keep_environment(servers.redis),
         ]
         return Launch(argv, base_env())
 
@@ -53,6 +61,28 @@ class RedisDriver(ServiceDriver):
             return False
         finally:
             client.close()
+
+
+def quoted(value: str) -> str:
+    """A value as a double-quoted string of Redis' configuration file."""
+    escaped = []
+    for character in value:
+        if character in '"\\':
+            escaped.append("\\" + character)
+        elif character.isascii() and character.isprintable():
+            escaped.append(character)
+        else:
+            escaped.extend(f"\\x{byte:02x}" for byte in character.encode())
+    return '"' + "".join(escaped) + '"'
+
+
+def keep_environment(server: Binary) -> list[str]:
+    """Redis writes its process title over its environment, and the world's tag with it, unless told not to (6.2
+    and later can be); an older one is still found by the pid its world recorded."""
+    found = re.search(r"(\d+)\.(\d+)", server.version)
+    if found is None or (int(found[1]), int(found[2])) < (6, 2):
+        return []
+    return ["--set-proc-title", "no"]
 
 
 register(ServiceKind.REDIS, RedisDriver())

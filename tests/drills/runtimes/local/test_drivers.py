@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import signal
+import stat
 import sys
 import urllib.request
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -14,7 +16,7 @@ import pytest
 
 from drills.errors import WorldError
 from drills.runtimes.local.drivers import DRIVERS, ServiceDriver, driver_for, register
-from drills.runtimes.local.launch import Launch, Servers, base_env
+from drills.runtimes.local.launch import Launch, RunToEnd, Servers, base_env
 from drills.runtimes.local.ports import free_port
 from drills.runtimes.local.processes import RunAs
 from drills.runtimes.local.runtime import LocalRuntime
@@ -96,15 +98,31 @@ def test_redis_driver_starts_with_its_password_as_its_one_setting() -> None:
     assert settings == {"REDIS_PASSWORD": "redis-secret"}
 
 
-def test_redis_driver_launches_the_server_with_the_password_of_its_settings(tmp_path: Path) -> None:
+def test_redis_driver_launches_the_server_with_the_password_of_its_settings_in_a_private_file(
+    tmp_path: Path,
+) -> None:
     work = tmp_path / "redis"
-    how = driver_for(ServiceKind.REDIS).launch(REDIS, 6380, {"REDIS_PASSWORD": "changed"}, SERVERS, work)
+    how = driver_for(ServiceKind.REDIS).launch(REDIS, 6380, {"REDIS_PASSWORD": 'ch"an\\ged'}, SERVERS, work)
 
+    config = work / "redis.conf"
     argv = [
-        *("/opt/redis/redis-server", "--bind", "127.0.0.1", "--port", "6380", "--requirepass", "changed"),
+        *("/opt/redis/redis-server", str(config), "--bind", "127.0.0.1", "--port", "6380"),
         *("--save", "", "--appendonly", "no", "--dir", str(work), "--daemonize", "no"),
+        *("--set-proc-title", "no"),
     ]
-    assert (how, work.is_dir()) == (Launch(argv, base_env()), True)
+    assert (how, config.read_text(), stat.S_IMODE(config.stat().st_mode)) == (
+        Launch(argv, base_env()),
+        'requirepass "ch\\"an\\\\ged"\n',
+        0o600,
+    )
+
+
+def test_redis_driver_keeps_the_process_title_of_a_server_too_old_to_be_told(tmp_path: Path) -> None:
+    servers = replace(SERVERS, redis=Binary("redis-server", Path("/opt/redis/redis-server"), "6.0.16", "system"))
+
+    how = driver_for(ServiceKind.REDIS).launch(REDIS, 6380, {"REDIS_PASSWORD": "changed"}, servers, tmp_path)
+
+    assert "--set-proc-title" not in how.argv
 
 
 def test_python_driver_url_is_plain_http() -> None:
@@ -145,7 +163,9 @@ class StaticFilesDriver(ServiceDriver):
     def url(self, host: str, port: int, secrets: Mapping[str, str]) -> str:
         return f"http://{host}:{port}/"
 
-    def prepare(self, service: ServiceSpec, work: Path, servers: Servers, secrets: Mapping[str, str]) -> None:
+    def prepare(
+        self, service: ServiceSpec, work: Path, servers: Servers, secrets: Mapping[str, str], run: RunToEnd
+    ) -> None:
         work.mkdir(parents=True)
         (work / "index.html").write_text(f"prepared for {service.name}")
         self.prepared.append(service.name)
