@@ -247,7 +247,7 @@ def _place(ran: Sequence[_Ran], runbooks: Sequence[RunbookFile]) -> tuple[dict[_
         line = None if file is None else _block_line(file.runbook, found.anchor, found.block)
         if file is None or line is None:
             missing = "is not among the runbooks measured" if file is None else "has no such block now"
-            notes.append(f"{run.drill_id} ran {where} ({run.step!r}), which {missing}")
+            notes.append(f'{run.drill_id} ran {where} (step "{run.step}"), which {missing}')
             continue
         if run.line is not None and run.line != line:
             notes.append(f"{run.drill_id} ran {where} at line {run.line}; it is at line {line} now")

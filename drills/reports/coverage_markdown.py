@@ -37,7 +37,8 @@ def _document(coverage: Coverage) -> Iterator[str]:
     yield _totals_row("**all**", coverage.totals)
     if coverage.never_run:
         yield from ("", "## Never run", "")
-        yield from (f"- `{cell(location)}`" for location in coverage.never_run)
+        for runbook in coverage.runbooks:
+            yield from (_never_run(runbook, block) for block in runbook.blocks if block.status == "never_run")
     for runbook in coverage.runbooks:
         yield from _runbook(runbook)
     if coverage.notes:
@@ -69,6 +70,10 @@ def _runbook(runbook: RunbookCoverage) -> Iterator[str]:
     yield from (_block_row(runbook, block) for block in runbook.blocks)
 
 
+def _never_run(runbook: RunbookCoverage, block: BlockCoverage) -> str:
+    return f"- `{cell(runbook.path)}:{block.line}` (`#{block.section}`, block {block.block})"
+
+
 def _entry_row(entry: EntryCoverage, top: int) -> str:
     nested = "↳ " * (entry.level - top)
     return f"| {nested}{cell(entry.title)} (`#{entry.anchor}`) | {entry.blocks} | {entry.run} | {entry.proven} |"
@@ -82,4 +87,4 @@ def _block_row(runbook: RunbookCoverage, block: BlockCoverage) -> str:
 
 def _run(run: BlockRun) -> str:
     drill = "drill passed" if run.drill_passed else "drill failed"
-    return cell(f"{run.drill_id} ({run.step!r}): {RESULT_WORDS[run.result]}, {drill}")
+    return cell(f'{run.drill_id}, step "{run.step}": {RESULT_WORDS[run.result]}, {drill}')

@@ -221,10 +221,10 @@ def test_runbook_coverage_notes_runs_it_cannot_place_and_blocks_that_moved_since
     coverage = runbook_coverage([drill(ran(10, gone), ran(20, elsewhere), ran(30, moved))], [REPORTS])
 
     assert coverage.notes == (
-        "cron-secret-mismatch-1 ran runbooks/reports.md#fix block 3 ('run block 3 of fix'), "
+        'cron-secret-mismatch-1 ran runbooks/reports.md#fix block 3 (step "run block 3 of fix"), '
         "which has no such block now",
-        "cron-secret-mismatch-1 ran runbooks/database.md#fix block 1 ('run the database fix'), which is not among "
-        "the runbooks measured",
+        'cron-secret-mismatch-1 ran runbooks/database.md#fix block 1 (step "run the database fix"), which is not '
+        "among the runbooks measured",
         "cron-secret-mismatch-1 ran runbooks/reports.md#fix block 1 at line 17; it is at line 19 now",
     )
     assert statuses(coverage)[2] == (19, "proven", (run(moved),))
@@ -269,8 +269,8 @@ def test_render_coverage_shows_the_totals_the_blocks_never_run_and_each_block_s_
         "\n"
         "## Never run\n"
         "\n"
-        "- `scenarios/runbooks/reports.md:5`\n"
-        "- `scenarios/runbooks/reports.md:23`\n"
+        "- `scenarios/runbooks/reports.md:5` (`#triage`, block 1)\n"
+        "- `scenarios/runbooks/reports.md:23` (`#fix`, block 2)\n"
         "\n"
         "## scenarios/runbooks/reports.md\n"
         "\n"
@@ -285,9 +285,9 @@ def test_render_coverage_shows_the_totals_the_blocks_never_run_and_each_block_s_
         "|---|---|---|---|\n"
         "| `scenarios/runbooks/reports.md:5` | `#triage`, 1 | never run | — |\n"
         "| `scenarios/runbooks/reports.md:13` | `#confirm`, 1 | run, not proven |"
-        " d-2 ('confirm the last tick'): finished ok, drill failed |\n"
+        ' d-2, step "confirm the last tick": finished ok, drill failed |\n'
         "| `scenarios/runbooks/reports.md:19` | `#fix`, 1 | run, not proven |"
-        " d-2 ('redeploy the scheduler'): failed, drill failed |\n"
+        ' d-2, step "redeploy the scheduler": failed, drill failed |\n'
         "| `scenarios/runbooks/reports.md:23` | `#fix`, 2 | never run | — |\n"
         "\n"
         "## scenarios/runbooks/empty.md\n"
