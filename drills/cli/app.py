@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from drills.cli.coverage import coverage
 from drills.cli.drill import COMMANDS
 from drills.cli.lazy import LazyGroup
 from drills.cli.shell import shell
@@ -128,6 +129,7 @@ def doctor() -> None:
 
 for command_name, command in COMMANDS.items():
     app.command(name=command_name)(command)
+app.command()(coverage)
 app.add_typer(world_app, name="world")
 app.command()(shell)
 

@@ -199,6 +199,7 @@ def ci(
     """Drill every scenario and write one JUnit file; exit 1 unless every drill passed.
 
     An objective too close to call at a scenario's time scale is settled by drilling it again at a finer one.
+    Runbook coverage (coverage.md, coverage.json) is written beside the JUnit file.
     """
     from drills.engine.batch import Shard, check_jobs, default_jobs, drill_all, shard_of
     from drills.engine.runner import DrillSettings
@@ -216,7 +217,7 @@ def ci(
     what = f"{len(chosen)} scenario(s)" + ("" if part is None else f" (shard {part.index}/{part.count})")
     console.print(f"drilling {what}, {count} at a time", markup=False)
     settled = drill_all(chosen, settings, count, on_done=_settled_line)
-    _finish_ci([item.result for item in settled], junit)
+    _finish_ci([item.result for item in settled], junit, scenarios)
 
 
 def _settled_line(settled: Settled) -> None:
@@ -229,37 +230,41 @@ def _settled_line(settled: Settled) -> None:
     console.print(line, markup=False, soft_wrap=True)
 
 
-def _finish_ci(results: list[DrillResult], junit: Path) -> None:
+def _finish_ci(results: list[DrillResult], junit: Path, scenarios: Path) -> None:
+    from drills.cli.coverage import write_coverage
     from drills.reports import render_junit
 
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.write_text(render_junit([result.record for result in results]))
+    coverage = write_coverage([result.record for result in results], scenarios, junit.parent)
     _results_table(results)
     console.print(f"JUnit: {junit}", markup=False, soft_wrap=True)
+    console.print(coverage, markup=False, soft_wrap=True)
     raise typer.Exit(0 if all(result.score.passed for result in results) else 1)
 
 
 def merge(
     reports: Annotated[list[Path], typer.Argument(help="Report folders or report.json files (from each shard).")],
     junit: Annotated[Path, typer.Option(help="One JUnit XML for them all.")] = Path("reports/junit.xml"),
+    scenarios: ScenarioDir = DEFAULT_SCENARIOS,
 ) -> None:
-    """Merge the reports of a sharded CI run: one JUnit file and one summary; exit 1 unless every drill passed."""
+    """Merge a sharded CI run's reports: one JUnit file, runbook coverage and a summary; exit 1 unless all passed."""
     from drills.engine.runner import DrillResult
     from drills.reports import read_report
     from drills.reports.files import ReportPaths
     from drills.scoring.score import score
 
-    found = sorted({path for given in reports for path in _report_files(given)})
+    found = sorted({path for given in reports for path in report_files(given)})
     if not found:
         raise InputError("no report.json found in " + ", ".join(map(str, reports)))
     results = []
     for path in found:
         record = read_report(path)
         results.append(DrillResult(record, score(record), ReportPaths.inside(path.parent)))
-    _finish_ci(results, junit)
+    _finish_ci(results, junit, scenarios)
 
 
-def _report_files(given: Path) -> list[Path]:
+def report_files(given: Path) -> list[Path]:
     if given.is_file():
         return [given]
     if not given.is_dir():

@@ -11,18 +11,19 @@ is recorded as failed with the reason, and the :class:`~drills.errors.TargetRefu
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from pydantic import JsonValue
 
 from drills.engine.watch import Watch
-from drills.errors import TargetRefusedError
+from drills.errors import ScenarioError, TargetRefusedError
 from drills.language.conditions import capture
 from drills.language.templating import resolve_model
 from drills.probes import ProbeResult, evaluate, wait_until
 from drills.probes.result import ProbeLimits
 from drills.scenario.kinds import Probe
-from drills.scenario.loader import runbook_script
+from drills.scenario.loader import runbook_block, runbook_script
 from drills.scenario.model import Scenario
 from drills.scenario.steps import (
     AcknowledgeStep,
@@ -66,6 +67,19 @@ def step_probe(step: Step, scenario: Scenario) -> Probe | None:
     return None
 
 
+def started_data(scenario: Scenario, step: Step, name: str) -> dict[str, JsonValue]:
+    """A step_started event's data: the step's name and kind, and for a runbook block which one it is, as the
+    scenario names it (``runbooks/x.md#anchor``, ``block``) and where it starts now (``line``)."""
+    data: dict[str, JsonValue] = {"step": name, "kind": step.kind}
+    if not isinstance(step, ShellStep) or step.runbook is None:
+        return data
+    data["runbook"] = f"{step.runbook.file or scenario.runbook.file}#{step.runbook.anchor}"
+    data["block"] = step.block
+    with suppress(ScenarioError):  # a block gone from the runbook: the step itself fails on it, and says why
+        data["line"] = runbook_block(scenario, step).line
+    return data
+
+
 class AutoResponder:
     """Carries out the steps in order; stops at the first step that fails."""
 
@@ -81,7 +95,8 @@ class AutoResponder:
     def respond(self) -> bool:
         for index, step in enumerate(self.scenario.response):
             name = step_name(step, index)
-            self.recorder.record(EventKind.STEP_STARTED, "responder:auto", name, {"step": name, "kind": step.kind})
+            started = started_data(self.scenario, step, name)
+            self.recorder.record(EventKind.STEP_STARTED, "responder:auto", name, started)
             try:
                 detail = self.run_step(step)
             except StepFailed as failure:

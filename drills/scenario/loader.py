@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 
 from drills.errors import ScenarioError, UnknownScenarioError, did_you_mean
 from drills.language.files import read_text
-from drills.language.runbook import parse_runbook
+from drills.language.runbook import CodeBlock, parse_runbook
 from drills.language.source import DataPath, YamlDocument, YamlSyntaxError, read_yaml
 from drills.scenario.checks import Problem, WorldNames, check_scenario
 from drills.scenario.model import Scenario
@@ -32,6 +32,7 @@ __all__ = [
     "find_scenario",
     "load_all",
     "load_scenario",
+    "runbook_block",
     "runbook_script",
     "scenario_files",
     "validate_paths",
@@ -111,13 +112,18 @@ def scenario_files(paths: Iterable[Path]) -> list[Path]:
 
 def runbook_script(scenario: Scenario, step: ShellStep) -> str:
     """The code of the runbook block a shell step runs, read now, so the runbook's current text is what runs."""
+    return runbook_block(scenario, step).code
+
+
+def runbook_block(scenario: Scenario, step: ShellStep) -> CodeBlock:
+    """The runbook block a shell step runs, as the runbook reads now: its code and the line of its fence."""
     if step.runbook is None:
         raise ValueError("this shell step does not come from the runbook")
     path = step.runbook.path or scenario.runbook.path or Path()
     section = parse_runbook(read_text(path)).section(step.runbook.anchor)
     if section is None or step.block > len(section.blocks):
         raise ScenarioError(str(path), None, f"block {step.block} of #{step.runbook.anchor} no longer exists")
-    return section.blocks[step.block - 1].code
+    return section.blocks[step.block - 1]
 
 
 def _raise_first(errors: Sequence[ScenarioError]) -> None:
