@@ -202,6 +202,7 @@ def ci(
     Runbook coverage (coverage.md, coverage.json) is written beside the JUnit file.
     """
     from drills.engine.batch import Shard, check_jobs, default_jobs, drill_all, shard_of
+    from drills.engine.interrupts import stop_on_terminate
     from drills.engine.runner import DrillSettings
     from drills.scenario.loader import load_all, validate_paths
 
@@ -216,7 +217,8 @@ def ci(
     settings = DrillSettings(seed=seed, report_dir=report_dir, policy=_policy(policy))
     what = f"{len(chosen)} scenario(s)" + ("" if part is None else f" (shard {part.index}/{part.count})")
     console.print(f"drilling {what}, {count} at a time", markup=False)
-    settled = drill_all(chosen, settings, count, on_done=_settled_line)
+    with stop_on_terminate():
+        settled = drill_all(chosen, settings, count, on_done=_settled_line)
     _finish_ci([item.result for item in settled], junit, scenarios)
 
 

@@ -14,10 +14,14 @@ def _as_interrupt(signum: int, frame: FrameType | None) -> None:
 
 @contextlib.contextmanager
 def stop_on_terminate() -> Iterator[None]:
-    """Within this block SIGTERM and SIGHUP raise KeyboardInterrupt in the main thread."""
-    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
-    for signum in previous:
+    """Within this block SIGTERM and SIGHUP raise KeyboardInterrupt in the main thread, and so does SIGINT, even
+    in a process that inherited "ignore" for it (a script's `drillbit run ... &`): Python keeps that inherited
+    ignore, and a drill that cannot be stopped with Ctrl-C would hold its world until it ends."""
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _as_interrupt)
+    if previous[signal.SIGINT] == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:

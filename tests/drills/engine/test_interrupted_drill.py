@@ -41,9 +41,21 @@ def _wait_for_line(process: subprocess.Popen[str], needle: str) -> list[str]:
     raise AssertionError(f"{needle!r} never appeared in:\n{''.join(seen)}")
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_drill_leaves_no_fault_and_no_process(signum: int, drillbit_home: Path, tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "drills.cli", "run", "db-pool-exhausted", "--report-dir", str(tmp_path)]
+@pytest.mark.parametrize(
+    ("signum", "started_with"),
+    [
+        (signal.SIGINT, ":"),
+        (signal.SIGTERM, ":"),
+        # A script's `drillbit run ... &`: a non-interactive shell starts a background job with SIGINT ignored.
+        (signal.SIGINT, "trap '' INT"),
+    ],
+    ids=["ctrl-c", "sigterm", "ctrl-c-when-started-ignoring-it"],
+)
+def test_interrupted_drill_leaves_no_fault_and_no_process(
+    signum: int, started_with: str, drillbit_home: Path, tmp_path: Path
+) -> None:
+    run = f'{started_with}; exec "$0" -m drills.cli run db-pool-exhausted --report-dir "$1"'
+    command = ["sh", "-c", run, sys.executable, str(tmp_path)]
     env = {**os.environ, "COLUMNS": "200"}
     drill = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
