@@ -1,7 +1,7 @@
 """The ``drillbit`` command. Errors become exit codes here and nowhere else.
 
-A command imports what it runs in its own body (``play``, through `LazyGroup`), so `drillbit --help` loads typer
-and rich, and each command only what it needs.
+A command imports what it runs in its own body, and the commands of other modules are lazy (`LazyGroup`): so
+`drillbit --help` loads typer and rich, and each command only what it needs.
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from drills.cli.drill import COMMANDS
-from drills.cli.lazy import LazyGroup
-from drills.cli.shell import shell
-from drills.cli.world import world_app
+from drills.cli.lazy import LazyGroup, add_lazy_commands
 from drills.errors import DrillbitError
 
 if TYPE_CHECKING:
@@ -112,10 +109,7 @@ def doctor() -> None:
     raise typer.Exit(0 if ok else 1)
 
 
-for command_name, command in COMMANDS.items():
-    app.command(name=command_name)(command)
-app.add_typer(world_app, name="world")
-app.command()(shell)
+add_lazy_commands(app)
 
 
 def main() -> None:

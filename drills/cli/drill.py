@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,7 +11,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from drills.cli.lazy import play
 from drills.durations import format_duration
 from drills.errors import FormatWarning, InputError
 
@@ -208,14 +206,3 @@ def report(path: Annotated[Path, typer.Argument(help="A saved report.json.")]) -
     for message in dict.fromkeys(str(warning.message) for warning in warned):
         errors.print(f"warning: {message}", markup=False, soft_wrap=True)
     console.print(f"{record.scenario.id}: rendered {paths.markdown} and {paths.junit}", markup=False, soft_wrap=True)
-
-
-COMMANDS: dict[str, Callable[..., None]] = {
-    "list": list_scenarios,
-    "show": show,
-    "validate": validate,
-    "run": run,
-    "ci": ci,
-    "report": report,
-    "play": play,
-}

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 FOLLOW_INTERVAL_SECONDS: Final = 0.25
 
 world_app = typer.Typer(
-    no_args_is_help=True, help="The deploy tool: look at a running world, change its settings, back it up."
+    add_completion=False,
+    no_args_is_help=True,
+    help="The deploy tool: look at a running world, change its settings, back it up.",
 )
 console = Console()
 errors = Console(stderr=True)

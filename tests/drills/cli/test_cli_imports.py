@@ -1,5 +1,6 @@
-"""A command imports only what it runs: the CLI, `drillbit list` and `drillbit world status` leave the engine,
-play, the deploy server, the local runtime and the servers' libraries unimported."""
+"""A command imports only what it runs: `drillbit --help` imports no command's module, and `drillbit list` and
+`drillbit world status` leave the other commands' modules, the engine, play, the deploy server, the local runtime
+and the servers' libraries unimported."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.core import TyperGroup
 
 from drills.cli import lazy
-from drills.play import command as play_command
 from tests.drills.cli.cli_runs import ROOT, SCENARIOS
 
 HEAVY = (
@@ -30,6 +31,8 @@ HEAVY = (
 """What no command of the three imports."""
 RUNNING_ONLY = ("drills.deploy.client", "drills.reports", "drills.scenario.loader", "httpx", "jinja2", "pydantic")
 """What importing the CLI does not import either: a command that needs one imports it when it runs."""
+COMMAND_MODULES = tuple(sorted({command.module for command in lazy.COMMANDS.values()}))
+"""The modules of the lazy commands: `drillbit --help` imports none of them."""
 RUN_COMMAND = """
 import json, sys
 from drills.cli.app import main
@@ -62,24 +65,37 @@ def test_cli_import_leaves_every_command_s_modules_unimported() -> None:
     assert sorted(modules.intersection(HEAVY + RUNNING_ONLY)) == []
 
 
-def test_cli_list_imports_the_scenario_loader_and_nothing_heavy() -> None:
+def test_cli_help_imports_no_command_s_module() -> None:
+    modules = imported(RUN_COMMAND, "--help")
+    assert sorted(modules.intersection(HEAVY + RUNNING_ONLY + COMMAND_MODULES)) == []
+
+
+def test_cli_list_imports_the_scenario_loader_and_no_other_command() -> None:
     modules = imported(RUN_COMMAND, "list", "--scenarios", str(SCENARIOS))
-    assert sorted(modules.intersection(HEAVY)) == []
+    assert sorted(modules.intersection(HEAVY + COMMAND_MODULES)) == ["drills.cli.drill"]
     assert "drills.scenario.loader" in modules
 
 
-def test_cli_world_status_imports_the_deploy_client_and_nothing_heavy(tmp_path: Path) -> None:
+def test_cli_world_status_imports_the_deploy_client_and_no_other_command(tmp_path: Path) -> None:
     modules = imported(RUN_COMMAND, "world", "status", home=tmp_path)
-    assert sorted(modules.intersection(HEAVY)) == []
+    assert sorted(modules.intersection(HEAVY + COMMAND_MODULES)) == ["drills.cli.world"]
     assert "drills.deploy.client" in modules
 
 
-def test_cli_play_is_listed_with_the_help_of_the_command_that_runs() -> None:
-    assert lazy.play.__doc__ == play_command.play.__doc__
+@pytest.mark.parametrize("name", sorted(lazy.COMMANDS))
+def test_cli_lazy_command_is_listed_with_the_help_of_the_command_that_runs(name: str) -> None:
+    assert lazy.real_command(name).help == lazy.COMMANDS[name].help
 
 
-@pytest.mark.parametrize("name", sorted(lazy.HOMES))
+@pytest.mark.parametrize("name", sorted(name for name in lazy.COMMANDS if name != "world"))
 def test_cli_lazy_command_is_built_from_its_module_s_function(name: str) -> None:
-    parameters = inspect.signature(getattr(importlib.import_module(lazy.HOMES[name]), name)).parameters
+    found = lazy.COMMANDS[name]
+    parameters = inspect.signature(getattr(importlib.import_module(found.module), found.attribute)).parameters
     command = lazy.real_command(name)
     assert (command.name, [param.name for param in command.params]) == (name, list(parameters))
+
+
+def test_cli_lazy_world_is_the_deploy_tool_s_group() -> None:
+    group = lazy.real_command("world")
+    assert isinstance(group, TyperGroup)
+    assert list(group.commands) == ["status", "show", "set", "unset", "restart", "logs", "backup", "backups", "restore"]
