@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from drills.cli.commands import PlainCommand
 from drills.cli.lazy import LazyGroup, add_lazy_commands
 from drills.errors import DrillbitError
 
@@ -32,7 +33,7 @@ TimeScale = Annotated[float, typer.Option(help="Scenario seconds per wall second
 Tenants = Annotated[int, typer.Option(help="Tenants the app seeds.")]
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def up(
     check: Annotated[bool, typer.Option("--check", help="Check every service, print the table, tear down.")] = False,
     seed: Seed = 0,
@@ -80,7 +81,7 @@ def show(world: World) -> dict[str, bool]:
     return healthy
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def down(
     everything: Annotated[bool, typer.Option("--all", help="Also stop worlds whose harness still runs.")] = False,
 ) -> None:
@@ -100,7 +101,7 @@ def down(
     console.print(f"{removed} world(s) removed" if removed else "nothing to remove")
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def doctor() -> None:
     """Say which binaries and versions were found, and what is missing."""
     from drills.cli import doctor as doctor_module

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 import typer
-from typer.core import TyperGroup
 from typer.main import get_command
+
+from drills.cli.commands import PlainCommand, PlainGroup
 
 if TYPE_CHECKING:
     from typer._click import Command, Context
@@ -81,7 +82,7 @@ def add_lazy_commands(app: typer.Typer) -> None:
         app.command(name=name, help=lazy.help)(placeholder)
 
 
-class LazyGroup(TyperGroup):
+class LazyGroup(PlainGroup):
     """A group that resolves a lazy command's placeholder to the real command when the command is called."""
 
     def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Command | None, list[str]]:
@@ -98,5 +99,5 @@ def real_command(name: str) -> Command:
     if isinstance(found, typer.Typer):
         return get_command(found)
     single = typer.Typer(add_completion=False)
-    single.command(name=name)(found)
+    single.command(name=name, cls=PlainCommand)(found)
     return get_command(single)

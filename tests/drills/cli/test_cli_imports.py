@@ -31,6 +31,8 @@ HEAVY = (
 """What no command of the three imports."""
 RUNNING_ONLY = ("drills.deploy.client", "drills.reports", "drills.scenario.loader", "httpx", "jinja2", "pydantic")
 """What importing the CLI does not import either: a command that needs one imports it when it runs."""
+PYDANTIC = ("pydantic", "typer._adapters")
+"""What typer imports to coerce a value with pydantic, which a command of plain parameters does not need."""
 COMMAND_MODULES = tuple(sorted({command.module for command in lazy.COMMANDS.values()}))
 """The modules of the lazy commands: `drillbit --help` imports none of them."""
 RUN_COMMAND = """
@@ -80,6 +82,11 @@ def test_cli_world_status_imports_the_deploy_client_and_no_other_command(tmp_pat
     modules = imported(RUN_COMMAND, "world", "status", home=tmp_path)
     assert sorted(modules.intersection(HEAVY + COMMAND_MODULES)) == ["drills.cli.world"]
     assert "drills.deploy.client" in modules
+
+
+def test_cli_world_status_leaves_pydantic_unimported(tmp_path: Path) -> None:
+    modules = imported(RUN_COMMAND, "world", "status", "--world", "name", home=tmp_path)
+    assert sorted(modules.intersection(PYDANTIC)) == []
 
 
 @pytest.mark.parametrize("name", sorted(lazy.COMMANDS))
