@@ -29,14 +29,13 @@ DEFAULT_SCENARIOS = Path("scenarios")
 
 def list_scenarios(scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
     """List every scenario: id, severity, title."""
-    from drills.scenario.loader import load_all
+    from drills.cli.listing import scenario_rows
 
     table = Table(title=f"scenarios in {scenarios}")
     for column in ("id", "severity", "faults", "title"):
         table.add_column(column)
-    for scenario in load_all(scenarios):
-        faults = ", ".join(fault.kind for fault in scenario.faults) or "planned"
-        table.add_row(scenario.id, str(scenario.severity), faults, escape(scenario.title))
+    for row in scenario_rows(scenarios):
+        table.add_row(row.id, row.severity, ", ".join(row.faults) or "planned", escape(row.title))
     console.print(table)
 
 

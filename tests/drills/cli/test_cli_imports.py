@@ -8,8 +8,10 @@ import importlib
 import inspect
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,8 @@ RUNNING_ONLY = ("drills.deploy.client", "drills.reports", "drills.scenario.loade
 """What importing the CLI does not import either: a command that needs one imports it when it runs."""
 PYDANTIC = ("pydantic", "typer._adapters")
 """What typer imports to coerce a value with pydantic, which a command of plain parameters does not need."""
+SCENARIO = ("drills.scenario.loader", "drills.scenario.model", "yaml")
+"""What reading scenario files imports, which listing unchanged ones does not need."""
 COMMAND_MODULES = tuple(sorted({command.module for command in lazy.COMMANDS.values()}))
 """The modules of the lazy commands: `drillbit --help` imports none of them."""
 RUN_COMMAND = """
@@ -62,6 +66,15 @@ def imported(code: str, *args: str, home: Path | None = None) -> set[str]:
     return set(json.loads(done.stderr.splitlines()[-1]))
 
 
+def settled_copy(directory: Path) -> Path:
+    """The shipped scenarios copied into ``directory``, last changed well before now, as a person's files are."""
+    copied = shutil.copytree(SCENARIOS, directory / "scenarios")
+    before = time.time() - 10
+    for path in [copied, *copied.rglob("*")]:
+        os.utime(path, (before, before))
+    return copied
+
+
 def test_cli_import_leaves_every_command_s_modules_unimported() -> None:
     modules = imported("import json, sys, drills.cli.app; print(json.dumps(sorted(sys.modules)), file=sys.stderr)")
     assert sorted(modules.intersection(HEAVY + RUNNING_ONLY)) == []
@@ -72,10 +85,17 @@ def test_cli_help_imports_no_command_s_module() -> None:
     assert sorted(modules.intersection(HEAVY + RUNNING_ONLY + COMMAND_MODULES)) == []
 
 
-def test_cli_list_imports_the_scenario_loader_and_no_other_command() -> None:
-    modules = imported(RUN_COMMAND, "list", "--scenarios", str(SCENARIOS))
+def test_cli_list_reads_with_the_scenario_loader_and_no_other_command(tmp_path: Path) -> None:
+    modules = imported(RUN_COMMAND, "list", "--scenarios", str(settled_copy(tmp_path)))
     assert sorted(modules.intersection(HEAVY + COMMAND_MODULES)) == ["drills.cli.drill"]
     assert "drills.scenario.loader" in modules
+
+
+def test_cli_list_of_unchanged_scenarios_leaves_pydantic_and_the_scenario_models_unimported(tmp_path: Path) -> None:
+    scenarios = settled_copy(tmp_path)
+    imported(RUN_COMMAND, "list", "--scenarios", str(scenarios))
+    modules = imported(RUN_COMMAND, "list", "--scenarios", str(scenarios))
+    assert sorted(modules.intersection(HEAVY + COMMAND_MODULES + PYDANTIC + SCENARIO)) == ["drills.cli.drill"]
 
 
 def test_cli_world_status_imports_the_deploy_client_and_no_other_command(tmp_path: Path) -> None:
