@@ -6,8 +6,8 @@ is as it was when they were read: the folder's entries (name, size, mtime), each
 to, drillbit's own code and the libraries that validate (pydantic, pydantic-core, PyYAML). Only rows read without
 error are kept, so a mistake is found and reported as before, and an entry is kept only when every input is older
 than `SETTLED_NS`, so that a file changed again within the file system's clock tick cannot pass for unchanged. The
-cache is ``$XDG_CACHE_HOME/drillbit/list`` (``~/.cache/drillbit/list`` by default); one that cannot be read or
-written only costs the next run its speed.
+cache is ``$XDG_CACHE_HOME/drillbit/list`` (by default ``~/.cache/drillbit/list``; none without a home); one that
+cannot be read or written only costs the next run its speed.
 """
 
 from __future__ import annotations
@@ -49,20 +49,26 @@ class Row:
 
 def scenario_rows(directory: Path) -> list[Row]:
     """Every scenario's row, in file-name order: from the cache while its inputs are unchanged, else read."""
-    entry = cache_root() / f"{hashlib.sha256(str(directory.resolve()).encode()).hexdigest()}.json"
-    cached = _cached(entry, directory)
+    root = cache_root()
+    entry = root / f"{hashlib.sha256(str(directory.resolve()).encode()).hexdigest()}.json" if root else None
+    cached = _cached(entry, directory) if entry else None
     if cached is not None:
         return cached
     from drills.scenario.loader import load_all
 
     scenarios = load_all(directory)
     rows = [Row(s.id, str(s.severity), tuple(fault.kind for fault in s.faults), s.title) for s in scenarios]
-    _keep(entry, directory, sorted({str(path) for scenario in scenarios for path in runbook_files(scenario)}), rows)
+    if entry:
+        runbooks = sorted({str(path) for scenario in scenarios for path in runbook_files(scenario)})
+        _keep(entry, directory, runbooks, rows)
     return rows
 
 
-def cache_root() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "drillbit" / "list"
+def cache_root() -> Path | None:
+    """The user's cache folder for `drillbit list`, or None when there is none (no absolute home to put it in)."""
+    given = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(given) if os.path.isabs(given) else Path(os.path.expanduser("~")) / ".cache"
+    return base / "drillbit" / "list" if base.is_absolute() else None
 
 
 def runbook_files(scenario: Scenario) -> list[Path]:

@@ -28,6 +28,12 @@ def settle(*paths: Path) -> None:
             os.utime(found, (before, before))
 
 
+def entries() -> list[Path]:
+    root = listing.cache_root()
+    assert root is not None
+    return list(root.glob("*"))
+
+
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Each folder the scenarios were read from, in order."""
@@ -100,7 +106,7 @@ def test_listing_keeps_no_rows_of_a_folder_with_a_mistake(folder: Path, reads: l
     for _ in range(2):
         with pytest.raises(ScenarioError, match="severity"):
             scenario_rows(folder)
-    assert (reads, list(listing.cache_root().glob("*"))) == ([folder] * 2, [])
+    assert (reads, entries()) == ([folder] * 2, [])
 
 
 def test_listing_keeps_no_entry_while_a_file_may_still_change_within_the_clock_s_tick(
@@ -108,7 +114,7 @@ def test_listing_keeps_no_entry_while_a_file_may_still_change_within_the_clock_s
 ) -> None:
     (folder / "cron-secret-mismatch.yaml").touch()
     rows = [scenario_rows(folder), scenario_rows(folder)]
-    assert (rows, reads, list(listing.cache_root().glob("*"))) == ([[CRON], [CRON]], [folder] * 2, [])
+    assert (rows, reads, entries()) == ([[CRON], [CRON]], [folder] * 2, [])
 
 
 def test_listing_of_an_unwritable_cache_reads_every_time(
@@ -117,3 +123,26 @@ def test_listing_of_an_unwritable_cache_reads_every_time(
     monkeypatch.setenv("XDG_CACHE_HOME", os.devnull)
     rows = [scenario_rows(folder), scenario_rows(folder)]
     assert (rows, reads) == ([[CRON], [CRON]], [folder] * 2)
+
+
+def test_listing_keeps_its_cache_in_the_home_s_cache_folder_unless_an_absolute_one_is_given(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    roots = []
+    for given in (str(tmp_path / "xdg"), "relative", ""):
+        monkeypatch.setenv("XDG_CACHE_HOME", given)
+        roots.append(listing.cache_root())
+    expected = [tmp_path / "xdg/drillbit/list", tmp_path / ".cache/drillbit/list", tmp_path / ".cache/drillbit/list"]
+    assert roots == expected
+
+
+def test_listing_without_a_home_reads_every_time(
+    folder: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # as where no home can be found
+    monkeypatch.chdir(tmp_path)
+    rows = [scenario_rows(folder), scenario_rows(folder)]
+    left = sorted(path.name for path in tmp_path.iterdir())
+    assert (rows, reads, left) == ([[CRON], [CRON]], [folder] * 2, ["scenarios"])
