@@ -1,8 +1,11 @@
-"""How long a play of cron-secret-mismatch takes at the default time scale, when the responder loses no time.
+"""How long a play of cron-secret-mismatch takes at the default time scale, when the responder loses no time;
+and its times beside the automated runner's, drilled at the same time scale.
 
 A scripted newcomer: takes the page at once, reads the first three hints, applies the fix with `drillbit world`
 from a second process, and resolves. What it prints is the harness's share of the ten minutes a newcomer has:
-the rest is theirs, for reading and thinking. Usage: python bench/play_time.py [--seed N]
+the rest is theirs, for reading and thinking. Then the runner drills the same scenario at the play's time scale,
+and both reports' times are printed with their resolution: both are on the world clock, which stands still while
+the harness works, so they are comparable (docs/time.md). Usage: python bench/play_time.py [--seed N]
 """
 
 from __future__ import annotations
@@ -55,6 +58,24 @@ def main() -> None:
         print(f"{name:<12} {at - started:6.1f} s after the command started")
     print(f"outcome {report['outcome']}, points {report['points']}, passed {report['passed']}")
     print(f"harness's share of a play: {(marks['score shown'] - started) / 60:.1f} min of the 10 min target")
+    print(f"play   (scale {report['time_scale']:g}): {times(report)}")
+    runner = Path(tempfile.mkdtemp(prefix="play-bench-runner-"))
+    scale = f"{report['time_scale']:g}"
+    command = [sys.executable, "-m", "drills.cli", "run", "cron-secret-mismatch", "--seed", str(seed)]
+    subprocess.run([*command, "--time-scale", scale, "--report-dir", str(runner)], cwd=ROOT, capture_output=True)
+    drilled = json.loads(next(runner.glob("*/report.json")).read_text())
+    print(f"runner (scale {drilled['time_scale']:g}): {times(drilled)}")
+
+
+def times(report: dict[str, object]) -> str:
+    """The report's three times in scenario time, each with its resolution."""
+    metrics = report["metrics"]
+    assert isinstance(metrics, dict)
+    shown = []
+    for metric in ("detect", "acknowledge", "recover"):
+        value, plus_minus = metrics[f"time_to_{metric}_scenario_s"], metrics[f"time_to_{metric}_resolution_s"]
+        shown.append(f"{metric} " + ("never" if value is None else f"{value:.0f}s ± {plus_minus:.0f}s"))
+    return ", ".join(shown)
 
 
 def wait_for(lines: queue.Queue[str], needle: str) -> tuple[float, str]:

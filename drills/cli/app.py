@@ -1,7 +1,7 @@
 """The ``drillbit`` command. Errors become exit codes here and nowhere else.
 
-A command imports what it runs in its own body (``play``, through `LazyGroup`), so `drillbit --help` loads typer
-and rich, and each command only what it needs.
+A command imports what it runs in its own body, and the commands of other modules are lazy (`LazyGroup`): so
+`drillbit --help` loads typer and rich, and each command only what it needs.
 """
 
 from __future__ import annotations
@@ -17,11 +17,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from drills.cli.coverage import coverage
-from drills.cli.drill import COMMANDS
-from drills.cli.lazy import LazyGroup
-from drills.cli.shell import shell
-from drills.cli.world import world_app
+from drills.cli.commands import PlainCommand
+from drills.cli.lazy import LazyGroup, add_lazy_commands
 from drills.errors import DrillbitError
 
 if TYPE_CHECKING:
@@ -39,7 +36,7 @@ TimeScale = Annotated[float, typer.Option(help="Scenario seconds per wall second
 Tenants = Annotated[int, typer.Option(help="Tenants the app seeds.")]
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def up(
     check: Annotated[bool, typer.Option("--check", help="Check every service, print the table, tear down.")] = False,
     seed: Seed = 0,
@@ -100,7 +97,7 @@ def show(world: World) -> dict[str, bool]:
     return healthy
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def down(
     everything: Annotated[bool, typer.Option("--all", help="Also stop worlds whose harness still runs.")] = False,
 ) -> None:
@@ -118,7 +115,7 @@ def _processes(count: int) -> str:
     return f"{count} process{'' if count == 1 else 'es'}"
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 def doctor() -> None:
     """Say which binaries and versions were found, and what is missing."""
     from drills.cli import doctor as doctor_module
@@ -127,11 +124,7 @@ def doctor() -> None:
     raise typer.Exit(0 if ok else 1)
 
 
-for command_name, command in COMMANDS.items():
-    app.command(name=command_name)(command)
-app.command()(coverage)
-app.add_typer(world_app, name="world")
-app.command()(shell)
+add_lazy_commands(app)
 
 
 def main() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,7 +11,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from drills.cli.lazy import play
 from drills.durations import format_duration
 from drills.errors import FormatWarning, InputError
 
@@ -33,14 +31,13 @@ DEFAULT_SCENARIOS = Path("scenarios")
 
 def list_scenarios(scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
     """List every scenario: id, severity, title."""
-    from drills.scenario.loader import load_all
+    from drills.cli.listing import scenario_rows
 
     table = Table(title=f"scenarios in {scenarios}")
     for column in ("id", "severity", "faults", "title"):
         table.add_column(column)
-    for scenario in load_all(scenarios):
-        faults = ", ".join(fault.kind for fault in scenario.faults) or "planned"
-        table.add_row(scenario.id, str(scenario.severity), faults, escape(scenario.title))
+    for row in scenario_rows(scenarios):
+        table.add_row(row.id, row.severity, ", ".join(row.faults) or "planned", escape(row.title))
     console.print(table)
 
 
@@ -285,15 +282,3 @@ def report(path: Annotated[Path, typer.Argument(help="A saved report.json.")]) -
     for message in dict.fromkeys(str(warning.message) for warning in warned):
         errors.print(f"warning: {message}", markup=False, soft_wrap=True)
     console.print(f"{record.scenario.id}: rendered {paths.markdown} and {paths.junit}", markup=False, soft_wrap=True)
-
-
-COMMANDS: dict[str, Callable[..., None]] = {
-    "list": list_scenarios,
-    "show": show,
-    "validate": validate,
-    "run": run,
-    "ci": ci,
-    "merge": merge,
-    "report": report,
-    "play": play,
-}

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from drills.cli.commands import PlainCommand, PlainGroup
 from drills.errors import InputError
 
 if TYPE_CHECKING:
@@ -21,7 +22,10 @@ if TYPE_CHECKING:
 FOLLOW_INTERVAL_SECONDS: Final = 0.25
 
 world_app = typer.Typer(
-    no_args_is_help=True, help="The deploy tool: look at a running world, change its settings, back it up."
+    cls=PlainGroup,
+    add_completion=False,
+    no_args_is_help=True,
+    help="The deploy tool: look at a running world, change its settings, back it up.",
 )
 console = Console()
 errors = Console(stderr=True)
@@ -33,7 +37,7 @@ WorldName = Annotated[
 Service = Annotated[str, typer.Argument(metavar="SERVICE", help="A service of the world: app, scheduler, postgres...")]
 
 
-@world_app.command()
+@world_app.command(cls=PlainCommand)
 def status(world: WorldName = None) -> None:
     """Every service: its process, its health, where it answers and the proxy in front of it."""
     with _client(world) as client:
@@ -54,7 +58,7 @@ def status(world: WorldName = None) -> None:
     console.print(table)
 
 
-@world_app.command()
+@world_app.command(cls=PlainCommand)
 def show(
     service: Service,
     reveal: Annotated[bool, typer.Option("--reveal", help="Show secret values instead of ***.")] = False,
@@ -73,7 +77,7 @@ def show(
         console.print("secrets are shown as ***: --reveal shows them", style="dim")
 
 
-@world_app.command(name="set")
+@world_app.command(name="set", cls=PlainCommand)
 def set_settings(
     service: Service,
     settings: Annotated[
@@ -94,7 +98,7 @@ def set_settings(
     console.print(line, markup=False, highlight=False)
 
 
-@world_app.command()
+@world_app.command(cls=PlainCommand)
 def unset(
     service: Service,
     keys: Annotated[list[str], typer.Argument(metavar="KEY...", help="Settings to remove.")],
@@ -106,7 +110,7 @@ def unset(
     console.print(line, markup=False, highlight=False)
 
 
-@world_app.command()
+@world_app.command(cls=PlainCommand)
 def restart(service: Service, world: WorldName = None) -> None:
     """Restart a service with its current settings."""
     with _client(world) as client:
@@ -114,7 +118,7 @@ def restart(service: Service, world: WorldName = None) -> None:
     console.print(line, markup=False, highlight=False)
 
 
-@world_app.command()
+@world_app.command(cls=PlainCommand)
 def logs(
     service: Service,
     lines: Annotated[int, typer.Option("--lines", "-n", min=0, help="How many of the last lines to show.")] = 40,
@@ -134,7 +138,7 @@ def logs(
         raise InputError(f"{service} has no log yet at {path}") from None
 
 
-@world_app.command()
+@world_app.command(cls=PlainCommand)
 def backup(
     name: Annotated[
         str | None, typer.Option("--name", metavar="NAME", help="The backup's name (default: the UTC time).")
@@ -147,7 +151,7 @@ def backup(
     console.print(line, markup=False, highlight=False)
 
 
-@world_app.command()
+@world_app.command(cls=PlainCommand)
 def backups(world: WorldName = None) -> None:
     """The world's backups, oldest first."""
     with _client(world) as client:
@@ -165,7 +169,7 @@ def backups(world: WorldName = None) -> None:
     console.print(table)
 
 
-@world_app.command()
+@world_app.command(cls=PlainCommand)
 def restore(
     name: Annotated[str, typer.Argument(metavar="NAME", help="A backup's name (see `drillbit world backups`).")],
     world: WorldName = None,

@@ -1,7 +1,8 @@
 """A scenario: one incident the harness can drill, as a typed, frozen model of its YAML file.
 
-The parts live in modules named after them: :mod:`drills.scenario.probes`, :mod:`drills.scenario.faults`,
-:mod:`drills.scenario.steps`, :mod:`drills.language.expect`. Reading a file, with line numbers in every error, is
+Probes and faults are kinds that register themselves (:mod:`drills.probes.kinds`, :mod:`drills.faults.kinds`,
+gathered in :mod:`drills.scenario.kinds`); steps are :mod:`drills.scenario.steps`, expectations
+:mod:`drills.language.expect`. Reading a file, with line numbers in every error, is
 :mod:`drills.scenario.loader`'s job. docs/scenarios.md is the format's reference.
 """
 

@@ -6,6 +6,7 @@ import os
 import re
 import select
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -16,7 +17,9 @@ import psycopg
 import pytest
 
 from drills.deploy.actions import list_backups
+from drills.deploy.client import DeployClient
 from drills.deploy.server import DeployServer
+from drills.deploy.session import Session
 from drills.runtimes.local.world import LocalWorld
 from drills.world.protocol import World
 
@@ -116,6 +119,16 @@ def test_world_restart_runs_a_new_healthy_process(local_world: LocalWorld, deplo
     done = drillbit(deploy_home, "world", "restart", "app")
     assert (done.returncode, done.stdout) == (0, "world restart app: restarted\n"), done.stderr
     assert (local_world.processes["app"].pid != before, local_world.healthy("app")) == (True, True)
+
+
+def test_world_client_loads_no_certificate_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the deploy client loaded a certificate store for plain HTTP on a unix socket")
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", refuse)
+    session = Session("world-1", tmp_path / "deploy.sock", tmp_path, os.getpid(), None, {})
+    with DeployClient(session) as client:
+        assert client.session == session
 
 
 def test_world_status_shows_every_service_running_and_healthy(deploy_home: Path) -> None:
