@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from drills.clock import sleep_until
 from drills.durations import format_duration
+from drills.engine.watch import read_interval
 from drills.probes import evaluate
 from drills.scenario.model import Scenario
 from drills.timeline import EventKind, TimelineRecorder
@@ -41,7 +42,7 @@ class RecoveryWatch:
         self.context = context
         self.recorder = recorder
         self.hold = context.wall_seconds(recovery.hold.total_seconds())
-        self.interval = max(0.05, context.wall_seconds(recovery.interval.total_seconds()))
+        self.interval = read_interval(context, recovery.interval.total_seconds())
         self._interval_s = context.scale.to_scenario(self.interval)
         self._window_started: float | None = None
         self._last_failing: tuple[str, ...] = ()

@@ -22,6 +22,7 @@ from drills.errors import DrillbitError, TargetRefusedError
 from drills.probes import Evaluator, ProbeResult, check_aim
 from drills.scenario.kinds import Probe
 from drills.scenario.model import Invariant, Monitor
+from drills.scoring.resolution import QUANTUM_WALL_S
 from drills.timeline import EventKind, TimelineRecorder
 from drills.world.context import DrillContext
 
@@ -106,7 +107,7 @@ class Watch:
             )
 
     def _schedule(self, check: Callable[[], object], interval_scenario: float, what: str) -> None:
-        interval = self._context.wall_seconds(interval_scenario)
+        interval = read_interval(self._context, interval_scenario)
         heapq.heappush(self._queue, _Due(self._context.clock.monotonic(), len(self._queue), check, interval, what))
 
     def _check_monitor(self, state: MonitorState, for_wall: float) -> None:
@@ -121,7 +122,8 @@ class Watch:
             data: dict[str, JsonValue] = {"monitor": state.monitor.name, "detail": result.detail}
             if change == "fired":
                 # How often it reads: a report's ``±`` on the time to detect (drills.scoring.resolution).
-                data["interval_s"] = state.monitor.interval.total_seconds()
+                wall = read_interval(self._context, state.monitor.interval.total_seconds())
+                data["interval_s"] = round(self._context.scale.to_scenario(wall), 6)
             self._recorder.record(kind, f"monitor:{state.monitor.name}", message, data)
 
     def start(self) -> None:
@@ -193,6 +195,13 @@ def _refuse_off_world(what: str, probe: Probe, context: DrillContext) -> None:
         raise TargetRefusedError(f"{what}: {refused.message}", hint=refused.hint) from None
     except DrillbitError:
         return
+
+
+def read_interval(context: DrillContext, interval_scenario: float) -> float:
+    """Wall seconds between two reads of the world: the scenario's interval, but never less than the world's own
+    polling (QUANTUM_WALL_S): a read sooner than the world can change tells nothing new, and every read holds
+    the world clock still, so reading faster would only slow a drill down."""
+    return max(context.wall_seconds(interval_scenario), QUANTUM_WALL_S)
 
 
 def check_invariant(
