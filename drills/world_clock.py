@@ -25,8 +25,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from drills.clock import Clock, TimeScale
+
+QUANTUM_WALL_S: Final = 0.1
+"""How late the world's processes may notice a moment of scenario time, in wall seconds: they sleep in 50 ms
+slices, and a busy machine wakes them later still (measured: a load of 9 on 2 cores stays within 100 ms).
+It is the resolution every measured time carries (drills.scoring.resolution), and the most often the harness
+reads the world."""
 
 DAY_SECONDS = 86_400
 SCENARIO_START = 9 * 3600 + 7 * 60 + 30

@@ -18,6 +18,8 @@ from drills.scenario.model import Scenario
 from drills.timeline import EventKind, TimelineRecorder
 from drills.world.context import DrillContext
 
+WALL_MARGIN_SECONDS = 10.0
+
 
 @dataclass(frozen=True)
 class RecoveryState:
@@ -93,11 +95,14 @@ class RecoveryWatch:
             self.recorder.record(EventKind.RECOVERED, "runner", message, data)
 
     def run(self, bound: float) -> bool:
-        """Checks on fixed ticks until recovered or ``bound`` wall seconds pass; whether it recovered."""
-        clock = self.context.clock
+        """Checks on fixed ticks until recovered or ``bound`` seconds of the drill's clock pass; whether it
+        recovered. Every read holds the world clock, so a world whose reads hang would stretch that bound without
+        end: the watch also stops once twice the bound, and ten seconds more, have passed on the wall."""
+        clock, stopwatch = self.context.clock, self.context.stopwatch
         deadline = clock.monotonic() + bound
+        wall_deadline = stopwatch.monotonic() + 2 * bound + WALL_MARGIN_SECONDS
         tick = clock.monotonic()
-        while clock.monotonic() <= deadline:
+        while clock.monotonic() <= deadline and stopwatch.monotonic() <= wall_deadline:
             if self.check().recovered:
                 return True
             tick += self.interval

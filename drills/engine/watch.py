@@ -22,9 +22,9 @@ from drills.errors import DrillbitError, TargetRefusedError
 from drills.probes import Evaluator, ProbeResult, check_aim
 from drills.scenario.kinds import Probe
 from drills.scenario.model import Invariant, Monitor
-from drills.scoring.resolution import QUANTUM_WALL_S
 from drills.timeline import EventKind, TimelineRecorder
 from drills.world.context import DrillContext
+from drills.world_clock import QUANTUM_WALL_S
 
 EVIDENCE_LINES = 20
 EVIDENCE_CHARACTERS = 2_000

@@ -21,8 +21,8 @@ from drills.language.runbook import Runbook, Section, hint_sections, names_secti
 from drills.language.source import DataPath, DuplicateKey, YamlDocument
 from drills.language.templating import SAVED, Reference, check_reference, find_references
 from drills.scenario.steps import ACKNOWLEDGE_LIMIT
-from drills.scoring.resolution import QUANTUM_WALL_S
 from drills.world.targets import literal_refusal, refusal_message, show_address, shown_url
+from drills.world_clock import QUANTUM_WALL_S
 
 # The reference world's names, as docs/world.md lists them.
 WORLD_SERVICES: Final = frozenset(

@@ -10,13 +10,10 @@ objective closer to it than that is neither met nor missed but undecided, and a 
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Literal
 
 from drills.timeline import DrillRecord, Event, EventKind
-
-QUANTUM_WALL_S: Final = 0.1
-"""How late the world's processes may notice a moment of scenario time, in wall seconds: they sleep in 50 ms
-slices, and a busy machine wakes them later still (measured: a load of 9 on 2 cores stays within 100 ms)."""
+from drills.world_clock import QUANTUM_WALL_S
 
 Verdict = Literal["met", "missed", "undecided"]
 
