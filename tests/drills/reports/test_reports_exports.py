@@ -5,6 +5,7 @@ def test_reports_exports_its_public_api_sorted() -> None:
     assert drills.reports.__all__ == [
         "MASK",
         "SECRET_WORDS",
+        "KnownSecrets",
         "Redactor",
         "ReportPaths",
         "directory_name",
