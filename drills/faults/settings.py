@@ -5,6 +5,8 @@ keys back at their old values (a key the fault added is removed again). When a r
 and the service is healthy, reverting does nothing. A service that does not come up with the bad settings is
 the fault working as written (a release that crashes at start): it stays injected, and reverting starts it
 with the original settings.
+
+A secret the fault puts in (a stale shared secret, a new credential) is one the drill masks from then on.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from drills.faults.active import ActiveFault
 from drills.faults.kinds.config import ConfigFault
 from drills.faults.kinds.deploy import DeployFault
 from drills.world.context import DrillContext
+from drills.world.settings import secret_values
 
 VERSION_SETTING = "APP_VERSION"
 
@@ -73,6 +76,8 @@ def _changes(settings: Mapping[str, str], unset: tuple[str, ...]) -> dict[str, s
 
 def _redeploy(service: str, changes: Mapping[str, str | None], summary: str, context: DrillContext) -> Redeployed:
     world = context.world
+    declared = world.spec.service(service).settings if service in world.spec.names() else ()
+    context.masks.add(*secret_values(declared, {key: value for key, value in changes.items() if value is not None}))
     before = world.settings(service)
     original = {key: before.get(key) for key in changes}
     redeployed = Redeployed(service, context, tuple(changes), original, summary)
