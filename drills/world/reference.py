@@ -58,8 +58,8 @@ def _at_least(name: str, minimum: int, description: str, default: str) -> Settin
 TIMETRACKING_SETTINGS = (
     SettingSpec("TIMETRACKING_CLIENT_ID", description="the app's OAuth client id", default="drillbit-app"),
     _secret("TIMETRACKING_CLIENT_SECRET", "the app's current client secret"),
-    _above_zero("ACCESS_TOKEN_TTL", FLOAT, "access-token lifetime", "3600"),
-    _above_zero("REFRESH_TOKEN_TTL", FLOAT, "refresh-token lifetime (30 days)", "2592000"),
+    _above_zero("ACCESS_TOKEN_TTL", FLOAT, "access-token lifetime, scenario seconds", "3600"),
+    _above_zero("REFRESH_TOKEN_TTL", FLOAT, "refresh-token lifetime, scenario seconds (30 days)", "2592000"),
     *WORLD_SETTINGS,
 )
 MAIL_SETTINGS = (_secret("MAIL_API_KEY", "the credential that is valid at start"), *WORLD_SETTINGS)
