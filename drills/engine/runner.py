@@ -186,6 +186,8 @@ class Drill:
         self.deploy_tool.start()
 
     def _deployed(self, line: str) -> None:
+        if self.context is not None:
+            self.context.learn_world_secrets()  # a secret the responder just set, masked in the reports too
         self.recorder.record(EventKind.COMMAND, DEPLOY_TOOL, line, {"command": line})
 
     def _directory(self) -> Path:

@@ -19,7 +19,6 @@ from drills.faults.active import ActiveFault
 from drills.faults.kinds.config import ConfigFault
 from drills.faults.kinds.deploy import DeployFault
 from drills.world.context import DrillContext
-from drills.world.settings import secret_values
 
 VERSION_SETTING = "APP_VERSION"
 
@@ -76,8 +75,7 @@ def _changes(settings: Mapping[str, str], unset: tuple[str, ...]) -> dict[str, s
 
 def _redeploy(service: str, changes: Mapping[str, str | None], summary: str, context: DrillContext) -> Redeployed:
     world = context.world
-    declared = world.spec.service(service).settings if service in world.spec.names() else ()
-    context.masks.add(*secret_values(declared, {key: value for key, value in changes.items() if value is not None}))
+    context.learn_settings(service, changes)
     before = world.settings(service)
     original = {key: before.get(key) for key in changes}
     redeployed = Redeployed(service, context, tuple(changes), original, summary)

@@ -80,6 +80,12 @@ class DrillContext:
             found |= secret_values(service.settings, world.settings(service.name))
         return found
 
+    def learn_settings(self, service: str, values: Mapping[str, str | None]) -> None:
+        """Masks the secrets among settings about to be given to ``service`` (None: a setting it loses)."""
+        spec = self.world.spec
+        declared = spec.service(service).settings if service in spec.names() else ()
+        self.masks.add(*secret_values(declared, {key: value for key, value in values.items() if value is not None}))
+
     def learn_world_secrets(self) -> None:
         """Masks the world's secrets as they are now: a redeploy may have changed one."""
         self.masks.add(*self.world_secrets())

@@ -33,3 +33,10 @@ def test_context_learns_the_worlds_secrets_as_its_settings_are_now(tmp_path: Pat
     context.learn_world_secrets()
     assert before == sorted([ADMIN_API_KEY, POSTGRES_PASSWORD, SCHEDULER_SECRET, "stale-secret"])
     assert context.masks.values() == sorted([*before, "set-by-the-responder"])
+
+
+def test_context_learns_the_secrets_among_settings_a_service_is_about_to_get(tmp_path: Path) -> None:
+    context = _context(FakeWorld(), tmp_path)
+    context.learn_settings("app", {"ADMIN_API_KEY": "about-to-be-set", "DB_POOL_SIZE": "123456", "MAIL_FROM": None})
+    context.learn_settings("app-staging", {"SIGNING_TOKEN": "of-a-service-not-declared"})
+    assert context.masks.values() == ["about-to-be-set", "of-a-service-not-declared"]
