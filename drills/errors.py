@@ -9,6 +9,7 @@
     │   └── UnknownNameError          a service, setting, backup or running world that does not exist
     ├── WorldError                    a world could not come up, or a service misbehaved
     │   ├── ServiceStartError         one service did not become healthy (with its last log lines)
+    │   ├── RedeployFailedError       a service the deploy tool redeployed did not start (and what became of it)
     │   ├── MissingBinaryError        a server binary (postgres, redis-server) was not found
     │   └── TargetRefusedError        a fault or step aimed outside the world's own services
     ├── FaultError                    injecting or reverting a fault failed
@@ -88,6 +89,16 @@ class ServiceStartError(WorldError):
         self.log_tail = log_tail
         detail = f"\n--- last lines of {service}'s log ---\n{log_tail}" if log_tail else ""
         super().__init__(f"service {service!r} did not start: {reason}{detail}", hint=hint)
+
+
+class RedeployFailedError(WorldError):
+    """A service the deploy tool redeployed did not start; ``rollback`` says how the deploy tool answered that."""
+
+    def __init__(self, failure: ServiceStartError, rollback: str) -> None:
+        self.failure = failure.message.splitlines()[0]
+        self.rollback = rollback
+        detail = f"\n--- last lines of {failure.service}'s log ---\n{failure.log_tail}" if failure.log_tail else ""
+        super().__init__(f"{self.failure}\n{rollback}{detail}", hint=failure.hint)
 
 
 class MissingBinaryError(WorldError):

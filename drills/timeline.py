@@ -252,13 +252,21 @@ Observer = Callable[[Event], None]
 
 
 class TimelineRecorder:
-    """Appends events to a drill's timeline, stamped on the wall clock and the scenario clock."""
+    """Appends events to a drill's timeline, stamped on the wall clock and the scenario clock.
 
-    def __init__(self, clock: Callable[[], float], time_scale: float) -> None:
+    Observers (a live feed, a play's screen) see each event as ``shown`` turns it out, which a drill uses to mask
+    every secret it knows by then; the timeline keeps the event whole, for scores and for reports, which mask
+    when they are written. An event ``shown`` fails on is shown to no observer.
+    """
+
+    def __init__(
+        self, clock: Callable[[], float], time_scale: float, shown: Callable[[Event], Event] | None = None
+    ) -> None:
         if time_scale <= 0:
             raise ValueError(f"time_scale must be positive, not {time_scale}")
         self._clock = clock
         self._time_scale = time_scale
+        self._shown = shown
         self._origin = clock()
         self._events: list[Event] = []
         self._observers: list[Observer] = []
@@ -296,8 +304,16 @@ class TimelineRecorder:
         self._notify(event)
         return event
 
-    def _notify(self, event: Event) -> None:
-        for observer in tuple(self._observers):
+    def _notify(self, recorded: Event) -> None:
+        observers = tuple(self._observers)
+        if not observers:
+            return
+        try:
+            event = recorded if self._shown is None else self._shown(recorded)
+        except Exception:
+            logger.exception("a %s event could not be made fit to show; no observer sees it", recorded.kind)
+            return
+        for observer in observers:
             try:
                 observer(event)
             except Exception:

@@ -35,6 +35,7 @@ WorldName = Annotated[
     typer.Option("--world", metavar="NAME", help="The running world (default: $DRILLBIT_WORLD, else the only one)."),
 ]
 Service = Annotated[str, typer.Argument(metavar="SERVICE", help="A service of the world: app, scheduler, postgres...")]
+Force = Annotated[bool, typer.Option("--force", help="Also settings the service does not read, or cannot lack.")]
 
 
 @world_app.command(cls=PlainCommand)
@@ -88,13 +89,14 @@ def set_settings(
         str | None,
         typer.Option("--from", metavar="SERVICE", help="Copy each bare KEY from this service's current settings."),
     ] = None,
+    force: Force = False,
     world: WorldName = None,
 ) -> None:
-    """Change a service's settings and redeploy it."""
+    """Change a service's settings and redeploy it (started again with its last good settings if it fails)."""
     values = {key: value for key, _, value in (item.partition("=") for item in settings if "=" in item)}
     bare = [item for item in settings if "=" not in item]
     with _client(world) as client:
-        line = client.set(service, values, copy_from=source, copy_keys=bare)
+        line = client.set(service, values, copy_from=source, copy_keys=bare, force=force)
     console.print(line, markup=False, highlight=False)
 
 
@@ -102,11 +104,12 @@ def set_settings(
 def unset(
     service: Service,
     keys: Annotated[list[str], typer.Argument(metavar="KEY...", help="Settings to remove.")],
+    force: Force = False,
     world: WorldName = None,
 ) -> None:
     """Remove settings of a service and redeploy it."""
     with _client(world) as client:
-        line = client.unset(service, keys)
+        line = client.unset(service, keys, force=force)
     console.print(line, markup=False, highlight=False)
 
 

@@ -2,7 +2,9 @@
 
 Reads return the plain values of `drills.deploy.results` (the deploy server sends them as JSON). A change to the
 world is checked and described first, as a `Change`, and made when asked, so a change that fails can still be told;
-no description ever holds a secret value.
+no description ever holds a secret value. New settings are checked against what the service declares it reads
+(``ServiceSpec.settings``) before anything stops, and a service redeployed with settings it cannot start with is
+started again with its last good ones.
 """
 
 from __future__ import annotations
@@ -17,13 +19,22 @@ from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 
 from drills.deploy.results import Backup, ServiceStatus, Settings
-from drills.errors import InputError, MissingBinaryError, UnknownNameError, WorldError
+from drills.errors import (
+    InputError,
+    MissingBinaryError,
+    RedeployFailedError,
+    ServiceStartError,
+    UnknownNameError,
+    WorldError,
+    did_you_mean,
+)
 from drills.language.templating import SETTING_NAME, SETTING_RULE
 from drills.reports import MASK, Redactor, is_secret_name
 from drills.world.binaries import companion, find_postgres
 from drills.world.env import connection_env
 from drills.world.home import TAG_VARIABLE
 from drills.world.protocol import World
+from drills.world.spec import ServiceSpec
 
 BACKUP_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 BACKUP_NAME_RULE: Final = "letters, digits, '.', '_' and '-', starting with a letter or a digit, at most 100"
@@ -52,13 +63,15 @@ class Change:
 
 
 class Masker:
-    """Masks secret-looking settings whole, and any of the world's secrets inside other values (a URL's password)."""
+    """Masks secret settings whole (declared secret, or named like one), and any of the world's secrets inside other
+    values (a URL's password)."""
 
     def __init__(self, world: World) -> None:
         self._redactor = Redactor(world.secrets.values())
+        self._secret = {s.name for service in world.spec.services for s in service.settings if s.secret}
 
     def value(self, key: str, value: str) -> str:
-        return MASK if is_secret_name(key) else self._redactor.text(value)
+        return MASK if key in self._secret or is_secret_name(key) else self._redactor.text(value)
 
     def text(self, text: str) -> str:
         return self._redactor.text(text)
@@ -111,8 +124,12 @@ def set_settings(
     *,
     copy_from: str | None = None,
     copy_keys: Sequence[str] = (),
+    force: bool = False,
 ) -> Change:
-    """Set KEY=VALUE settings and settings copied from another service's current ones, then redeploy."""
+    """Set KEY=VALUE settings and settings copied from another service's current ones, then redeploy.
+
+    Refused before anything stops: a value the service's declaration does not take, and (unless ``force``) a
+    setting the service does not read."""
     check_service(world, service)
     for key in [*values, *copy_keys]:
         _check_setting_name(key)
@@ -125,17 +142,23 @@ def set_settings(
         raise InputError("nothing to set", hint="name at least one KEY=VALUE (or KEY with --from SERVICE)")
     copied = _copied(world, copy_from, copy_keys) if copy_from is not None else {}
     masker = Masker(world)
+    spec = world.spec.service(service)
+    if not force:
+        _check_read(spec, [*values, *copied])
+    _check_values(spec, {**values, **copied}, masker)
     said = [f"{key}={masker.value(key, value)}" for key, value in values.items()]
     said += [f"{key} (from {copy_from})" for key in copied]
     return _redeploy(world, service, f"world set {service} {' '.join(said)}", {**values, **copied})
 
 
-def unset_settings(world: World, service: str, keys: Sequence[str]) -> Change:
-    """Remove settings, then redeploy."""
+def unset_settings(world: World, service: str, keys: Sequence[str], *, force: bool = False) -> Change:
+    """Remove settings, then redeploy; a setting the service cannot start without is kept unless ``force``."""
     check_service(world, service)
     if not keys:
         raise InputError("nothing to unset", hint="name at least one setting")
     _check_present(world, service, keys)
+    if not force:
+        _check_not_required(world.spec.service(service), keys)
     return _redeploy(world, service, f"world unset {service} {' '.join(keys)}", dict.fromkeys(keys))
 
 
@@ -151,10 +174,61 @@ def restart(world: World, service: str) -> Change:
 
 def _redeploy(world: World, service: str, action: str, changes: dict[str, str | None]) -> Change:
     def make() -> str:
-        world.redeploy(service, changes)
+        before = world.settings(service)
+        was_healthy = world.healthy(service)
+        try:
+            world.redeploy(service, changes)
+        except ServiceStartError as failure:
+            last_good = {key: before.get(key) for key in changes} if was_healthy else None
+            raise RedeployFailedError(failure, _roll_back(world, service, last_good)) from failure
         return "redeployed"
 
     return Change(action, make)
+
+
+def _roll_back(world: World, service: str, last_good: Mapping[str, str | None] | None) -> str:
+    """Starts the service again with the settings it ran healthily with before the change; what happened, in words.
+
+    A service that was not healthy before (a fault started it with bad settings) has no last good settings to go
+    back to: it is left as the change left it, for the responder to fix."""
+    if last_good is None:
+        return f"not rolled back: {service} was not healthy before this change either, so it has no last good settings"
+    try:
+        world.redeploy(service, last_good)
+    except ServiceStartError as again:
+        return f"rollback failed: {again.message.splitlines()[0]}"
+    return f"rolled back: {service} runs again with its last good settings"
+
+
+def _check_read(spec: ServiceSpec, keys: Sequence[str]) -> None:
+    unread = [key for key in keys if spec.setting(key) is None]
+    if not unread:
+        return
+    reads = ", ".join(spec.setting_names()) or "no setting"
+    guess = did_you_mean(unread[0], spec.setting_names())
+    raise UnknownNameError(
+        f"{spec.name} does not read {', '.join(unread)}",
+        hint=f"{guess + ' ' if guess else ''}{spec.name} reads {reads}; --force sets it anyway",
+    )
+
+
+def _check_values(spec: ServiceSpec, values: Mapping[str, str], masker: Masker) -> None:
+    refused = [
+        f"{spec.name} cannot take {key}={masker.value(key, value)}: {key} is {setting.rule()}"
+        for key, value in values.items()
+        if (setting := spec.setting(key)) is not None and not setting.accepts(value)
+    ]
+    if refused:
+        raise InputError("; ".join(refused), hint="nothing was changed")
+
+
+def _check_not_required(spec: ServiceSpec, keys: Sequence[str]) -> None:
+    required = [key for key in keys if (setting := spec.setting(key)) is not None and setting.required]
+    if required:
+        raise InputError(
+            f"{spec.name} cannot start without {', '.join(required)}",
+            hint="set another value with `drillbit world set`, or --force unsets it anyway",
+        )
 
 
 def _check_setting_name(key: str) -> None:

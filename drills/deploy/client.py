@@ -67,12 +67,13 @@ class DeployClient:
         *,
         copy_from: str | None = None,
         copy_keys: Sequence[str] = (),
+        force: bool = False,
     ) -> str:
-        body = {"values": dict(values), "copy_from": copy_from, "copy_keys": list(copy_keys)}
+        body = {"values": dict(values), "copy_from": copy_from, "copy_keys": list(copy_keys), "force": force}
         return self._line("POST", f"/services/{_part(service)}/settings", body)
 
-    def unset(self, service: str, keys: Sequence[str]) -> str:
-        return self._line("POST", f"/services/{_part(service)}/unset", {"keys": list(keys)})
+    def unset(self, service: str, keys: Sequence[str], *, force: bool = False) -> str:
+        return self._line("POST", f"/services/{_part(service)}/unset", {"keys": list(keys), "force": force})
 
     def restart(self, service: str) -> str:
         return self._line("POST", f"/services/{_part(service)}/restart", {})

@@ -29,7 +29,7 @@ from starlette.routing import Route
 from drills.clock import Clock, SystemClock, wait_for
 from drills.deploy import actions
 from drills.deploy.session import SESSION_FILE, SOCKET_FILE, Session, write_session
-from drills.errors import DrillbitError, InputError, UnknownNameError, WorldError
+from drills.errors import DrillbitError, InputError, RedeployFailedError, UnknownNameError, WorldError
 from drills.world.env import connection_env
 from drills.world.home import start_time
 from drills.world.protocol import World
@@ -54,12 +54,16 @@ class SetBody(_Body):
     values: dict[str, str] = {}
     copy_from: str | None = None
     copy_keys: tuple[str, ...] = ()
+    force: bool = False
+    """Set settings the service does not read, too."""
 
 
 class UnsetBody(_Body):
     """``world unset``: the keys to remove."""
 
     keys: tuple[str, ...]
+    force: bool = False
+    """Remove settings the service cannot start without, too."""
 
 
 class BackupBody(_Body):
@@ -81,7 +85,8 @@ def status_code(error: DrillbitError) -> int:
 class DeployServer:
     """Serves a world's deploy actions on ``<directory>/deploy.sock`` and says so in ``<directory>/session.json``.
 
-    ``on_action`` gets one line for every change made through it (a failed one too), never a secret value.
+    ``on_action`` gets one line for every change made through it (a failed one too, and a rollback after it),
+    never a secret value.
     """
 
     def __init__(
@@ -220,13 +225,19 @@ class DeployServer:
         service = request.path_params["service"]
         return await self._change(
             lambda: actions.set_settings(
-                self.world, service, body.values, copy_from=body.copy_from, copy_keys=body.copy_keys
+                self.world,
+                service,
+                body.values,
+                copy_from=body.copy_from,
+                copy_keys=body.copy_keys,
+                force=body.force,
             )
         )
 
     async def _unset(self, request: Request) -> Response:
         body = await _parse(request, UnsetBody)
-        return await self._change(lambda: actions.unset_settings(self.world, request.path_params["service"], body.keys))
+        service = request.path_params["service"]
+        return await self._change(lambda: actions.unset_settings(self.world, service, body.keys, force=body.force))
 
     async def _restart(self, request: Request) -> Response:
         return await self._change(lambda: actions.restart(self.world, request.path_params["service"]))
@@ -251,8 +262,9 @@ class DeployServer:
         try:
             line = change()
         except DrillbitError as error:
-            reason = actions.Masker(self.world).text(error.message.splitlines()[0])
-            self._tell(f"{change.action}: failed: {reason}")
+            masker = actions.Masker(self.world)
+            for said in _what_happened(error):
+                self._tell(f"{change.action}: {masker.text(said)}")
             raise
         finally:
             self._changing.release()
@@ -264,6 +276,13 @@ class DeployServer:
             self.on_action(line)
         except Exception:  # a listener that fails must not undo or hide a change that was made
             log.exception("the deploy tool's on_action failed on %r", line)
+
+
+def _what_happened(error: DrillbitError) -> list[str]:
+    """A failed change in a line, and a second line for the deploy tool's rollback after it."""
+    if isinstance(error, RedeployFailedError):
+        return [f"failed: {error.failure}", error.rollback]
+    return [f"failed: {error.message.splitlines()[0]}"]
 
 
 async def _parse(request: Request, model: type[Body]) -> Body:

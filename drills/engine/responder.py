@@ -186,6 +186,7 @@ class AutoResponder:
         if step.version is not None:
             changes["APP_VERSION"] = step.version
         world = self.context.world
+        self.context.learn_settings(step.service, changes)  # a secret the step sets is one from now on
         try:
             world.redeploy(step.service, changes)
         except Exception as error:

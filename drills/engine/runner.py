@@ -2,6 +2,11 @@
 
 Every phase has a bound, and whatever happens (a failed step, an error, Ctrl-C or SIGTERM) the faults are
 reverted, the world is torn down and the report is written. The product is the drill's timeline.
+
+The drill owns the secrets it meets (``masks``): the world's from the start, and each one a fault puts in, a step
+saves or a redeploy sets as soon as it is known. Whoever watches the timeline (the live feed, a play's screen)
+sees every event with all of them masked; the timeline itself stays whole, and the reports mask it as they are
+written.
 """
 
 from __future__ import annotations
@@ -23,12 +28,12 @@ from drills.engine.watch import Watch, check_invariant
 from drills.errors import DrillbitError
 from drills.faults import ActiveFault, FaultSchedule, RevertOutcome
 from drills.probes import evaluate
-from drills.reports import ReportPaths, is_secret_name, write_reports
+from drills.reports import KnownSecrets, ReportPaths, write_reports
 from drills.scenario.kinds import Fault
 from drills.scenario.model import Scenario
 from drills.scoring.score import Score, score
 from drills.severity import DEFAULT_POLICY, SeverityPolicy
-from drills.timeline import DEPLOY_TOOL, DrillRecord, EventKind, Responder, TimelineRecorder
+from drills.timeline import DEPLOY_TOOL, DrillRecord, Event, EventKind, Responder, TimelineRecorder
 from drills.world.context import DrillContext
 from drills.world.protocol import Runtime, World, WorldOptions
 from drills.world.reference import reference_world
@@ -113,16 +118,23 @@ class Drill:
         # Held while the world comes up; scenario time begins once it is up (see drills.world_clock).
         self.clock = WorldClock(clock or SystemClock(), self.scale)
         self.options = world_options(scenario, settings, self.clock)
-        self.recorder = TimelineRecorder(self.clock.monotonic, self.scale.factor)
+        self.masks = KnownSecrets()
+        self.recorder = TimelineRecorder(self.clock.monotonic, self.scale.factor, shown=self._shown)
         self.started_at = datetime.fromtimestamp(self.clock.wall(), UTC)
         self.world: World | None = None
         self.context: DrillContext | None = None
-        self.secrets: set[str] = set()
         self.deploy_tool: DeployServer | None = None
         self.injection_started: dict[str, float] = {}
 
     def record(self, kind: EventKind, message: str, **data: object) -> None:
         self.recorder.record(kind, "runner", message, data)  # type: ignore[arg-type]
+
+    def _shown(self, event: Event) -> Event:
+        """An event as those who watch the drill see it: every secret known by now masked, the world's settings
+        as they are now included (a responder's redeploy may just have set one)."""
+        if self.context is not None:
+            self.context.learn_world_secrets()
+        return self.masks.event(event)
 
     def run(self, respond: ResponderFactory) -> DrillResult:
         self.record(EventKind.DRILL_STARTED, f"drill of {self.scenario.id} started", seed=self.settings.seed)
@@ -158,8 +170,10 @@ class Drill:
     def _bring_up(self) -> DrillContext:
         self.world = self.runtime.up(self.settings.world, self.options)
         world = self.world
-        self.secrets.update(world.secrets.values())
-        self.context = DrillContext(world, self.clock, self.scale, world.epoch, self._directory(), self.clock.base)
+        self.context = DrillContext(
+            world, self.clock, self.scale, world.epoch, self._directory(), self.clock.base, masks=self.masks
+        )
+        self.context.learn_world_secrets()
         self.record(EventKind.WORLD_UP, f"world {world.name} up on the {self.runtime.name} runtime", world=world.name)
         self.context.mark_logs("start")
         self._serve_deploy_tool(world)
@@ -172,6 +186,8 @@ class Drill:
         self.deploy_tool.start()
 
     def _deployed(self, line: str) -> None:
+        if self.context is not None:
+            self.context.learn_world_secrets()  # a secret the responder just set, masked in the reports too
         self.recorder.record(EventKind.COMMAND, DEPLOY_TOOL, line, {"command": line})
 
     def _directory(self) -> Path:
@@ -261,11 +277,9 @@ class Drill:
                 self.record(EventKind.DRILL_ERROR, f"while winding down: {type(error).__name__}: {error}")
 
     def _teardown(self) -> None:
+        if self.context is not None:
+            self.context.learn_world_secrets()  # as the responder left them, for the reports
         if self.world is not None:
-            for service in self.world.spec.names():
-                self.secrets.update(v for k, v in self.world.settings(service).items() if is_secret_name(k))
-            if self.context is not None:
-                self.secrets.update(v for k, v in self.context.saved.items() if is_secret_name(k))
             self.world.teardown()
 
     def _report(self) -> DrillResult:
@@ -283,8 +297,7 @@ class Drill:
             timeline=self.recorder.events,
         )
         report_dir = self.settings.report_dir
-        masked = sorted(s for s in self.secrets if len(s) >= 6)
-        paths = None if report_dir is None else write_reports(record, report_dir, masked)
+        paths = None if report_dir is None else write_reports(record, report_dir, self.masks.values())
         return DrillResult(record, score(record), paths)
 
 

@@ -2,12 +2,14 @@
 
 The body's references (``{secrets.mail_api_key}``) are resolved when the call is made, so a revert that puts a
 credential back uses the value the world has then. Any answer other than 2xx is a :class:`FaultError` naming the
-service, the action and the status.
+service, the action and the status. A credential in a body or an answer (any text under a key named like a secret:
+``client_secret``, ``api_key``) is one the drill masks from the moment the call is made.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -17,6 +19,7 @@ from pydantic import JsonValue
 from drills.errors import FaultError
 from drills.faults.active import ActiveFault
 from drills.faults.kinds.provider import ProviderAction, ProviderFault, control_aims, control_url
+from drills.reports.redaction import is_secret_name
 from drills.world.context import DrillContext
 from drills.world.targets import check_all
 
@@ -34,6 +37,7 @@ def control(service: str, action: ProviderAction, context: DrillContext) -> Json
     if url is None:
         raise FaultError(f"{service} has no address yet: is it running?")
     what = f"{service}'s control action {action.action}"
+    context.masks.add(*credentials(action.body))
     try:
         with httpx.Client(trust_env=False, timeout=CONTROL_TIMEOUT_SECONDS) as client:
             answer = client.post(url, json=dict(action.body))
@@ -48,7 +52,20 @@ def control(service: str, action: ProviderAction, context: DrillContext) -> Json
         result: JsonValue = answer.json()
     except ValueError:
         return None
+    context.masks.add(*credentials(result))
     return result
+
+
+def credentials(value: JsonValue, *, secret: bool = False) -> Iterator[str]:
+    """Every text under a key named like a secret (``client_secret``, ``api_key``), at any depth."""
+    if isinstance(value, str) and secret:
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from credentials(item, secret=secret or is_secret_name(key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from credentials(item, secret=secret)
 
 
 @dataclass

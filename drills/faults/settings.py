@@ -5,6 +5,8 @@ keys back at their old values (a key the fault added is removed again). When a r
 and the service is healthy, reverting does nothing. A service that does not come up with the bad settings is
 the fault working as written (a release that crashes at start): it stays injected, and reverting starts it
 with the original settings.
+
+A secret the fault puts in (a stale shared secret, a new credential) is one the drill masks from then on.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def _changes(settings: Mapping[str, str], unset: tuple[str, ...]) -> dict[str, s
 
 def _redeploy(service: str, changes: Mapping[str, str | None], summary: str, context: DrillContext) -> Redeployed:
     world = context.world
+    context.learn_settings(service, changes)
     before = world.settings(service)
     original = {key: before.get(key) for key in changes}
     redeployed = Redeployed(service, context, tuple(changes), original, summary)

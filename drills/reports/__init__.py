@@ -7,12 +7,13 @@ from drills.reports.files import ReportPaths, directory_name, render_again, writ
 from drills.reports.json_report import dumps_report, loads_report, read_report, report_document
 from drills.reports.junit import render_junit
 from drills.reports.markdown import render_markdown
-from drills.reports.redaction import MASK, SECRET_WORDS, Redactor, is_secret_name
+from drills.reports.redaction import MASK, SECRET_WORDS, KnownSecrets, Redactor, is_secret_name
 
 __all__ = [
     "MASK",
     "SECRET_WORDS",
     "Coverage",
+    "KnownSecrets",
     "Redactor",
     "ReportPaths",
     "RunbookFile",

@@ -1,12 +1,15 @@
-"""Secrets never reach a report: every known secret is replaced with `***` before anything is written.
+"""Secrets never reach a report or the live feed: every known secret is replaced with `***` before it shows.
 
-Which values are secrets is known by name, the same way everywhere: see :func:`is_secret_name`.
+Which settings and saved values are secrets is known by name, the same way everywhere (see :func:`is_secret_name`),
+or by a service's declaration. A drill learns secrets as it goes (the world's, then a fault's, a step's), and its
+:class:`KnownSecrets` masks with every one learnt so far.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable
 from typing import Final
 from urllib.parse import quote, quote_plus
@@ -18,6 +21,8 @@ from drills.timeline import DrillRecord, Event, ScenarioSummary
 MASK: Final = "***"
 # A setting or saved value whose name holds one of these words (in any case) is a secret.
 SECRET_WORDS: Final = ("SECRET", "KEY", "PASSWORD", "TOKEN")
+MIN_SECRET_LENGTH: Final = 6
+"""A drill masks no shorter value: a saved token of ``42`` would mask every 42 of a report."""
 
 
 def is_secret_name(name: str) -> bool:
@@ -63,7 +68,7 @@ class Redactor:
                 "runtime": self.text(record.runtime),
                 "responder": record.responder.model_copy(update={"name": self.text(record.responder.name)}),
                 "scenario": self._scenario(record.scenario),
-                "timeline": tuple(self._event(event) for event in record.timeline),
+                "timeline": tuple(self.event(event) for event in record.timeline),
             }
         )
 
@@ -85,8 +90,47 @@ class Redactor:
             }
         )
 
-    def _event(self, event: Event) -> Event:
+    def event(self, event: Event) -> Event:
+        """The event with its source, message and data masked."""
+        if self._pattern is None:
+            return event
         data = {self.text(key): self.json(value) for key, value in event.data.items()}
         return event.model_copy(
             update={"source": self.text(event.source), "message": self.text(event.message), "data": data}
         )
+
+
+class KnownSecrets:
+    """The secrets a drill has met so far, growing as it learns more (the world's at its start, a fault's as it goes
+    in, a value a step saves); it masks with every one of them. Thread-safe: monitors, responders, faults and the
+    deploy tool learn and read from threads of their own."""
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
+        self._lock = threading.Lock()
+        self._values: frozenset[str] = frozenset()
+        self._redactor = Redactor(())
+        self.add(*values)
+
+    def add(self, *values: str) -> None:
+        """Learns ``values`` (one shorter than ``MIN_SECRET_LENGTH`` is not masked)."""
+        new = {value for value in values if len(value) >= MIN_SECRET_LENGTH}
+        with self._lock:
+            if new <= self._values:
+                return
+            self._values |= new
+            self._redactor = Redactor(self._values)
+
+    def values(self) -> list[str]:
+        with self._lock:
+            return sorted(self._values)
+
+    def redactor(self) -> Redactor:
+        """A redactor of the secrets known now."""
+        with self._lock:
+            return self._redactor
+
+    def text(self, text: str) -> str:
+        return self.redactor().text(text)
+
+    def event(self, event: Event) -> Event:
+        return self.redactor().event(event)

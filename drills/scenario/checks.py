@@ -7,7 +7,7 @@ and return problems located by data path; the loader turns paths into line numbe
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
@@ -20,7 +20,11 @@ from drills.language.fields import RunbookRef
 from drills.language.runbook import Runbook, Section, hint_sections, names_section, parse_runbook
 from drills.language.source import DataPath, DuplicateKey, YamlDocument
 from drills.language.templating import SAVED, Reference, check_reference, find_references
+from drills.scenario.problem import Problem
+from drills.scenario.setting_checks import check_settings
 from drills.scenario.steps import ACKNOWLEDGE_LIMIT
+from drills.world.reference import reference_world
+from drills.world.settings import SettingSpec
 from drills.world.targets import literal_refusal, refusal_message, show_address, shown_url
 from drills.world_clock import QUANTUM_WALL_S
 
@@ -41,21 +45,17 @@ _DEFAULT_TIMEOUTS: Final = {
 _AIM_HINT: Final = "aim at the world's own services through references: {app.url}, or {app.host} and {app.port}"
 
 
+def _reference_settings() -> dict[str, tuple[SettingSpec, ...]]:
+    return {service.name: service.settings for service in reference_world().services}
+
+
 @dataclass(frozen=True)
 class WorldNames:
-    """The services and proxies a scenario may name."""
+    """The services and proxies a scenario may name, and the settings each service reads."""
 
     services: frozenset[str] = WORLD_SERVICES
     proxies: frozenset[str] = WORLD_PROXIES
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One mistake, where it is in the data, and what to do about it."""
-
-    path: DataPath
-    message: str
-    hint: str | None = None
+    settings: Mapping[str, tuple[SettingSpec, ...]] = field(default_factory=_reference_settings)
 
 
 def check_scenario(document: YamlDocument, directory: Path, world: WorldNames) -> list[Problem]:
@@ -69,6 +69,7 @@ def check_scenario(document: YamlDocument, directory: Path, world: WorldNames) -
     return [
         *problems,
         *_check_names(data, services, world),
+        *check_settings(data, world.settings),
         *_check_references(data, sorted(services)),
         *_check_targets(data),
         *_check_runbooks(data, directory),

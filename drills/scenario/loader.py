@@ -22,8 +22,9 @@ from drills.errors import ScenarioError, UnknownScenarioError, did_you_mean
 from drills.language.files import read_text
 from drills.language.runbook import CodeBlock, parse_runbook
 from drills.language.source import DataPath, YamlDocument, YamlSyntaxError, read_yaml
-from drills.scenario.checks import Problem, WorldNames, check_scenario
+from drills.scenario.checks import WorldNames, check_scenario
 from drills.scenario.model import Scenario
+from drills.scenario.problem import Problem
 from drills.scenario.steps import ShellStep
 
 __all__ = [

@@ -4,6 +4,9 @@ References in a scenario (``{app.url}``, ``{secrets.admin_api_key}``, ``{setting
 ``{world.seed}``, ``{saved.token}``) resolve against :meth:`DrillContext.values` at the moment a probe is read,
 a fault goes in or a step is carried out (each rendered once, then acted on), so a service redeployed on the
 way, or a value a step saved, is seen by everything after it.
+
+The context also holds the secrets the drill has met so far (``masks``): the world's, each service's secret
+settings, a value a step saves that is one, and what a fault puts in (:mod:`drills.faults` learns it).
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drills.clock import Clock, TimeScale
+from drills.reports.redaction import KnownSecrets, is_secret_name
 from drills.world.protocol import World
+from drills.world.settings import secret_values
 
 
 @dataclass
@@ -30,6 +35,8 @@ class DrillContext:
     """What a read's latency is measured on: the world clock stands still while the harness reads; by default
     the drill's clock."""
     saved: dict[str, str] = field(default_factory=dict)
+    masks: KnownSecrets = field(default_factory=KnownSecrets)
+    """Every secret the drill has met so far, masked wherever the drill shows something (its live feed)."""
     log_offsets: dict[str, dict[str, int]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -58,8 +65,30 @@ class DrillContext:
         return values
 
     def save(self, name: str, value: str) -> None:
+        """Keeps a value a step read for later steps; a secret (by its name, or because it is one of the world's
+        secrets or settings) is masked from now on."""
+        if is_secret_name(name) or value in self.world_secrets():
+            self.masks.add(value)
         with self._lock:
             self.saved[name] = value
+
+    def world_secrets(self) -> set[str]:
+        """The world's secrets, and every secret among its services' settings as they are now."""
+        world = self.world
+        found = {secret for secret in world.secrets.values() if secret}
+        for service in world.spec.services:
+            found |= secret_values(service.settings, world.settings(service.name))
+        return found
+
+    def learn_settings(self, service: str, values: Mapping[str, str | None]) -> None:
+        """Masks the secrets among settings about to be given to ``service`` (None: a setting it loses)."""
+        spec = self.world.spec
+        declared = spec.service(service).settings if service in spec.names() else ()
+        self.masks.add(*secret_values(declared, {key: value for key, value in values.items() if value is not None}))
+
+    def learn_world_secrets(self) -> None:
+        """Masks the world's secrets as they are now: a redeploy may have changed one."""
+        self.masks.add(*self.world_secrets())
 
     def mark_logs(self, moment: str) -> None:
         """Remembers how long every service's log is now, so a log probe can read only what came after."""

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from drills.world.settings import SettingSpec
+
 
 class ServiceKind(StrEnum):
     """How a service is run: the two real servers, or one of our own Python programs."""
@@ -45,6 +47,15 @@ class ServiceSpec:
     env: Mapping[str, str] = field(default_factory=dict)
     depends_on: tuple[str, ...] = ()
     description: str = ""
+    settings: tuple[SettingSpec, ...] = ()
+    """Every environment variable the service reads (``env`` is what the world gives it, which may be more)."""
+
+    def setting(self, name: str) -> SettingSpec | None:
+        """The declaration of a setting the service reads; None when it does not read it."""
+        return next((setting for setting in self.settings if setting.name == name), None)
+
+    def setting_names(self) -> tuple[str, ...]:
+        return tuple(setting.name for setting in self.settings)
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,33 @@ def test_recorder_failing_observer_never_breaks_recording(caplog: pytest.LogCapt
     assert [record.getMessage().split(";")[1] for record in caplog.records] == [" recording carries on"]
 
 
+def test_recorder_shows_observers_each_event_as_shown_makes_it_and_keeps_it_whole() -> None:
+    seen: list[str] = []
+
+    def masked(event: Event) -> Event:
+        return event.model_copy(update={"message": event.message.replace("s3cret", "***")})
+
+    recorder = TimelineRecorder(ManualClock(), time_scale=1.0, shown=masked)
+    recorder.attach(lambda event: seen.append(event.message))
+    recorder.record(EventKind.NOTE, "runner", "the key is s3cret")
+
+    assert (seen, [event.message for event in recorder.events]) == (["the key is ***"], ["the key is s3cret"])
+
+
+def test_recorder_shows_no_observer_an_event_it_could_not_make_fit_to_show(caplog: pytest.LogCaptureFixture) -> None:
+    seen: list[str] = []
+
+    def broken(event: Event) -> Event:
+        raise RuntimeError("the masks are gone")
+
+    recorder = TimelineRecorder(ManualClock(), time_scale=1.0, shown=broken)
+    recorder.attach(lambda event: seen.append(event.message))
+    with caplog.at_level(logging.ERROR, logger="drills.timeline"):
+        recorder.record(EventKind.NOTE, "runner", "the key is s3cret")
+
+    assert (seen, len(recorder.events), len(caplog.records)) == ([], 1, 1)
+
+
 def test_recorder_rejects_a_time_scale_that_is_not_positive() -> None:
     with pytest.raises(ValueError, match="time_scale must be positive, not 0"):
         TimelineRecorder(ManualClock(), time_scale=0)

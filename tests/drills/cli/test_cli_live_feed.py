@@ -19,11 +19,6 @@ ROTATED_CLIENT_SECRET = "rotated-by-the-provider-2f9c"
 
 
 @pytest.mark.world
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect: the live feed prints a rotated client secret in clear (the step that reads it from the "
-    "provider's console shows its output unmasked; reports mask it)",
-)
 def test_run_live_feed_never_shows_a_secret(drillbit_home: Path, tmp_path: Path) -> None:
     # Wide enough that no line is cut short, which could hide a secret at its end.
     done = drillbit(

@@ -22,6 +22,7 @@ from drills.deploy.server import DeployServer
 from drills.deploy.session import Session
 from drills.runtimes.local.world import LocalWorld
 from drills.world.protocol import World
+from drills.world.reference import reference_world
 
 pytestmark = pytest.mark.world
 
@@ -101,7 +102,8 @@ def test_world_show_masks_secrets_unless_revealed(local_world: LocalWorld, deplo
 def test_world_set_and_unset_redeploy_with_and_without_a_setting(
     local_world: LocalWorld, deploy_home: Path, told: list[str]
 ) -> None:
-    added = drillbit(deploy_home, "world", "set", "scheduler", "DRILL_NOTE=hello", "DRILL_TOKEN=t0k3n")
+    # Settings the scheduler does not read: --force sets them all the same.
+    added = drillbit(deploy_home, "world", "set", "scheduler", "DRILL_NOTE=hello", "DRILL_TOKEN=t0k3n", "--force")
     present = _process_env(local_world, "scheduler")
     removed = drillbit(deploy_home, "world", "unset", "scheduler", "DRILL_NOTE", "DRILL_TOKEN")
     lines = [
@@ -112,6 +114,55 @@ def test_world_set_and_unset_redeploy_with_and_without_a_setting(
     assert told[-2:] == lines
     assert (present["DRILL_NOTE"], present["DRILL_TOKEN"]) == ("hello", "t0k3n")
     assert {"DRILL_NOTE", "DRILL_TOKEN"} & set(_process_env(local_world, "scheduler")) == set()
+
+
+def test_world_set_refuses_what_the_service_does_not_take_before_stopping_it(
+    local_world: LocalWorld, deploy_home: Path, told: list[str]
+) -> None:
+    before, count = local_world.processes["app"].pid, len(told)
+    refused = [
+        drillbit(deploy_home, "world", "set", "app", setting)
+        for setting in ("DB_POOL_SIZE=-1", "DB_POOL_SIZE=abc", "DB_POOL_SIZ=3")
+    ]
+    assert [(done.returncode, done.stdout, done.stderr.splitlines()[:2]) for done in refused] == [
+        (2, "", ["error: app cannot take DB_POOL_SIZE=-1: DB_POOL_SIZE is a whole number, 1 or more", _NOTHING]),
+        (2, "", ["error: app cannot take DB_POOL_SIZE=abc: DB_POOL_SIZE is a whole number, 1 or more", _NOTHING]),
+        (
+            2,
+            "",
+            ["error: app does not read DB_POOL_SIZ", f"Hint: did you mean 'DB_POOL_SIZE'? app reads {_reads('app')}"],
+        ),
+    ]
+    assert (local_world.processes["app"].pid, local_world.healthy("app"), told[count:]) == (before, True, [])
+
+
+_NOTHING = "Hint: nothing was changed"
+
+
+def _reads(service: str) -> str:
+    names = reference_world().service(service).setting_names()
+    return f"{', '.join(names)}; --force sets it anyway"
+
+
+def test_world_set_starts_a_service_that_fails_with_its_new_settings_again_with_its_last_good_ones(
+    local_world: LocalWorld, deploy_home: Path, told: list[str]
+) -> None:
+    # A URL the declaration takes, but the scheduler (which calls only http:// or https://) exits on.
+    app_url = local_world.settings("scheduler")["APP_URL"]
+    done = drillbit(deploy_home, "world", "set", "scheduler", "APP_URL=ftp://127.0.0.1:9")
+    action = "world set scheduler APP_URL=ftp://127.0.0.1:9"
+    failed, rolled_back = (
+        "service 'scheduler' did not start: it exited",
+        "rolled back: scheduler runs again with its last good settings",
+    )
+    assert (done.returncode, done.stdout, done.stderr.splitlines()[:2]) == (1, "", [f"error: {failed}", rolled_back])
+    assert told[-2:] == [f"{action}: failed: {failed}", f"{action}: {rolled_back}"]
+    running = _process_env(local_world, "scheduler")["APP_URL"]
+    assert (local_world.healthy("scheduler"), running, local_world.settings("scheduler")["APP_URL"]) == (
+        True,
+        app_url,
+        app_url,
+    )
 
 
 def test_world_restart_runs_a_new_healthy_process(local_world: LocalWorld, deploy_home: Path) -> None:

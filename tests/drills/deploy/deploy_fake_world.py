@@ -37,7 +37,8 @@ def _settings() -> dict[str, dict[str, str]]:
 
 @dataclass
 class FakeWorld:
-    """The reference world's shape; `fail_with` makes the next redeploy or restart raise it."""
+    """The reference world's shape; `fail_with` makes every redeploy or restart raise it, `failures` the next ones
+    raise theirs, one each."""
 
     logs: Path = Path("/nonexistent")
     name: str = "world-fake"
@@ -48,6 +49,7 @@ class FakeWorld:
     redeploys: list[tuple[str, dict[str, str | None]]] = field(default_factory=list)
     restarts: list[str] = field(default_factory=list)
     fail_with: DrillbitError | None = None
+    failures: list[DrillbitError] = field(default_factory=list)
 
     @property
     def endpoints(self) -> Mapping[str, Endpoint]:
@@ -82,6 +84,8 @@ class FakeWorld:
         self._fail()
 
     def _fail(self) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
         if self.fail_with is not None:
             raise self.fail_with
 

@@ -11,8 +11,16 @@ import pytest
 
 from drills.deploy import actions
 from drills.deploy.results import Backup, ServiceStatus, Settings
-from drills.errors import DrillbitError, InputError, UnknownNameError
-from tests.drills.deploy.deploy_fake_world import DATABASE_URL, POSTGRES_PASSWORD, SCHEDULER_SECRET, FakeWorld
+from drills.errors import DrillbitError, InputError, RedeployFailedError, ServiceStartError, UnknownNameError
+from drills.world.settings import SettingSpec
+from drills.world.spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
+from tests.drills.deploy.deploy_fake_world import (
+    ADMIN_API_KEY,
+    DATABASE_URL,
+    POSTGRES_PASSWORD,
+    SCHEDULER_SECRET,
+    FakeWorld,
+)
 
 SERVICES = "postgres, redis, toxiproxy, timetracking, mail, messaging, app, scheduler"
 APP_SETTINGS = "ADMIN_API_KEY, DATABASE_URL, DB_POOL_SIZE, SCHEDULER_SECRET"
@@ -72,13 +80,137 @@ def test_set_settings_says_values_but_never_a_secret() -> None:
 
 def test_unset_settings_removes_them_and_redeploys() -> None:
     world = FakeWorld()
-    line = actions.unset_settings(world, "app", ["DB_POOL_SIZE", "ADMIN_API_KEY"])()
-    assert line == "world unset app DB_POOL_SIZE ADMIN_API_KEY: redeployed"
-    assert world.redeploys == [("app", {"DB_POOL_SIZE": None, "ADMIN_API_KEY": None})]
+    line = actions.unset_settings(world, "app", ["DB_POOL_SIZE"])()
+    assert line == "world unset app DB_POOL_SIZE: redeployed"
+    assert world.redeploys == [("app", {"DB_POOL_SIZE": None})]
     assert world.settings("app") == {
+        "ADMIN_API_KEY": ADMIN_API_KEY,
         "DATABASE_URL": DATABASE_URL,
         "SCHEDULER_SECRET": SCHEDULER_SECRET,
     }
+
+
+APP_READS = (
+    "DATABASE_URL, DB_POOL_SIZE, DB_POOL_TIMEOUT, REDIS_URL, TIMETRACKING_URL, TIMETRACKING_CLIENT_ID, "
+    "TIMETRACKING_CLIENT_SECRET, MAIL_URL, MAIL_API_KEY, MAIL_FROM, MESSAGING_URL, MESSAGING_API_KEY, "
+    "SCHEDULER_SECRET, ADMIN_API_KEY, TENANT_COUNT, REPORT_INTERVAL, REPORT_CONCURRENCY, HTTP_TIMEOUT, APP_VERSION, "
+    "CAMPAIGN_SEED_TARGETS, DISPATCH_INTERVAL, DISPATCH_BATCH, DISPATCH_CONCURRENCY, DISPATCH_MAX_ATTEMPTS, "
+    "DRILLBIT_TIME_SCALE, DRILLBIT_EPOCH, DRILLBIT_CLOCK, DRILLBIT_SEED"
+)
+STARTS_NOT = ServiceStartError("app", "it exited", "app: DB_POOL_SIZE must be above 0", hint="its whole log is app.log")
+
+
+@pytest.mark.parametrize(
+    ("service", "values", "message"),
+    [
+        ("app", {"DB_POOL_SIZE": "-1"}, "app cannot take DB_POOL_SIZE=-1: DB_POOL_SIZE is a whole number, 1 or more"),
+        ("app", {"DB_POOL_SIZE": "abc"}, "app cannot take DB_POOL_SIZE=abc: DB_POOL_SIZE is a whole number, 1 or more"),
+        ("app", {"DB_POOL_TIMEOUT": "0"}, "app cannot take DB_POOL_TIMEOUT=0: DB_POOL_TIMEOUT is a number, above 0"),
+        ("app", {"ADMIN_API_KEY": ""}, "app cannot take ADMIN_API_KEY=***: ADMIN_API_KEY is text, not empty"),
+        (
+            "scheduler",
+            {"CATCH_UP": "maybe", "APP_URL": "localhost:8000"},
+            "scheduler cannot take CATCH_UP=maybe: CATCH_UP is true or false (or 1/0, yes/no, on/off); "
+            "scheduler cannot take APP_URL=localhost:8000: APP_URL is a URL like scheme://host:port/path, not empty",
+        ),
+    ],
+    ids=["negative", "not-a-number", "not-above-zero", "empty-secret", "flag-and-url"],
+)
+def test_set_settings_refuses_a_value_the_service_does_not_take_before_anything_stops(
+    service: str, values: dict[str, str], message: str
+) -> None:
+    world = FakeWorld()
+    with pytest.raises(InputError) as refused:
+        actions.set_settings(world, service, values)
+    assert (type(refused.value), str(refused.value), world.redeploys) == (
+        InputError,
+        f"{message}\nHint: nothing was changed",
+        [],
+    )
+
+
+def test_set_settings_refuses_a_setting_the_service_does_not_read_unless_forced() -> None:
+    world = FakeWorld()
+    with pytest.raises(UnknownNameError) as refused:
+        actions.set_settings(world, "app", {"DB_POOL_SIZ": "3", "DRILL_NOTE": "x"})
+    forced = actions.set_settings(world, "app", {"DRILL_NOTE": "x"}, force=True)()
+    assert str(refused.value) == (
+        "app does not read DB_POOL_SIZ, DRILL_NOTE\n"
+        f"Hint: did you mean 'DB_POOL_SIZE'? app reads {APP_READS}; --force sets it anyway"
+    )
+    assert (forced, world.redeploys) == ("world set app DRILL_NOTE=x: redeployed", [("app", {"DRILL_NOTE": "x"})])
+
+
+def test_set_settings_on_a_service_that_reads_nothing_says_so() -> None:
+    with pytest.raises(UnknownNameError) as refused:
+        actions.set_settings(FakeWorld(), "postgres", {"MAX_CONNECTIONS": "10"})
+    assert str(refused.value) == (
+        "postgres does not read MAX_CONNECTIONS\nHint: postgres reads no setting; --force sets it anyway"
+    )
+
+
+def test_unset_settings_keeps_a_setting_the_service_cannot_start_without_unless_forced() -> None:
+    world = FakeWorld()
+    with pytest.raises(InputError) as refused:
+        actions.unset_settings(world, "app", ["DB_POOL_SIZE", "ADMIN_API_KEY"])
+    assert (str(refused.value), world.redeploys) == (
+        "app cannot start without ADMIN_API_KEY\n"
+        "Hint: set another value with `drillbit world set`, or --force unsets it anyway",
+        [],
+    )
+    actions.unset_settings(world, "app", ["ADMIN_API_KEY"], force=True)()
+    assert world.redeploys == [("app", {"ADMIN_API_KEY": None})]
+
+
+def test_a_redeploy_that_does_not_start_is_rolled_back_to_the_last_good_settings() -> None:
+    world = FakeWorld(failures=[STARTS_NOT])
+    change = actions.set_settings(world, "app", {"DB_POOL_SIZE": "7", "MAIL_FROM": "ops@drillbit.test"})
+    with pytest.raises(RedeployFailedError) as failed:
+        change()
+    assert str(failed.value) == (
+        "service 'app' did not start: it exited\n"
+        "rolled back: app runs again with its last good settings\n"
+        "--- last lines of app's log ---\n"
+        "app: DB_POOL_SIZE must be above 0\n"
+        "Hint: its whole log is app.log"
+    )
+    assert world.redeploys == [
+        ("app", {"DB_POOL_SIZE": "7", "MAIL_FROM": "ops@drillbit.test"}),
+        ("app", {"DB_POOL_SIZE": "3", "MAIL_FROM": None}),
+    ]
+    assert world.settings("app")["DB_POOL_SIZE"] == "3"
+    assert "MAIL_FROM" not in world.settings("app")
+
+
+def test_a_redeploy_whose_rollback_does_not_start_either_says_so() -> None:
+    world = FakeWorld(fail_with=STARTS_NOT)
+    with pytest.raises(RedeployFailedError) as failed:
+        actions.unset_settings(world, "app", ["DB_POOL_SIZE"])()
+    assert (failed.value.failure, failed.value.rollback, len(world.redeploys)) == (
+        "service 'app' did not start: it exited",
+        "rollback failed: service 'app' did not start: it exited",
+        2,
+    )
+
+
+def test_a_redeploy_of_a_service_that_was_not_healthy_is_not_rolled_back() -> None:
+    # A fault may have started it with bad settings: they are the responder's to fix, not the deploy tool's.
+    world = FakeWorld(failures=[ServiceStartError("scheduler", "it exited")])
+    with pytest.raises(RedeployFailedError) as failed:
+        actions.set_settings(world, "scheduler", {"TICK_INTERVAL": "60"})()
+    assert (failed.value.rollback, world.redeploys) == (
+        "not rolled back: scheduler was not healthy before this change either, so it has no last good settings",
+        [("scheduler", {"TICK_INTERVAL": "60"})],
+    )
+
+
+def test_show_settings_masks_a_declared_secret_whatever_its_name() -> None:
+    signing = SettingSpec("SIGNING_MATERIAL", secret=True)
+    spec = WorldSpec(
+        services=(ServiceSpec("app", ServiceKind.PYTHON, HealthCheck(HealthKind.HTTP), settings=(signing,)),)
+    )
+    world = FakeWorld(spec=spec, configured={"app": {"SIGNING_MATERIAL": "very-private", "OTHER": "plain"}})
+    assert actions.show_settings(world, "app").values == {"OTHER": "plain", "SIGNING_MATERIAL": "***"}
 
 
 def test_restart_restarts_the_service() -> None:

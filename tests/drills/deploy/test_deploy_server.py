@@ -17,7 +17,13 @@ from drills.deploy.session import read_session
 from drills.errors import InputError, ServiceStartError, UnknownNameError, WorldError
 from drills.world.env import connection_env
 from drills.world.home import start_time
-from tests.drills.deploy.deploy_fake_world import ADMIN_API_KEY, POSTGRES_PASSWORD, SCHEDULER_SECRET, FakeWorld
+from tests.drills.deploy.deploy_fake_world import (
+    ADMIN_API_KEY,
+    DATABASE_URL,
+    POSTGRES_PASSWORD,
+    SCHEDULER_SECRET,
+    FakeWorld,
+)
 
 
 @pytest.fixture
@@ -105,12 +111,42 @@ def test_deploy_server_tells_a_failed_change_and_the_client_raises_it(
 ) -> None:
     world.fail_with = ServiceStartError("app", "it exited", f"bad password {POSTGRES_PASSWORD}")
     with pytest.raises(WorldError) as failed:
-        client.set("app", {"DATABASE_URL": "postgresql://nowhere"})
+        client.restart("app")
     assert (type(failed.value), str(failed.value)) == (
         WorldError,
         f"service 'app' did not start: it exited\n--- last lines of app's log ---\nbad password {POSTGRES_PASSWORD}",
     )
-    assert told == ["world set app DATABASE_URL=postgresql://nowhere: failed: service 'app' did not start: it exited"]
+    assert told == ["world restart app: failed: service 'app' did not start: it exited"]
+
+
+def test_deploy_server_tells_a_failed_redeploy_and_its_rollback(
+    client: DeployClient, world: FakeWorld, told: list[str]
+) -> None:
+    world.failures = [ServiceStartError("app", "it exited", f"cannot connect with {POSTGRES_PASSWORD}")]
+    with pytest.raises(WorldError) as failed:
+        client.set("app", {"DATABASE_URL": f"postgresql://postgres:{POSTGRES_PASSWORD}@127.0.0.1:1/drillbit"})
+    action = "world set app DATABASE_URL=postgresql://postgres:***@127.0.0.1:1/drillbit"
+    assert told == [
+        f"{action}: failed: service 'app' did not start: it exited",
+        f"{action}: rolled back: app runs again with its last good settings",
+    ]
+    assert str(failed.value).splitlines()[:2] == [
+        "service 'app' did not start: it exited",
+        "rolled back: app runs again with its last good settings",
+    ]
+    assert world.settings("app")["DATABASE_URL"] == DATABASE_URL
+
+
+def test_deploy_client_passes_force_for_a_setting_the_service_does_not_read(
+    client: DeployClient, world: FakeWorld
+) -> None:
+    with pytest.raises(UnknownNameError):
+        client.set("app", {"DRILL_NOTE": "hello"})
+    with pytest.raises(InputError):
+        client.unset("app", ["ADMIN_API_KEY"])
+    client.set("app", {"DRILL_NOTE": "hello"}, force=True)
+    client.unset("app", ["ADMIN_API_KEY"], force=True)
+    assert world.redeploys == [("app", {"DRILL_NOTE": "hello"}), ("app", {"ADMIN_API_KEY": None})]
 
 
 def test_deploy_client_raises_a_refused_action_as_its_own_type(

@@ -79,3 +79,15 @@ def test_config_fault_revert_after_a_responder_redeployed_does_nothing(
     fixed_by_responder = world.processes["mail"].pid
     outcome = active.try_revert()
     assert (outcome, world.processes["mail"].pid) == (RevertOutcome("mail-key", ok=True), fixed_by_responder)
+
+
+def test_config_fault_teaches_the_drill_the_secrets_it_puts_in(
+    world: LocalWorld, context: DrillContext, make_fault: MakeFault
+) -> None:
+    fault = make_fault(
+        id="mail-key", kind="config", service="mail", settings={"MAIL_API_KEY": "mk_stale_credential", "EXTRA": "plain"}
+    )
+    active = inject(fault, context)
+    learnt = context.masks.values()
+    active.revert()
+    assert learnt == ["mk_stale_credential"]

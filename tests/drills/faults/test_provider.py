@@ -55,6 +55,34 @@ def test_provider_fault_reverts_with_its_own_action_and_resolved_body(
     assert (during, send_mail(key)) == ((401, 202), 202)
 
 
+def test_provider_fault_teaches_the_drill_every_credential_it_hands_over_or_gets_back(
+    world: LocalWorld, context: DrillContext, make_fault: MakeFault
+) -> None:
+    given = make_fault(
+        id="rotated",
+        kind="provider",
+        service="timetracking",
+        action="rotate-client-secret",
+        body={"client_secret": "rotated-by-the-provider-2f9c"},
+        revert={"action": "rotate-client-secret", "body": {"client_secret": "{secrets.timetracking_client_secret}"}},
+    )
+    made_up = make_fault(
+        id="mail-rotated",
+        kind="provider",
+        service="mail",
+        action="rotate-credential",
+        revert={"action": "rotate-credential", "body": {"api_key": "{secrets.mail_api_key}"}},
+    )
+    active = [inject(given, context), inject(made_up, context)]
+    made_up_key = httpx.get(f"{world.endpoints['mail'].url}/_control/state", timeout=5).json()["api_key"]
+    learnt = context.masks.values()
+    for fault in active:
+        fault.revert()
+    put_back = [world.secrets["timetracking_client_secret"], world.secrets["mail_api_key"]]
+    assert learnt == sorted(["rotated-by-the-provider-2f9c", made_up_key])
+    assert context.masks.values() == sorted([*learnt, *put_back])
+
+
 def test_provider_fault_refused_names_the_service_action_and_status(
     context: DrillContext, make_fault: MakeFault
 ) -> None:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from drills.reports import MASK, Redactor, is_secret_name
-from drills.timeline import DrillRecord, EventKind
+from drills.reports import MASK, KnownSecrets, Redactor, is_secret_name
+from drills.timeline import DrillRecord, Event, EventKind
 
 
 def test_redactor_text_masks_every_occurrence() -> None:
@@ -74,3 +76,42 @@ def test_redactor_record_masks_secrets_in_the_scenario_summary(leaky_record: Dri
 )
 def test_is_secret_name_goes_by_the_words_in_a_name(name: str, secret: bool) -> None:
     assert is_secret_name(name) is secret
+
+
+def test_known_secrets_mask_with_every_secret_learnt_so_far() -> None:
+    known = KnownSecrets(["world-secret-1"])
+    before = known.text("world-secret-1 then learnt-later-2")
+    known.add("learnt-later-2", "short")
+    assert (before, known.text("world-secret-1 then learnt-later-2 short")) == (
+        "*** then learnt-later-2",
+        "*** then *** short",
+    )
+    assert known.values() == ["learnt-later-2", "world-secret-1"]
+
+
+def test_known_secrets_mask_an_events_source_message_and_data() -> None:
+    known = KnownSecrets(["client-secret-9"])
+    event = Event(
+        at=1.0,
+        scenario_at=1.0,
+        kind=EventKind.STEP_FINISHED,
+        source="responder:auto",
+        message="read client-secret-9 from the console",
+        data={"step": "read", "ok": True, "output": ["client-secret-9"]},
+    )
+    shown = known.event(event)
+    assert (shown.message, shown.data, event.message) == (
+        "read *** from the console",
+        {"step": "read", "ok": True, "output": ["***"]},
+        "read client-secret-9 from the console",
+    )
+
+
+def test_known_secrets_learn_from_many_threads_at_once() -> None:
+    known = KnownSecrets()
+    threads = [threading.Thread(target=known.add, args=(f"secret-number-{index}",)) for index in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert known.text(" ".join(f"secret-number-{index}" for index in range(20))) == " ".join(["***"] * 20)

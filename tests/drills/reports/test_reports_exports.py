@@ -6,6 +6,7 @@ def test_reports_exports_its_public_api_sorted() -> None:
         "MASK",
         "SECRET_WORDS",
         "Coverage",
+        "KnownSecrets",
         "Redactor",
         "ReportPaths",
         "RunbookFile",

@@ -18,6 +18,7 @@ from drills.probes.kinds.sql import SqlProbe
 from drills.probes.kinds.tcp import TcpProbe
 from drills.scenario.kinds import Fault, Probe
 from drills.scenario.loader import (
+    WorldNames,
     display_path,
     find_scenario,
     load_all,
@@ -28,12 +29,21 @@ from drills.scenario.loader import (
 from drills.scenario.model import Monitor, Scenario, Severity
 from drills.scenario.steps import AcknowledgeStep, HttpStep, RedeployStep, RedisStep, ShellStep, SqlStep, Step
 from drills.timeline import ObjectiveTargets, ScenarioSummary
+from drills.world.settings import SettingSpec
 
 HERE = Path(__file__).parent
 DOCS = HERE.parents[2] / "docs" / "scenarios.md"
 EXAMPLES = HERE / "scenario_examples"
 BROKEN = HERE / "broken_scenarios"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+_REFERENCE = WorldNames()
+EXAMPLE_WORLD = WorldNames(
+    settings={
+        **_REFERENCE.settings,
+        "app": (*_REFERENCE.settings["app"], SettingSpec("REGRESSION_ROUTES"), SettingSpec("JWT_SECRETS", secret=True)),
+    }
+)
+"""Two examples drill an app with more than the reference app has: a release's regression switch, JWT secrets."""
 OUTSIDE = "a drill never touches anything outside its world"
 AIM_HINT = "aim at the world's own services through references: {app.url}, or {app.host} and {app.port}"
 DURATION_HINT = "durations are whole numbers with units d, h, m, s or ms, largest first, e.g. 250ms, 90s, 15m, 1h30m"
@@ -81,6 +91,8 @@ BROKEN_FILES = {
     "bad_toxic_attribute": ":14: faults[0].attributes: a latency toxic has no attribute 'spread' "
     "(it has: latency, jitter)",
     "two_bodies": ":22: response[0].form: a request has one body: json and form were both given",
+    "setting_out_of_range": ":9: world.settings.app.DB_POOL_SIZE: app cannot take DB_POOL_SIZE=0: DB_POOL_SIZE is a "
+    "whole number, 1 or more",
     "unknown_hint_section": ":22: hint_cost.fixx: #fix has no hint named 'fixx'\nHint: did you mean 'Fix'?",
     "free_text_hints": ":21: hints: unknown field\nHint: hints are now the sections of the scenario's runbook "
     "entry, shown one at a time; to change what one costs, write hint_cost: {fix: 20}",
@@ -131,15 +143,17 @@ def _probes(scenario: Scenario) -> list[Probe]:
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda path: path.stem)
 def test_load_scenario_reads_every_example(path: Path) -> None:
-    assert load_scenario(path).id == path.stem
+    assert load_scenario(path, world=EXAMPLE_WORLD).id == path.stem
 
 
 def test_load_all_reads_every_example_in_file_order() -> None:
-    assert [scenario.id for scenario in load_all(EXAMPLES)] == [path.stem for path in EXAMPLE_FILES]
+    assert [scenario.id for scenario in load_all(EXAMPLES, world=EXAMPLE_WORLD)] == [
+        path.stem for path in EXAMPLE_FILES
+    ]
 
 
 def test_examples_use_every_fault_probe_and_step_kind() -> None:
-    scenarios = load_all(EXAMPLES)
+    scenarios = load_all(EXAMPLES, world=EXAMPLE_WORLD)
     used = {
         "faults": {fault.kind for scenario in scenarios for fault in scenario.faults},
         "probes": {probe.kind for scenario in scenarios for probe in _probes(scenario)},
@@ -287,13 +301,70 @@ def test_validate_refuses_only_written_hosts_that_are_not_loopback(tmp_path: Pat
     ]
 
 
+SETTINGS = """\
+id: settings
+title: Settings
+severity: P4
+description: Settings set and unset on services, written out or given by references.
+runbook: runbooks/minimal.md#fix
+steady_state: [{kind: tcp, host: "{app.host}", port: "{app.port}"}]
+world:
+  settings:
+    app: {DB_POOL_SIZ: 3, DB_POOL_TIMEOUT: "{settings.app.HTTP_TIMEOUT}", TENANT_COUNT: 5}
+    postgres: {MAX_CONNECTIONS: 10}
+  extra_services:
+    scheduler-staging: {copy_of: scheduler, settings: {TICK_INTERVAL: "0", APP_URL: "{app.url}"}}
+faults:
+  - {id: stale, kind: config, service: scheduler, settings: {SCHEDULER_SECRET: ""}, unset: [CATCHUP]}
+  - {id: release, kind: deploy, service: scheduler, version: "2.0"}
+  - {id: release-app, kind: deploy, version: "2.0", settings: {HTTP_TIMEOUT: "-2"}}
+monitors: [{name: down, summary: App down, fires_when: fails, probe: {kind: tcp, host: localhost, port: 1}}]
+response:
+  - {kind: redeploy, service: scheduler, settings: {CATCH_UP: "sometimes"}, unset: [TICK_INTERVAL, TICKS]}
+recovery: {hold: 1m}
+"""
+
+
+def test_validate_refuses_settings_a_service_does_not_read_or_take(tmp_path: Path) -> None:
+    errors = validate_paths([_write(tmp_path, "settings.yaml", SETTINGS)])
+    assert [(error.line, str(error).split(": ", 1)[1].splitlines()[0]) for error in errors] == [
+        (9, "world.settings.app.DB_POOL_SIZ: app does not read DB_POOL_SIZ"),
+        (10, "world.settings.postgres.MAX_CONNECTIONS: postgres does not read MAX_CONNECTIONS"),
+        (
+            12,
+            "world.extra_services.scheduler-staging.settings.TICK_INTERVAL: scheduler-staging cannot take "
+            "TICK_INTERVAL=0: TICK_INTERVAL is a whole number, 1 or more",
+        ),
+        (
+            14,
+            "faults[0].settings.SCHEDULER_SECRET: scheduler cannot take SCHEDULER_SECRET: SCHEDULER_SECRET is text, "
+            "not empty",
+        ),
+        (14, "faults[0].unset[0]: scheduler does not read CATCHUP"),
+        (15, "faults[1].version: scheduler does not read APP_VERSION, which a version sets"),
+        (16, "faults[2].settings.HTTP_TIMEOUT: app cannot take HTTP_TIMEOUT=-2: HTTP_TIMEOUT is a number, above 0"),
+        (
+            19,
+            "response[0].settings.CATCH_UP: scheduler cannot take CATCH_UP=sometimes: CATCH_UP is true or false "
+            "(or 1/0, yes/no, on/off)",
+        ),
+        (19, "response[0].unset[1]: scheduler does not read TICKS"),
+    ]
+    hints = [error.hint for error in errors]
+    assert (hints[0].split("? ")[0], hints[1], hints[4].split("? ")[0]) == (  # type: ignore[union-attr]
+        "did you mean 'DB_POOL_SIZE'",
+        "postgres reads no setting",
+        "did you mean 'CATCH_UP'",
+    )
+
+
 def test_validate_paths_reports_a_path_that_does_not_exist(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
     assert [str(error) for error in validate_paths([missing])] == [f"{missing}: no such file or directory"]
 
 
 def test_validate_paths_finds_nothing_wrong_with_the_examples() -> None:
-    assert validate_paths([EXAMPLES]) == []
+    assert validate_paths([EXAMPLES], world=EXAMPLE_WORLD) == []
 
 
 def test_load_all_refuses_two_scenarios_with_one_id() -> None:
