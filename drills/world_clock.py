@@ -63,7 +63,7 @@ def write_state(path: Path, state: ClockState) -> None:
     """Replaces the clock file at once, so a fake never reads half of it."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
     temporary.write_text(state.as_json())
-    temporary.chmod(0o644)
+    temporary.chmod(0o600)
     temporary.replace(path)
 
 

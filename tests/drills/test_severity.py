@@ -80,7 +80,7 @@ def record(policy: SeverityPolicy) -> DrillRecord:
         timeline=(
             event(10, EventKind.FAULT_INJECTED, fault="f"),
             event(14, EventKind.MONITOR_FIRED, monitor="m"),
-            event(15, EventKind.ACKNOWLEDGED),
+            event(14.5, EventKind.ACKNOWLEDGED),
             event(60, EventKind.RECOVERED, window_started_at=50.0),
         ),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -37,15 +38,22 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 @dataclass
 class Wall:
-    """Wall time that moves only when a test says so."""
+    """Wall time that moves only when a test says so, or on its own once a test lets it run."""
 
     now: float = EPOCH
+    running_since: float | None = None
 
     def __call__(self) -> float:
-        return self.now
+        if self.running_since is None:
+            return self.now
+        return self.now + time.monotonic() - self.running_since
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+    def run(self) -> None:
+        """Lets time pass as it does on the wall: for a test of a loop that waits for scenario time itself."""
+        self.running_since = time.monotonic()
 
 
 class DelayedTransport(httpx.AsyncBaseTransport):

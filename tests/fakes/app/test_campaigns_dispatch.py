@@ -233,6 +233,7 @@ async def test_campaign_two_dispatchers_racing_send_each_target_once(app: Runnin
 
 
 async def test_campaign_two_app_replicas_send_each_target_once(start_app: StartApp, providers: Providers) -> None:
+    providers.wall.run()  # the dispatchers' own loops tick on scenario time
     settings = {"tenant_count": 0, "dispatch_interval": 0.05}
     async with start_app(**settings) as first, start_app(**settings) as second:
         await first.create_campaign(60)
@@ -271,7 +272,10 @@ async def test_campaign_metrics_count_sends_and_pending_targets(app: RunningApp,
     ]
 
 
-async def test_campaign_dispatcher_loop_finishes_a_campaign_and_stops_with_the_app(start_app: StartApp) -> None:
+async def test_campaign_dispatcher_loop_finishes_a_campaign_and_stops_with_the_app(
+    start_app: StartApp, providers: Providers
+) -> None:
+    providers.wall.run()  # the dispatcher's own loop ticks on scenario time
     async with start_app(tenant_count=0, dispatch_interval=0.05) as app:
         await app.create_campaign(25)
         finished = await finished_within(app, 10.0)
@@ -344,8 +348,9 @@ async def dispatcher_reaches(app: RunningApp, condition: Callable[[DispatcherSta
 
 
 async def test_campaign_dispatcher_survives_failing_ticks_and_says_so_once(
-    start_app: StartApp, database_url: str
+    start_app: StartApp, database_url: str, providers: Providers
 ) -> None:
+    providers.wall.run()  # the dispatcher's own loop ticks on scenario time
     async with start_app(tenant_count=0, dispatch_interval=0.05) as app:
         async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as admin:
             await admin.execute("ALTER TABLE campaign_targets RENAME TO campaign_targets_away")
