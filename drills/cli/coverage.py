@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 
-from drills.cli.drill import DEFAULT_SCENARIOS, ScenarioDir
+from drills.cli.options import DEFAULT_SCENARIOS, ScenarioDir, report_files
 from drills.errors import FormatWarning, InputError
 
 if TYPE_CHECKING:
@@ -68,7 +68,6 @@ def coverage(
 
 def read_records(paths: Sequence[Path]) -> list[DrillRecord]:
     """The records of every report.json in ``paths`` (folders are searched at any depth)."""
-    from drills.cli.drill import report_files
     from drills.reports import read_report
 
     found = sorted({path for given in paths for path in report_files(given)})

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from drills.cli.options import DEFAULT_SCENARIOS, ScenarioDir, report_files
 from drills.durations import format_duration
 from drills.errors import FormatWarning, InputError
 
@@ -24,9 +25,6 @@ if TYPE_CHECKING:
 
 console = Console()
 errors = Console(stderr=True)
-
-ScenarioDir = Annotated[Path, typer.Option("--scenarios", help="The folder of scenario files.")]
-DEFAULT_SCENARIOS = Path("scenarios")
 
 
 def list_scenarios(scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
@@ -258,14 +256,6 @@ def merge(
         record = read_report(path)
         results.append(DrillResult(record, score(record), ReportPaths.inside(path.parent)))
     _finish_ci(results, junit, scenarios)
-
-
-def report_files(given: Path) -> list[Path]:
-    if given.is_file():
-        return [given]
-    if not given.is_dir():
-        raise InputError(f"{given}: no such report folder or report.json")
-    return sorted(given.rglob("report.json"))
 
 
 def report(path: Annotated[Path, typer.Argument(help="A saved report.json.")]) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from drills.errors import DrillbitError, FaultError
-from drills.faults.registry import FaultBase
+from drills.faults.base import FaultBase
 
 
 class Injected(Protocol):

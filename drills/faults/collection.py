@@ -15,8 +15,8 @@ from typing import Final, ParamSpec
 
 from drills.errors import FaultError
 from drills.faults.active import ActiveFault, RevertOutcome
+from drills.faults.base import FaultBase
 from drills.faults.injection import inject
-from drills.faults.registry import FaultBase
 from drills.world.context import DrillContext
 
 IN_FLIGHT_TIMEOUT_SECONDS: Final = 60.0

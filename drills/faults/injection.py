@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from drills.errors import DrillbitError, FaultError, TargetRefusedError
 from drills.faults.active import ActiveFault
-from drills.faults.registry import FAULTS, FaultBase
+from drills.faults.base import FaultBase
+from drills.faults.registry import FAULTS
 from drills.language.templating import resolve_model
 from drills.reports.redaction import Redactor
 from drills.world.context import DrillContext

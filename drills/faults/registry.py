@@ -14,29 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from drills.language.fields import Duration, PositiveDuration, Slug, SpecModel
+from drills.faults.base import FaultBase
 from drills.language.kinds import KindRegistry
 from drills.world.targets import Target
 
 if TYPE_CHECKING:
     from drills.faults.active import ActiveFault
     from drills.world.context import DrillContext
-
-
-class FaultBase(SpecModel):
-    """What every fault has: its ``kind``, an id, a delay after the fault phase starts, and how long it lasts.
-
-    Without ``duration`` a fault stays until the drill ends (or a responder fixes what it broke); it is
-    reverted at the end either way.
-    """
-
-    kind: str
-    id: Slug
-    after: Duration = timedelta()
-    duration: PositiveDuration | None = None
 
 
 F = TypeVar("F", bound=FaultBase)

@@ -16,8 +16,8 @@ from typing import Final
 
 from drills.errors import DrillbitError, FaultError
 from drills.faults.active import ActiveFault, RevertOutcome
+from drills.faults.base import FaultBase
 from drills.faults.collection import FaultSet, notify
-from drills.faults.registry import FaultBase
 from drills.faults.timing import pause_until
 from drills.world.context import DrillContext
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from drills.faults.registry import FAULTS, FaultBase
+from drills.faults.base import FaultBase
+from drills.faults.registry import FAULTS
 from drills.probes.registry import PROBES, ProbeBase
 
 if TYPE_CHECKING:

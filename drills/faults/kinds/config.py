@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import model_validator
 
+from drills.faults.base import FaultBase
 from drills.faults.changes import SettingChanges
-from drills.faults.registry import FaultBase, FaultKind, register
+from drills.faults.registry import FaultKind, register
 from drills.world.targets import ServiceTarget, Target
 
 if TYPE_CHECKING:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Final, Literal, Self
 
 from pydantic import Field, model_validator
 
-from drills.faults.registry import FaultBase, FaultKind, register
+from drills.faults.base import FaultBase
+from drills.faults.registry import FaultKind, register
 from drills.language.fields import ServiceName, field_error
 from drills.world.targets import Target, UrlTarget
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
-from drills.faults.registry import FaultBase, FaultKind, register
+from drills.faults.base import FaultBase
+from drills.faults.registry import FaultKind, register
 from drills.language.fields import ServiceName
 from drills.world.targets import ServiceTarget, Target
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, JsonValue
 
-from drills.faults.registry import FaultBase, FaultKind, register
+from drills.faults.base import FaultBase
+from drills.faults.registry import FaultKind, register
 from drills.language.fields import SLUG, ServiceName, SpecModel, matching
 from drills.world.targets import ServiceTarget, Target, UrlTarget
 

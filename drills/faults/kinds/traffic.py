@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from drills.faults.registry import FaultBase, FaultKind, register
+from drills.faults.base import FaultBase
+from drills.faults.registry import FaultKind, register
 from drills.language.fields import PositiveDuration
 from drills.language.requests import HttpRequest
 from drills.world.targets import Target, UrlTarget

@@ -11,7 +11,8 @@ from pydantic import TypeAdapter
 
 from drills.errors import FaultError, TargetRefusedError
 from drills.faults import ActiveFault, FaultSet, RevertOutcome, inject
-from drills.faults.registry import FAULTS, FaultBase, FaultKind
+from drills.faults.base import FaultBase
+from drills.faults.registry import FAULTS, FaultKind
 from drills.world.context import DrillContext
 from drills.world.targets import Target, UrlTarget
 
