@@ -17,7 +17,7 @@ from typer.main import get_command
 from drills.cli.commands import PlainCommand, PlainGroup
 
 if TYPE_CHECKING:
-    from typer._click import Command, Context
+    from typer._click import Command, Context, HelpFormatter
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,12 @@ class LazyGroup(PlainGroup):
         if name in COMMANDS:
             command = real_command(name)
         return name, command, rest
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        """The group's page, printed by `drills.cli.help_page` rather than typer's heavier formatter."""
+        from drills.cli.help_page import print_help
+
+        print_help(self, ctx)
 
 
 def real_command(name: str) -> Command:

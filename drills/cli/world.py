@@ -184,10 +184,16 @@ def restore(
 
 
 def _client(world: str | None) -> DeployClient:
-    """The deploy client of the world asked for, imported only by the command that calls a world."""
+    """The deploy client of the world asked for, imported only by the command that calls a world.
+
+    The world is found first, so a command with no world to call answers before the HTTP client is imported.
+    """
+    from drills.deploy.session import choose_session
+
+    session = choose_session(world)
     from drills.deploy.client import DeployClient
 
-    return DeployClient.find(world)
+    return DeployClient(session)
 
 
 def _follow(log: BinaryIO, path: Path) -> None:

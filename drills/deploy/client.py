@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -14,6 +13,7 @@ import httpx
 from drills.deploy.results import Backup, ServiceStatus, Settings
 from drills.deploy.session import START_ONE, Session, choose_session
 from drills.errors import DrillbitError, WorldError
+from drills.world.tls import plain_only
 
 # A redeploy or a restore is answered when it is done: tens of seconds at worst.
 TIMEOUT: Final = httpx.Timeout(90.0, connect=5.0)
@@ -24,7 +24,7 @@ class DeployClient:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        transport = httpx.HTTPTransport(uds=str(session.socket), verify=no_tls())
+        transport = httpx.HTTPTransport(uds=str(session.socket), verify=plain_only())
         self._http = httpx.Client(transport=transport, base_url="http://deploy", timeout=TIMEOUT)
 
     @classmethod
@@ -104,12 +104,6 @@ class DeployClient:
             f"the deploy tool of world {self.session.world} does not answer ({reason})",
             hint=f"its harness may have just stopped: look again, or {START_ONE}",
         )
-
-
-def no_tls() -> ssl.SSLContext:
-    """The TLS of a transport that speaks plain HTTP over a unix socket: it trusts no certificate, so it loads none
-    (httpx's default loads certifi's whole store for each transport, about 50 ms), and an HTTPS call would fail."""
-    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 def error_from(response: httpx.Response) -> DrillbitError:

@@ -17,6 +17,7 @@ from drills.errors import FaultError
 from drills.faults.active import ActiveFault
 from drills.faults.kinds.network import NetworkFault, toxiproxy_url
 from drills.world.context import DrillContext
+from drills.world.tls import trusted
 
 API_TIMEOUT_SECONDS: Final = 5.0
 
@@ -40,7 +41,7 @@ class ToxiproxyApi:
 
     def call(self, method: str, path: str, body: JsonValue = None) -> httpx.Response:
         try:
-            with httpx.Client(trust_env=False, timeout=API_TIMEOUT_SECONDS) as client:
+            with httpx.Client(trust_env=False, timeout=API_TIMEOUT_SECONDS, verify=trusted()) as client:
                 return client.request(method, f"{self.url}{path}", json=body)
         except httpx.HTTPError as error:
             raise FaultError(

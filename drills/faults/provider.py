@@ -22,6 +22,7 @@ from drills.faults.kinds.provider import ProviderAction, ProviderFault, control_
 from drills.reports.redaction import is_secret_name
 from drills.world.context import DrillContext
 from drills.world.targets import check_all
+from drills.world.tls import trusted
 
 CONTROL_TIMEOUT_SECONDS: Final = 5.0
 
@@ -39,7 +40,7 @@ def control(service: str, action: ProviderAction, context: DrillContext) -> Json
     what = f"{service}'s control action {action.action}"
     context.masks.add(*credentials(action.body))
     try:
-        with httpx.Client(trust_env=False, timeout=CONTROL_TIMEOUT_SECONDS) as client:
+        with httpx.Client(trust_env=False, timeout=CONTROL_TIMEOUT_SECONDS, verify=trusted()) as client:
             answer = client.post(url, json=dict(action.body))
     except httpx.HTTPError as error:
         raise FaultError(f"{what} could not be called: {type(error).__name__}: {error}") from error

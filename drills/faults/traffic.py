@@ -27,6 +27,7 @@ from drills.faults.timing import pause_until
 from drills.language.requests import HttpRequest
 from drills.world.context import DrillContext
 from drills.world.targets import UrlTarget, check
+from drills.world.tls import trusted
 
 REQUEST_TIMEOUT_SECONDS: Final = 5.0
 # Requests in flight at once; the rest wait their turn, as they would behind a real client's connection pool.
@@ -100,7 +101,7 @@ class TrafficSent:
         requests = self.fault.requests
         limits = httpx.Limits(max_connections=CONCURRENT_REQUESTS)
         with (
-            httpx.Client(trust_env=False, timeout=REQUEST_TIMEOUT_SECONDS, limits=limits) as client,
+            httpx.Client(trust_env=False, timeout=REQUEST_TIMEOUT_SECONDS, limits=limits, verify=trusted()) as client,
             ThreadPoolExecutor(CONCURRENT_REQUESTS, thread_name_prefix=f"traffic-{self.fault.id}") as senders,
         ):
             for tick in range(self.fault.count):

@@ -22,6 +22,7 @@ from drills.probes.result import (
     unreadable,
 )
 from drills.world.context import DrillContext
+from drills.world.tls import trusted
 
 
 def read_http(
@@ -75,7 +76,7 @@ def parse_json(text: str) -> JsonValue | None:
 
 def _client(timeout: httpx.Timeout) -> httpx.Client:
     # trust_env=False: a developer's HTTP_PROXY must not stand between a drill and its own world.
-    return httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+    return httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, verify=trusted())
 
 
 def _timeout(expect: HttpExpect, limits: ProbeLimits) -> httpx.Timeout:

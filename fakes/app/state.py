@@ -18,6 +18,7 @@ from fakes.app.log import EventLog
 from fakes.app.metrics import AppMetrics
 from fakes.app.providers import MailClient, MessagingClient, TimetrackingClient
 from fakes.clock import ScaledClock
+from fakes.tls import trusted
 
 T = TypeVar("T")
 
@@ -114,7 +115,7 @@ def build_state(
 
 
 def _http_client(base_url: str, timeout: float, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+    return httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport, verify=trusted())
 
 
 def app_state(request: Request) -> AppState:

@@ -16,6 +16,7 @@ import httpx
 
 from fakes.clock import iso, sleep_until
 from fakes.scheduler.state import SchedulerState, Tick
+from fakes.tls import trusted
 
 TARGET_PATH = "/api/v1/internal/run-due-reports"
 SECRET_HEADER = "X-Scheduler-Secret"
@@ -44,7 +45,7 @@ async def call(state: SchedulerState, slot: float) -> Tick:
     at = state.clock.now()
     headers = {SECRET_HEADER: state.secret}
     try:
-        async with httpx.AsyncClient(transport=state.transport, timeout=state.timeout) as client:
+        async with httpx.AsyncClient(transport=state.transport, timeout=state.timeout, verify=trusted()) as client:
             async with asyncio.timeout(state.timeout):
                 response = await client.post(state.app_url + TARGET_PATH, headers=headers, json={"slot": iso(slot)})
     except (TimeoutError, httpx.TimeoutException):

@@ -9,6 +9,7 @@ import httpx
 from drills.errors import WorldError
 from drills.world.protocol import Endpoint
 from drills.world.spec import ProxySpec
+from drills.world.tls import trusted
 
 
 def create(
@@ -29,7 +30,7 @@ def create(
         for p in proxies
     ]
     try:
-        answer = httpx.post(f"{api.url}/populate", json=entries, timeout=10.0)
+        answer = httpx.post(f"{api.url}/populate", json=entries, timeout=10.0, verify=trusted())
     except httpx.HTTPError as error:
         raise WorldError(f"toxiproxy at {api.url} did not answer: {error}") from error
     if answer.status_code != 201:

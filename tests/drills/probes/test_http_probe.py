@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import ssl
 
+import httpx
 import pytest
+from httpx._transports import default as httpx_transport
 from pydantic import JsonValue
 
 from drills.errors import ProbeError, UnresolvedReferenceError
@@ -210,3 +213,25 @@ def test_http_probe_is_rendered_once_so_an_escaped_reference_reaches_the_wire_as
         "{app.url}",
         {"template": "{saved.x}"},
     )
+
+
+def test_http_probe_reads_share_one_tls_context(
+    http_server: HttpServer, context: DrillContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A monitor reads every tenth of a second: each read must not build its own certificate store."""
+    built: list[object] = []
+    real = httpx.create_ssl_context
+
+    def counting(verify: object = True, **options: object) -> ssl.SSLContext:
+        if not isinstance(verify, ssl.SSLContext):  # handed a context, httpx builds none
+            built.append(verify)
+        return real(verify=verify, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(httpx_transport, "create_ssl_context", counting)  # where httpx's transports build one
+    http_server.answer("/api/v1/health", json_reply(200, HEALTHY))
+    probe = make_probe({"kind": "http", "url": "{app.url}/api/v1/health", "expect": {"status": 200}})
+
+    results = [evaluate(probe, context) for _ in range(3)]
+
+    assert all(result.held for result in results)
+    assert built == []

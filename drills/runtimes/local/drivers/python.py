@@ -13,6 +13,7 @@ from drills.runtimes.local.launch import Launch, Servers, base_env
 from drills.world.protocol import Endpoint
 from drills.world.spec import ServiceKind, ServiceSpec
 from drills.world.targets import LOOPBACK
+from drills.world.tls import trusted
 
 
 class PythonDriver(ServiceDriver):
@@ -31,7 +32,7 @@ class PythonDriver(ServiceDriver):
 
     def ready(self, service: ServiceSpec, address: Endpoint, secrets: Mapping[str, str]) -> bool:
         try:
-            answer = httpx.get(f"{address.url}{service.health.path}", timeout=1.0)
+            answer = httpx.get(f"{address.url}{service.health.path}", timeout=1.0, verify=trusted())
         except httpx.HTTPError:
             return False
         return answer.status_code == 200
