@@ -23,7 +23,7 @@ SECRETS = {"postgres_password": "bench-password", "redis_password": "bench-passw
 SERVICES = (
     ServiceSpec("postgres", ServiceKind.POSTGRES, HealthCheck(HealthKind.POSTGRES)),
     ServiceSpec("redis", ServiceKind.REDIS, HealthCheck(HealthKind.REDIS)),
-    ServiceSpec("app", ServiceKind.PYTHON, HealthCheck(HealthKind.HTTP, "/health"), module="fakes.app"),
+    ServiceSpec("app", ServiceKind.PYTHON, HealthCheck(HealthKind.HTTP, "/health"), module="fakes.reports"),
 )
 
 

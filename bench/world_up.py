@@ -23,8 +23,8 @@ from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
 from drills.world.protocol import WorldOptions
 from drills.world.reference import reference_world
-from fakes.app.cache import KEY_PREFIX
-from fakes.app.fleet import GENERATION_KEY
+from fakes.reports.cache import KEY_PREFIX
+from fakes.reports.fleet import GENERATION_KEY
 
 REPORT_TENANTS = 20
 

@@ -160,7 +160,7 @@ def _app() -> ServiceSpec:
     return ServiceSpec(
         name="app",
         kind=ServiceKind.PYTHON,
-        module="fakes.app",
+        module="fakes.reports",
         health=HealthCheck(HealthKind.HTTP, "/api/v1/health"),
         env={**COMMON_ENV, **env},
         depends_on=("toxiproxy", "postgres", "redis", *PROVIDERS),

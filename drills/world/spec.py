@@ -1,8 +1,11 @@
 """The declarative description of a world: its services, how each is started and checked, and its proxies.
 
-Nothing here assumes processes: every service is reached by host:port, and a value that depends on another
-service is a reference (``{proxies.postgres.url}``) resolved by the runtime once that service is up. The local
-runtime turns a spec into processes; the docker runtime turns the same spec into containers.
+Nothing here assumes processes. A service's environment is written as its world file writes it: ``${NAME}`` for
+a world variable (a secret, the seed, the clock) and ``service:port`` for another service, or for a proxy
+(``toxiproxy:15432``), on the world's network. The docker runtime keeps those addresses (each container is known
+on the network by its service's name); the local runtime maps each to the loopback port it gave that service or
+proxy (`drills.world.variables`). The local runtime turns a spec into processes; the docker runtime turns the
+same spec into containers.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 from drills.world.settings import SettingSpec
 
@@ -37,6 +41,18 @@ class HealthCheck:
 
 
 @dataclass(frozen=True)
+class ContainerSpec:
+    """How the docker runtime runs a service: its image (or the image the world file's ``build`` makes), its
+    command, and the Compose health check it declares (``test``, as Compose writes it)."""
+
+    image: str | None = None
+    build: str | None = None
+    """The build context, relative to the world file's folder (``.``: the project's own Dockerfile)."""
+    command: tuple[str, ...] = ()
+    healthcheck: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ServiceSpec:
     """One service of the world."""
 
@@ -49,6 +65,9 @@ class ServiceSpec:
     description: str = ""
     settings: tuple[SettingSpec, ...] = ()
     """Every environment variable the service reads (``env`` is what the world gives it, which may be more)."""
+    port: int | None = None
+    """The port it serves on the world's network (Compose ``expose``); the local runtime picks its own."""
+    container: ContainerSpec = field(default_factory=ContainerSpec)
 
     def setting(self, name: str) -> SettingSpec | None:
         """The declaration of a setting the service reads; None when it does not read it."""
@@ -64,6 +83,8 @@ class ProxySpec:
 
     name: str
     upstream: str
+    listen: int | None = None
+    """The port the proxy server listens on for it, on the world's network (``toxiproxy:15432``)."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,15 @@ class WorldSpec:
     services: tuple[ServiceSpec, ...]
     proxies: tuple[ProxySpec, ...] = ()
     proxy_server: str = "toxiproxy"
+    name: str = "reference"
+    """The product the world is (its Compose profile): ``scheduled-reports``, ``bookings``..."""
+    description: str = ""
+    secrets: tuple[str, ...] = ()
+    """The world variables that are secrets, random for each world (``POSTGRES_PASSWORD``...)."""
+    databases: tuple[str, ...] = ()
+    """Databases its Postgres holds besides the world's own (a scratch copy, a restore target)."""
+    policy: Path | None = None
+    """The world's severity policy file; None: drillbit's own."""
 
     def service(self, name: str) -> ServiceSpec:
         for service in self.services:

@@ -33,7 +33,7 @@ SERVERS = Servers(
 )
 POSTGRES = ServiceSpec("postgres", ServiceKind.POSTGRES, HealthCheck(HealthKind.POSTGRES))
 REDIS = ServiceSpec("redis", ServiceKind.REDIS, HealthCheck(HealthKind.REDIS))
-APP = ServiceSpec("app", ServiceKind.PYTHON, HealthCheck(HealthKind.HTTP, "/health"), module="fakes.app")
+APP = ServiceSpec("app", ServiceKind.PYTHON, HealthCheck(HealthKind.HTTP, "/health"), module="fakes.reports")
 # A kind the world spec does not name yet, as a new one would be before its member is added to ServiceKind.
 STATIC_FILES = cast(ServiceKind, "static-files")
 
@@ -134,7 +134,7 @@ def test_python_driver_launches_the_module_with_its_settings_as_environment(tmp_
     settings = driver.settings({"APP_MODE": "strict"}, SECRETS)
     how = driver.launch(APP, 8081, settings, SERVERS, tmp_path)
 
-    argv = [sys.executable, "-m", "fakes.app", "--host", "127.0.0.1", "--port", "8081"]
+    argv = [sys.executable, "-m", "fakes.reports", "--host", "127.0.0.1", "--port", "8081"]
     assert how == Launch(argv, {**base_env(), "APP_MODE": "strict"})
 
 
