@@ -67,6 +67,9 @@ class ServiceSpec:
     """Every environment variable the service reads (``env`` is what the world gives it, which may be more)."""
     port: int | None = None
     """The port it serves on the world's network (Compose ``expose``); the local runtime picks its own."""
+    aliases: tuple[str, ...] = ()
+    """Other names it answers to on the world's network: its Compose name, when its world calls it otherwise
+    (each product's app is ``app`` in its world). Addresses in the world file use the Compose name."""
     container: ContainerSpec = field(default_factory=ContainerSpec)
 
     def setting(self, name: str) -> SettingSpec | None:
