@@ -29,8 +29,8 @@ from drills.runtimes.local.runtime import LocalRuntime
 from drills.scenario.kinds import Probe
 from drills.world.context import DrillContext
 from drills.world.protocol import Endpoint, World, WorldOptions
-from drills.world.reference import reference_world
 from drills.world.spec import WorldSpec
+from drills.world.worlds import world_spec
 
 HOST = "127.0.0.1"
 SLOW_ANSWER_S = 1.0
@@ -113,7 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    spec = WorldSpec(services=tuple(s for s in reference_world().services if s.name == "postgres"))
+    spec = WorldSpec(services=tuple(s for s in world_spec().services if s.name == "postgres"))
     world = LocalRuntime().up(spec, WorldOptions())
     try:
         with (

@@ -22,7 +22,7 @@ import redis
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
 from drills.world.protocol import WorldOptions
-from drills.world.reference import reference_world
+from drills.world.worlds import world_spec
 from fakes.reports.cache import KEY_PREFIX
 from fakes.reports.fleet import GENERATION_KEY
 
@@ -48,7 +48,7 @@ def process_groups_rss(groups: set[int]) -> int:
 
 def one_up(tenants: int) -> tuple[float, float, int, LocalWorld]:
     started = time.monotonic()
-    world = LocalRuntime().up(reference_world(), WorldOptions(tenants=tenants))
+    world = LocalRuntime().up(world_spec(), WorldOptions(tenants=tenants))
     healthy = all(world.healthy(s.name) for s in world.spec.services)
     up_seconds = time.monotonic() - started
     if not healthy:
@@ -65,10 +65,10 @@ def timed_teardown(world: LocalWorld) -> float:
 
 REAPED_HARNESS = """
 import json, threading
-from drills.world.reference import reference_world
+from drills.world.worlds import world_spec
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.world.protocol import WorldOptions
-world = LocalRuntime().up(reference_world(), WorldOptions())
+world = LocalRuntime().up(world_spec(), WorldOptions())
 print(json.dumps(str(world.directory)), flush=True)
 threading.Event().wait()
 """
@@ -116,7 +116,7 @@ def report_tick_seconds(world: LocalWorld, run: int) -> float:
 
 def fleet_page_seconds(tenants: int, requests: int = 7) -> tuple[list[float], list[float]]:
     """Seconds for the page as served (cached after the first), then for the page built afresh each time."""
-    world = LocalRuntime().up(reference_world(), WorldOptions(tenants=tenants))
+    world = LocalRuntime().up(world_spec(), WorldOptions(tenants=tenants))
     try:
         url = world.endpoints["app"].url
         key = world.secrets["admin_api_key"]

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from drills.scenario.model import Scenario
     from drills.scoring.score import Score, score
     from drills.timeline import DrillRecord
-    from drills.world.reference import reference_world
     from drills.world.spec import WorldSpec
+    from drills.world.worlds import world_spec
 
 _HOMES: Final = {
     "AutoResponder": "drills.engine.responder",
@@ -44,7 +44,7 @@ _HOMES: Final = {
     "load_all": "drills.scenario.loader",
     "load_scenario": "drills.scenario.loader",
     "read_report": "drills.reports",
-    "reference_world": "drills.world.reference",
+    "world_spec": "drills.world.worlds",
     "run_drill": "drills.engine.runner",
     "score": "drills.scoring.score",
     "validate_paths": "drills.scenario.loader",
@@ -66,10 +66,10 @@ __all__ = [
     "load_all",
     "load_scenario",
     "read_report",
-    "reference_world",
     "run_drill",
     "score",
     "validate_paths",
+    "world_spec",
 ]
 
 

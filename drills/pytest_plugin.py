@@ -220,9 +220,9 @@ def world(world_options: WorldOptions) -> Iterator[World]:
     let a fault one module leaves behind break every later module. A test that breaks the world repairs it.
     """
     from drills.runtimes.local.runtime import LocalRuntime
-    from drills.world.reference import reference_world
+    from drills.world.worlds import world_spec
 
-    running = LocalRuntime().up(reference_world(), world_options)
+    running = LocalRuntime().up(world_spec(), world_options)
     try:
         yield running
     finally:

@@ -1,8 +1,9 @@
-"""docs/world.md's settings tables, written from what each service of the reference world declares it reads.
+"""docs/world.md's settings tables, written from what each service of the world file declares it reads.
 
-Each table sits between ``<!-- settings: NAME -->`` and ``<!-- /settings -->``, NAME a service or ``world`` (the
-settings the world gives its fakes); what is between is written again from ``drills.world.reference``, the rest of
-the page is left as it is. A test checks that the page is as this writes it.
+Each table sits between ``<!-- settings: NAME -->`` and ``<!-- /settings -->``, NAME a service of the default world,
+``PRODUCT/SERVICE`` a service of another, or ``world`` (the settings the world gives its fakes); what is between is
+written again from docker-compose.yml's declarations, the rest of the page is left as it is. A test checks that
+the page is as this writes it.
 
     .venv/bin/python tools/settings_doc.py           # write the tables again
     .venv/bin/python tools/settings_doc.py --check   # exit 1 when a table differs from the declarations
@@ -16,19 +17,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-from drills.world.reference import WORLD_SETTINGS, reference_world
 from drills.world.settings import SettingSpec
 from drills.world.spec import ServiceSpec, WorldSpec
+from drills.world.worlds import world_spec
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 DOC: Final = ROOT / "docs" / "world.md"
-TABLE: Final = re.compile(r"(<!-- settings: (?P<name>[a-z-]+) -->\n)(?P<table>.*?)(<!-- /settings -->)", re.DOTALL)
+TABLE: Final = re.compile(r"(<!-- settings: (?P<name>[a-z/-]+) -->\n)(?P<table>.*?)(<!-- /settings -->)", re.DOTALL)
 WORLD: Final = "world"
+WORLD_VARIABLES: Final = ("DRILLBIT_TIME_SCALE", "DRILLBIT_EPOCH", "DRILLBIT_CLOCK", "DRILLBIT_SEED")
+"""The settings the world gives every fake: each as the first service that reads it declares it."""
 
 
 def render(text: str, world: WorldSpec | None = None) -> str:
-    """``text`` with every settings table written again from ``world`` (the reference world by default)."""
-    spec = world or reference_world()
+    """``text`` with every settings table written again from ``world`` (the default world by default)."""
+    spec = world or world_spec()
 
     def table(match: re.Match[str]) -> str:
         return f"{match[1]}{_table(match['name'], spec)}{match[4]}"
@@ -36,24 +39,36 @@ def render(text: str, world: WorldSpec | None = None) -> str:
     return TABLE.sub(table, text)
 
 
+def world_settings(world: WorldSpec) -> list[SettingSpec]:
+    """The settings the world gives its fakes, as declared by the first service that reads each."""
+    found = {}
+    for service in world.services:
+        for setting in service.settings:
+            if setting.name in WORLD_VARIABLES and setting.name not in found and service.env.get(setting.name):
+                found[setting.name] = setting
+    return [found[name] for name in WORLD_VARIABLES if name in found]
+
+
 def _table(name: str, world: WorldSpec) -> str:
+    shared = world_settings(world)
     if name == WORLD:
-        readers = {s.name: [svc.name for svc in world.services if svc.setting(s.name) == s] for s in WORLD_SETTINGS}
-        rows = [
-            _row(setting, ", ".join(f"`{reader}`" for reader in readers[setting.name])) for setting in WORLD_SETTINGS
-        ]
+        readers = {s.name: [svc.name for svc in world.services if svc.setting(s.name) == s] for s in shared}
+        rows = [_row(setting, ", ".join(f"`{reader}`" for reader in readers[setting.name])) for setting in shared]
         return _lines(["variable", "takes", "meaning", "default", "read by"], rows)
-    if name not in world.names():
+    product, _, service = name.rpartition("/")
+    if product:
+        world = world_spec(product)
+    if service not in world.names():
         raise ValueError(f"docs/world.md has a settings table of {name!r}, which is no service of the world")
-    return _service_table(world.service(name))
+    return _service_table(world.service(service), shared)
 
 
-def _service_table(service: ServiceSpec) -> str:
-    own = [setting for setting in service.settings if setting not in WORLD_SETTINGS]
+def _service_table(service: ServiceSpec, given: list[SettingSpec]) -> str:
+    own = [setting for setting in service.settings if setting not in given]
     if not service.settings:
         return f"`{service.name}` reads no setting: the world configures it itself.\n"
     text = _lines(["variable", "takes", "meaning", "default"], [_row(setting) for setting in own]) if own else ""
-    shared = [f"`{setting.name}`" for setting in service.settings if setting in WORLD_SETTINGS]
+    shared = [f"`{setting.name}`" for setting in service.settings if setting in given]
     if shared:
         text += f"\nAnd of the world's settings (above): {', '.join(shared)}.\n"
     return text

@@ -48,11 +48,11 @@ def up(
     from drills.engine.interrupts import stop_on_terminate
     from drills.runtimes.local.runtime import LocalRuntime
     from drills.world.protocol import WorldOptions
-    from drills.world.reference import reference_world
+    from drills.world.worlds import world_spec
 
     with stop_on_terminate(), ctrl_c_interrupts():
         with console.status("bringing the world up..."):
-            world = LocalRuntime().up(reference_world(), WorldOptions(seed, time_scale, tenants))
+            world = LocalRuntime().up(world_spec(), WorldOptions(seed, time_scale, tenants))
         try:
             healthy = show(world)
             if check:

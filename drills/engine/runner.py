@@ -36,8 +36,8 @@ from drills.severity import DEFAULT_POLICY, SeverityPolicy
 from drills.timeline import DEPLOY_TOOL, DrillRecord, Event, EventKind, Responder, TimelineRecorder
 from drills.world.context import DrillContext
 from drills.world.protocol import Runtime, World, WorldOptions
-from drills.world.reference import reference_world
 from drills.world.spec import WorldSpec
+from drills.world.worlds import world_spec
 from drills.world_clock import WorldClock
 
 STEADY_STATE_TIMEOUT = 30.0
@@ -65,7 +65,7 @@ class DrillSettings:
     """How to run a drill: the world, the seed, the time scale (None: the scenario's), where reports go (None:
     nowhere), who responds."""
 
-    world: WorldSpec = field(default_factory=reference_world)
+    world: WorldSpec = field(default_factory=world_spec)
     policy: SeverityPolicy = DEFAULT_POLICY
     """What the severities promise (default objectives, escalation, points): a team may set its own."""
     seed: int = 0

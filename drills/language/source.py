@@ -24,6 +24,7 @@ DataPath = tuple[Hashable, ...]
 
 _MAPPING_TAG: Final = "tag:yaml.org,2002:map"
 _SEQUENCE_TAG: Final = "tag:yaml.org,2002:seq"
+_MERGE_TAG: Final = "tag:yaml.org,2002:merge"
 
 _Loader = yaml.CSafeLoader | yaml.SafeLoader
 
@@ -102,16 +103,23 @@ def _convert(loader: _Loader, node: yaml.Node, path: DataPath, document: YamlDoc
 def _convert_mapping(
     loader: _Loader, node: yaml.MappingNode, path: DataPath, document: YamlDocument
 ) -> dict[Hashable, object]:
+    written = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE_TAG)
     loader.flatten_mapping(node)
+    merged_count = len(node.value) - written  # flattening puts what ``<<`` merges first
     result: dict[Hashable, object] = {}
-    for key_node, value_node in node.value:
+    merged: set[Hashable] = set()
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, Hashable):
             raise YamlSyntaxError(key_node.start_mark.line + 1, "invalid YAML: a mapping or list cannot be a key")
         child = (*path, key)
         line = key_node.start_mark.line + 1
-        if key in result:
+        if key in result and key not in merged:  # a key written here overrides a merged one, as YAML says
             document.duplicates.append(DuplicateKey(child, line, document.lines[child]))
+        if index < merged_count:
+            merged.add(key)
+        else:
+            merged.discard(key)
         document.lines[child] = line
         result[key] = _convert(loader, value_node, child, document)
     return result

@@ -23,9 +23,9 @@ from drills.language.templating import SAVED, Reference, check_reference, find_r
 from drills.scenario.problem import Problem
 from drills.scenario.setting_checks import check_settings
 from drills.scenario.steps import ACKNOWLEDGE_LIMIT
-from drills.world.reference import reference_world
 from drills.world.settings import SettingSpec
 from drills.world.targets import literal_refusal, refusal_message, show_address, shown_url
+from drills.world.worlds import world_spec
 from drills.world_clock import QUANTUM_WALL_S
 
 # The reference world's names, as docs/world.md lists them.
@@ -46,7 +46,7 @@ _AIM_HINT: Final = "aim at the world's own services through references: {app.url
 
 
 def _reference_settings() -> dict[str, tuple[SettingSpec, ...]]:
-    return {service.name: service.settings for service in reference_world().services}
+    return {service.name: service.settings for service in world_spec().services}
 
 
 @dataclass(frozen=True)

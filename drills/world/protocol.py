@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType, SimpleNamespace
+from types import MappingProxyType
 from typing import Protocol
 
 from drills.world.spec import WorldSpec
@@ -109,23 +109,16 @@ class Runtime(Protocol):
     def up(self, spec: WorldSpec, options: WorldOptions) -> World: ...
 
 
-def references(world: World, epoch: float) -> dict[str, object]:
-    """What a spec may refer to: ``{services.app.url}``, ``{proxies.redis.url}``, ``{secrets.x}``..."""
+def world_variables(world: World) -> dict[str, str]:
+    """What a world file's ``${NAME}`` may name: each secret (``POSTGRES_PASSWORD``), and the world's own
+    ``DRILLBIT_*``: time scale, epoch, clock file, seed, tenants and name (docs/world-file.md)."""
+    options = world.options
     return {
-        "world": SimpleNamespace(
-            name=world.name,
-            seed=world.options.seed,
-            time_scale=world.options.time_scale,
-            tenants=world.options.tenants,
-            epoch=epoch,
-            clock=world.directory / CLOCK_FILE,
-        ),
-        "services": SimpleNamespace(**dict(world.endpoints)),
-        "proxies": SimpleNamespace(**dict(world.proxies)),
-        "secrets": SimpleNamespace(**dict(world.secrets)),
+        **{name.upper(): value for name, value in world.secrets.items()},
+        "DRILLBIT_TIME_SCALE": f"{options.time_scale:g}",
+        "DRILLBIT_EPOCH": repr(world.epoch),
+        "DRILLBIT_CLOCK": str(world.directory / CLOCK_FILE),
+        "DRILLBIT_SEED": str(options.seed),
+        "DRILLBIT_TENANTS": str(options.tenants),
+        "DRILLBIT_WORLD": world.name,
     }
-
-
-def resolve(template: str, names: Mapping[str, object]) -> str:
-    """Fills ``{a.b}`` references from ``names``; an unknown one is a KeyError/AttributeError naming it."""
-    return template.format_map(dict(names))

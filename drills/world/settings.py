@@ -2,7 +2,7 @@
 
 The declaration is what the deploy tool checks a value against before it stops anything, what
 ``drillbit validate`` checks a scenario's settings against, and what tells a drill which values to mask. It is
-plain data (a world file could fill it as well as :mod:`drills.world.reference` does): a service that reads a
+plain data, read from the world file (``x-drillbit.settings`` of each service): a service that reads a
 variable its declaration lacks is a bug the tests catch.
 """
 

@@ -19,11 +19,13 @@ from drills.world.settings import SettingSpec
 
 
 class ServiceKind(StrEnum):
-    """How a service is run: the two real servers, or one of our own Python programs."""
+    """How a service is run: the two real servers, one of our own Python programs, or only as a container."""
 
     POSTGRES = "postgres"
     REDIS = "redis"
     PYTHON = "python"
+    CONTAINER = "container"
+    """Says no way to run as a process: only the docker runtime runs it."""
 
 
 class HealthKind(StrEnum):

@@ -33,10 +33,10 @@ def test_drills_exports_exactly_its_public_api_sorted() -> None:
         "load_all",
         "load_scenario",
         "read_report",
-        "reference_world",
         "run_drill",
         "score",
         "validate_paths",
+        "world_spec",
     ]
 
 

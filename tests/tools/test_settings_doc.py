@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from drills.world.reference import reference_world
 from drills.world.settings import SettingSpec, SettingType
 from drills.world.spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
+from drills.world.worlds import world_spec
 from tools import settings_doc
 
 
@@ -17,7 +17,7 @@ def test_settings_doc_tables_are_written_from_the_declarations() -> None:
 
 def test_settings_doc_has_a_table_for_the_world_and_every_service() -> None:
     named = [match["name"] for match in settings_doc.TABLE.finditer(settings_doc.DOC.read_text(encoding="utf-8"))]
-    assert sorted(named) == sorted(["world", *reference_world().names()])
+    assert sorted(named) == sorted(["world", *world_spec().names()])
 
 
 def test_settings_doc_writes_a_services_table_between_its_markers() -> None:

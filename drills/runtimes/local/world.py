@@ -21,10 +21,10 @@ from drills.runtimes.local.ports import free_port
 from drills.runtimes.local.processes import ServiceProcess
 from drills.runtimes.local.reaper import Reaper
 from drills.world.home import TAG_VARIABLE, start_time
-from drills.world.protocol import ACTION_COSTS, CLOCK_FILE, Endpoint, WorldOptions, references, resolve
-from drills.world.reference import SECRET_NAMES
-from drills.world.spec import ServiceSpec, WorldSpec
+from drills.world.protocol import ACTION_COSTS, CLOCK_FILE, Endpoint, WorldOptions, world_variables
+from drills.world.spec import ServiceKind, ServiceSpec, WorldSpec
 from drills.world.targets import LOOPBACK
+from drills.world.variables import interpolate, map_addresses
 from drills.world_clock import ClockState, scenario_epoch, write_state
 
 START_TIMEOUT_SECONDS = 30.0
@@ -35,10 +35,16 @@ PREPARE_TIMEOUT_SECONDS = 60.0
 SECRETS_FILE = "secrets.json"
 
 
-def make_secrets() -> dict[str, str]:
+SERVER_SECRETS = {ServiceKind.POSTGRES: "postgres_password", ServiceKind.REDIS: "redis_password"}
+"""The secret each real server is started with, whether or not the world file names it."""
+
+
+def make_secrets(spec: WorldSpec) -> dict[str, str]:
     """Every secret of the world, fresh for each world (never from its seed, which anyone may know): the same
     shape, so the same length, whatever they are, for a secret's value never changes what a drill does."""
-    return {name: f"{name.split('_')[0]}-{secrets.token_hex(12)}" for name in SECRET_NAMES}
+    names = [name.lower() for name in spec.secrets]
+    names += [SERVER_SECRETS[service.kind] for service in spec.services if service.kind in SERVER_SECRETS]
+    return {name: f"{name.split('_')[0]}-{secrets.token_hex(12)}" for name in dict.fromkeys(names)}
 
 
 class LocalWorld:
@@ -58,7 +64,7 @@ class LocalWorld:
         self._servers = servers
         self._clock = clock
         self.epoch = scenario_epoch(clock.wall())
-        self._secrets = make_secrets()
+        self._secrets = make_secrets(spec)
         self._processes: dict[str, ServiceProcess] = {}
         self._endpoints: dict[str, Endpoint] = {}
         self._proxies: dict[str, Endpoint] = {}
@@ -205,10 +211,27 @@ class LocalWorld:
             return Finished(returncode, written.read().decode(errors="replace"))
 
     def _initial_settings(self, spec: ServiceSpec) -> dict[str, str]:
-        names = references(self, self.epoch)
-        configured = {key: resolve(value, names) for key, value in spec.env.items()}
+        """The environment its world file gives it, each address on the world's network made a loopback one."""
+        variables, addresses = world_variables(self), self._addresses()
+        configured = {key: map_addresses(interpolate(value, variables), addresses) for key, value in spec.env.items()}
         configured.update(self._options.overrides.get(spec.name, {}))
         return driver_for(spec.kind).settings(configured, self._secrets)
+
+    def _addresses(self) -> dict[str, str]:
+        """Each ``service:port`` (and ``proxy-server:listen``) of the world's network, as the loopback address it has
+        here; what has not started yet has none."""
+        found: dict[str, str] = {}
+        for service in self._spec.services:
+            endpoint = self._endpoints.get(service.name)
+            if endpoint is not None and service.port is not None:
+                found |= {f"{name}:{service.port}": endpoint.address for name in (service.name, *service.aliases)}
+        server = self._spec.proxy_server
+        names = (server, *self._spec.service(server).aliases) if server in self._spec.names() else ()
+        for proxy in self._spec.proxies:
+            endpoint = self._proxies.get(proxy.name)
+            if endpoint is not None and proxy.listen is not None:
+                found |= {f"{name}:{proxy.listen}": endpoint.address for name in names}
+        return found
 
     def _wait_healthy(self, spec: ServiceSpec, process: ServiceProcess) -> bool:
         endpoint = self._endpoints[spec.name]

@@ -14,7 +14,7 @@ from drills.reports import read_report, write_reports
 from drills.scenario.loader import load_all
 from drills.scoring.score import score
 from drills.timeline import DrillRecord, Event, EventKind, Responder, ScenarioSummary, Severity
-from drills.world.reference import reference_world
+from drills.world.worlds import world_spec
 from tests.drills.cli.cli_runs import DRILL_TIMEOUT, SCENARIOS, as_it_should, drillbit, scenario_copy, worked
 
 BROKEN = Path(__file__).parents[1] / "scenario" / "broken_scenarios"
@@ -188,7 +188,7 @@ def test_up_check_prints_every_service_healthy_and_exits_0(drillbit_home: Path) 
     done = drillbit("up", "--check", timeout=60.0)
 
     healthy = re.findall(r"^\W*([a-z-]+)\s+\W\s+healthy\b", done.stdout, flags=re.M)
-    assert (done.returncode, healthy) == (0, list(reference_world().names()))
+    assert (done.returncode, healthy) == (0, list(world_spec().names()))
 
 
 @pytest.mark.world

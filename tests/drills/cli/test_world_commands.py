@@ -22,7 +22,7 @@ from drills.deploy.server import DeployServer
 from drills.deploy.session import Session
 from drills.runtimes.local.world import LocalWorld
 from drills.world.protocol import World
-from drills.world.reference import reference_world
+from drills.world.worlds import world_spec
 
 pytestmark = pytest.mark.world
 
@@ -140,7 +140,7 @@ _NOTHING = "Hint: nothing was changed"
 
 
 def _reads(service: str) -> str:
-    names = reference_world().service(service).setting_names()
+    names = world_spec().service(service).setting_names()
     return f"{', '.join(names)}; --force sets it anyway"
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from drills.errors import DrillbitError
 from drills.world.protocol import Endpoint, WorldOptions
-from drills.world.reference import reference_world
 from drills.world.spec import WorldSpec
+from drills.world.worlds import world_spec
 
 SCHEDULER_SECRET = "scheduler-0123abcd"
 POSTGRES_PASSWORD = "postgres-4567cdef"
@@ -42,7 +42,7 @@ class FakeWorld:
 
     logs: Path = Path("/nonexistent")
     name: str = "world-fake"
-    spec: WorldSpec = field(default_factory=reference_world)
+    spec: WorldSpec = field(default_factory=world_spec)
     options: WorldOptions = field(default_factory=WorldOptions)
     epoch: float = 0.0
     configured: dict[str, dict[str, str]] = field(default_factory=_settings)

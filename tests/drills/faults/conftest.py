@@ -18,8 +18,10 @@ from drills.runtimes.local.world import LocalWorld
 from drills.scenario.kinds import Fault
 from drills.world.context import DrillContext
 from drills.world.protocol import WorldOptions
-from drills.world.reference import PROVIDERS, reference_world
 from drills.world.spec import HealthKind
+from drills.world.worlds import world_spec
+
+PROVIDERS = ("timetracking", "mail", "messaging")
 
 UP_ATTEMPTS = 3
 _FAULTS: TypeAdapter[Fault] = TypeAdapter(Fault)
@@ -30,7 +32,7 @@ def _up(home: Path) -> LocalWorld:
         patch.setenv("DRILLBIT_HOME", str(home))
         for attempt in range(1, UP_ATTEMPTS + 1):
             try:
-                return LocalRuntime().up(reference_world(), WorldOptions(seed=7))
+                return LocalRuntime().up(world_spec(), WorldOptions(seed=7))
             except FileNotFoundError:
                 # registry.write_record races when a wave starts services in parallel (reported); retry.
                 if attempt == UP_ATTEMPTS:

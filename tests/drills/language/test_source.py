@@ -49,3 +49,12 @@ def test_read_yaml_words_a_mistake_as_the_python_parser_does(monkeypatch: pytest
 
     assert (quick.value.line, quick.value.message) == (python.value.line, python.value.message)
     assert (python.value.line, python.value.message) == (2, "invalid YAML: mapping values are not allowed here")
+
+
+def test_read_yaml_lets_a_key_written_here_override_a_merged_one_but_not_one_written_twice() -> None:
+    document = read_yaml("base: &base {x: 1, y: 2}\nkept:\n  <<: *base\n  x: 3\ntwice:\n  <<: *base\n  x: 3\n  x: 4\n")
+
+    assert document.data == {"base": {"x": 1, "y": 2}, "kept": {"x": 3, "y": 2}, "twice": {"x": 4, "y": 2}}
+    assert [(duplicate.path, duplicate.line, duplicate.first_line) for duplicate in document.duplicates] == [
+        (("twice", "x"), 8, 7)
+    ]

@@ -18,12 +18,12 @@ from drills.runtimes.local import registry
 from drills.runtimes.local.runtime import LocalRuntime, clean_orphans
 from drills.world.home import pid_alive, worlds_root
 from drills.world.protocol import WorldOptions
-from drills.world.reference import reference_world
 from drills.world.spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
+from drills.world.worlds import world_spec
 
 pytestmark = pytest.mark.world
 
-DATA_ONLY = WorldSpec(services=tuple(s for s in reference_world().services if s.name in ("postgres", "redis")))
+DATA_ONLY = WorldSpec(services=tuple(s for s in world_spec().services if s.name in ("postgres", "redis")))
 WAIT_SECONDS = 8.0
 
 
@@ -60,10 +60,10 @@ def test_local_runtime_world_is_reaped_when_the_harness_is_killed(drillbit_home:
     script = (
         "import json, sys, threading\n"
         "from drills.runtimes.local.runtime import LocalRuntime\n"
-        "from drills.world.reference import reference_world\n"
+        "from drills.world.worlds import world_spec\n"
         "from drills.world.protocol import WorldOptions\n"
         "from drills.world.spec import WorldSpec\n"
-        "services = tuple(s for s in reference_world().services if s.name in ('postgres', 'redis'))\n"
+        "services = tuple(s for s in world_spec().services if s.name in ('postgres', 'redis'))\n"
         "DATA_ONLY = WorldSpec(services=services)\n"
         "world = LocalRuntime().up(DATA_ONLY, WorldOptions())\n"
         "pids = [p.pid for p in world.processes.values()]\n"

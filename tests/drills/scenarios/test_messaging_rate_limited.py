@@ -26,7 +26,7 @@ from drills.scenario.model import Invariant
 from drills.world.context import DrillContext
 from drills.world.env import connection_env
 from drills.world.protocol import World, WorldOptions
-from drills.world.reference import reference_world
+from drills.world.worlds import world_spec
 
 pytestmark = pytest.mark.world
 
@@ -112,7 +112,7 @@ def campaign(world: World) -> dict[str, object]:
 @pytest.fixture
 def own_world(world_options: WorldOptions, drillbit_home: Path) -> Iterator[World]:
     """A world for one test: what the provider accepted cannot be taken back, so a test that breaks it has its own."""
-    running = LocalRuntime().up(reference_world(), world_options)
+    running = LocalRuntime().up(world_spec(), world_options)
     try:
         yield running
     finally:

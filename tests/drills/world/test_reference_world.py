@@ -15,7 +15,7 @@ import pytest
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
 from drills.world.protocol import WorldOptions
-from drills.world.reference import reference_world
+from drills.world.worlds import world_spec
 
 pytestmark = pytest.mark.world
 
@@ -25,7 +25,7 @@ WAIT_SECONDS = 20.0
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalWorld]:
     # A time scale of 600: the 15-minute scheduler ticks every 1.5 s.
-    running = LocalRuntime().up(reference_world(), WorldOptions(seed=7, time_scale=600, tenants=5))
+    running = LocalRuntime().up(world_spec(), WorldOptions(seed=7, time_scale=600, tenants=5))
     yield running
     running.teardown()
 

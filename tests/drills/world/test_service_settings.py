@@ -15,11 +15,13 @@ from drills.runtimes.local.drivers import driver_for
 from drills.runtimes.local.launch import Servers, base_env
 from drills.world.binaries import Binary
 from drills.world.protocol import Endpoint, resolve
-from drills.world.reference import SECRET_NAMES, reference_world
 from drills.world.spec import ServiceKind, ServiceSpec
+from drills.world.worlds import world_spec
+
+SECRET_NAMES = [name.lower() for name in world_spec().secrets]
 
 ROOT = Path(__file__).resolve().parents[3]
-WORLD = reference_world()
+WORLD = world_spec()
 PROGRAMS = [service for service in WORLD.services if service.kind is ServiceKind.PYTHON]
 SERVERS = [service for service in WORLD.services if service.kind is not ServiceKind.PYTHON]
 SECRETS = {name: f"{name.split('_')[0]}-0123456789abcdef" for name in SECRET_NAMES}

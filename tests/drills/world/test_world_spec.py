@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from drills.world.reference import reference_world
 from drills.world.spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
+from drills.world.worlds import world_spec
 
 
 def _service(name: str, *depends_on: str) -> ServiceSpec:
@@ -24,7 +24,7 @@ def test_waves_refuse_a_dependency_cycle() -> None:
 
 
 def test_reference_world_starts_dependencies_then_app_then_scheduler() -> None:
-    waves = [sorted(s.name for s in wave) for wave in reference_world().waves()]
+    waves = [sorted(s.name for s in wave) for wave in world_spec().waves()]
     assert waves == [
         ["mail", "messaging", "postgres", "redis", "timetracking", "toxiproxy"],
         ["app"],
@@ -33,7 +33,7 @@ def test_reference_world_starts_dependencies_then_app_then_scheduler() -> None:
 
 
 def test_reference_world_proxies_every_dependency_of_the_app() -> None:
-    world = reference_world()
+    world = world_spec()
     proxied = {proxy.name for proxy in world.proxies}
     app_dependencies = set(world.service("app").depends_on) - {"toxiproxy"}
     assert proxied == app_dependencies

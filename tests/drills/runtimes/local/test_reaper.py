@@ -25,10 +25,10 @@ HARNESS = """
 import os, signal, sys
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.world.protocol import WorldOptions
-from drills.world.reference import reference_world
+from drills.world.worlds import world_spec
 from drills.world.spec import WorldSpec
 {patch}
-services = tuple(s for s in reference_world().services if s.name in ("postgres", "redis"))
+services = tuple(s for s in world_spec().services if s.name in ("postgres", "redis"))
 LocalRuntime().up(WorldSpec(services=services), WorldOptions())
 """
 

@@ -16,13 +16,15 @@ from drills.runtimes.local.privileges import service_account
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
 from drills.world.protocol import WorldOptions
-from drills.world.reference import SECRET_NAMES, reference_world
 from drills.world.spec import WorldSpec
+from drills.world.worlds import world_spec
+
+SECRET_NAMES = [name.lower() for name in world_spec().secrets]
 
 pytestmark = pytest.mark.world
 
 # One service of each driver: Postgres, Redis and a Python fake.
-SPEC = WorldSpec(services=tuple(s for s in reference_world().services if s.name in ("postgres", "redis", "mail")))
+SPEC = WorldSpec(services=tuple(s for s in world_spec().services if s.name in ("postgres", "redis", "mail")))
 
 
 @pytest.fixture(scope="module")
