@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from drills.cli.commands import PlainCommand
 from drills.cli.lazy import LazyGroup, add_lazy_commands
+from drills.cli.options import WorldFilePath
 from drills.errors import DrillbitError
 
 if TYPE_CHECKING:
@@ -42,25 +43,33 @@ def up(
     seed: Seed = 0,
     time_scale: TimeScale = 60.0,
     tenants: Tenants = 20,
+    product: Annotated[
+        str | None,
+        typer.Option(
+            "--world", help="The world to bring up: a product of the world file (default: scheduled-reports)."
+        ),
+    ] = None,
+    world_file: WorldFilePath = None,
 ) -> None:
-    """Bring the reference world up and keep it until Ctrl-C."""
+    """Bring a world up and keep it until Ctrl-C."""
     from drills.deploy.server import DeployServer
     from drills.engine.interrupts import stop_on_terminate
     from drills.runtimes.local.runtime import LocalRuntime
     from drills.world.protocol import WorldOptions
-    from drills.world.worlds import world_spec
+    from drills.world.worlds import DEFAULT_PRODUCT, world_spec
 
+    spec = world_spec(product or DEFAULT_PRODUCT, world_file)
     with stop_on_terminate(), ctrl_c_interrupts():
-        with console.status("bringing the world up..."):
-            world = LocalRuntime().up(world_spec(), WorldOptions(seed, time_scale, tenants))
+        with console.status(f"bringing the {spec.name} world up..."):
+            world = LocalRuntime().up(spec, WorldOptions(seed, time_scale, tenants))
         try:
             healthy = show(world)
             if check:
                 raise typer.Exit(0 if all(healthy.values()) else 1)
             with DeployServer(world, world.directory, on_action=tell_deploy_action):
                 console.print(
-                    f"[bold]The world {world.name} is up.[/] From another terminal, `drillbit world status` and "
-                    "`drillbit shell` work on it. Ctrl-C tears it down."
+                    f"[bold]The {spec.name} world {world.name} is up.[/] From another terminal, "
+                    "`drillbit world status` and `drillbit shell` work on it. Ctrl-C tears it down."
                 )
                 threading.Event().wait()
         except KeyboardInterrupt:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from drills.cli.options import DEFAULT_SCENARIOS, ScenarioDir, report_files
+from drills.cli.options import DEFAULT_SCENARIOS, ScenarioDir, WorldFilePath, read_worlds, report_files
 from drills.durations import format_duration
 from drills.errors import FormatWarning, InputError
 
@@ -27,24 +27,26 @@ console = Console()
 errors = Console(stderr=True)
 
 
-def list_scenarios(scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
-    """List every scenario: id, severity, title."""
+def list_scenarios(scenarios: ScenarioDir = DEFAULT_SCENARIOS, world_file: WorldFilePath = None) -> None:
+    """List every scenario: id, world, severity, faults, title."""
     from drills.cli.listing import scenario_rows
 
     table = Table(title=f"scenarios in {scenarios}")
-    for column in ("id", "severity", "faults", "title"):
+    for column in ("id", "world", "severity", "faults", "title"):
         table.add_column(column)
-    for row in scenario_rows(scenarios):
-        table.add_row(row.id, row.severity, ", ".join(row.faults) or "planned", escape(row.title))
+    for row in scenario_rows(scenarios, world_file):
+        table.add_row(row.id, row.world, row.severity, ", ".join(row.faults) or "planned", escape(row.title))
     console.print(table)
 
 
-def show(scenario_id: str, scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
+def show(scenario_id: str, scenarios: ScenarioDir = DEFAULT_SCENARIOS, world_file: WorldFilePath = None) -> None:
     """Show one scenario: what breaks, how it is noticed, the response and what is checked."""
     from drills.scenario.loader import find_scenario
+    from drills.world.worlds import DEFAULT_PRODUCT
 
-    scenario = find_scenario(scenarios, scenario_id)
+    scenario = find_scenario(scenarios, scenario_id, worlds=read_worlds(world_file))
     console.print(f"[bold]{scenario.id}[/] ({scenario.severity}): {escape(scenario.title)}")
+    console.print(f"world: {scenario.world.product or DEFAULT_PRODUCT}", markup=False)
     console.print(scenario.description, markup=False)
     console.print(f"runbook: {scenario.runbook}", markup=False)
     recovery = scenario.recovery
@@ -62,11 +64,14 @@ def show(scenario_id: str, scenarios: ScenarioDir = DEFAULT_SCENARIOS) -> None:
             console.print(f"  - {line}", highlight=False, markup=False)
 
 
-def validate(paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders.")] = None) -> None:
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders.")] = None,
+    world_file: WorldFilePath = None,
+) -> None:
     """Check scenario files; every problem of every file is printed as file:line: message."""
     from drills.scenario.loader import validate_paths
 
-    found = validate_paths(paths or [DEFAULT_SCENARIOS])
+    found = validate_paths(paths or [DEFAULT_SCENARIOS], worlds=read_worlds(world_file))
     for problem in found:
         errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
     if found:
@@ -134,14 +139,15 @@ def _results_table(results: list[DrillResult]) -> None:
             console.print(f"[red]{result.record.scenario.id}[/]: {escape(reason)}", highlight=False)
 
 
-def _chosen(ids: list[str] | None, every: bool, scenarios: Path) -> list[Scenario]:
+def _chosen(ids: list[str] | None, every: bool, scenarios: Path, world_file: Path | None) -> list[Scenario]:
     from drills.scenario.loader import find_scenario, load_all
 
+    worlds = read_worlds(world_file)
     if every:
-        return load_all(scenarios)
+        return load_all(scenarios, worlds=worlds)
     if not ids:
         raise InputError("name at least one scenario id, or --all", hint="`drillbit list` shows them")
-    return [find_scenario(scenarios, scenario_id) for scenario_id in ids]
+    return [find_scenario(scenarios, scenario_id, worlds=worlds) for scenario_id in ids]
 
 
 PolicyFile = Annotated[
@@ -164,12 +170,15 @@ def run(
     report_dir: Annotated[Path, typer.Option(help="Where reports are written.")] = Path("reports"),
     scenarios: ScenarioDir = DEFAULT_SCENARIOS,
     policy: PolicyFile = None,
+    world_file: WorldFilePath = None,
 ) -> None:
     """Drill scenarios with the automated responder; exit 1 unless every drill passed."""
     from drills.engine.runner import DrillSettings
 
-    chosen = _chosen(scenario_ids, every, scenarios)
-    settings = DrillSettings(seed=seed, time_scale=time_scale, report_dir=report_dir, policy=_policy(policy))
+    chosen = _chosen(scenario_ids, every, scenarios, world_file)
+    settings = DrillSettings(
+        seed=seed, time_scale=time_scale, report_dir=report_dir, policy=_policy(policy), world_file=world_file
+    )
     results = [_drill(scenario, settings) for scenario in chosen]
     _results_table(results)
     raise typer.Exit(0 if all(result.score.passed for result in results) else 1)
@@ -187,6 +196,7 @@ def ci(
     shard: Annotated[
         str | None, typer.Option(help="Drill only part K of N of the catalog, by id: 2/3 (a CI matrix).")
     ] = None,
+    world_file: WorldFilePath = None,
 ) -> None:
     """Drill every scenario and write one JUnit file; exit 1 unless every drill passed.
 
@@ -200,13 +210,15 @@ def ci(
 
     count = check_jobs(default_jobs() if jobs is None else jobs)
     part = None if shard is None else Shard.parse(shard)
-    problems = validate_paths([scenarios])
+    worlds = read_worlds(world_file)
+    problems = validate_paths([scenarios], worlds=worlds)
     if problems:
         for problem in problems:
             errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
         raise InputError(f"{len(problems)} problem(s) found in {scenarios}")
-    chosen = load_all(scenarios) if part is None else shard_of(load_all(scenarios), part)
-    settings = DrillSettings(seed=seed, report_dir=report_dir, policy=_policy(policy))
+    every = load_all(scenarios, worlds=worlds)
+    chosen = every if part is None else shard_of(every, part)
+    settings = DrillSettings(seed=seed, report_dir=report_dir, policy=_policy(policy), world_file=world_file)
     what = f"{len(chosen)} scenario(s)" + ("" if part is None else f" (shard {part.index}/{part.count})")
     console.print(f"drilling {what}, {count} at a time", markup=False)
     with stop_on_terminate():

@@ -30,7 +30,7 @@ class Lazy:
 
 
 COMMANDS: Final = {
-    "list": Lazy("drills.cli.drill", "list_scenarios", "List every scenario: id, severity, title."),
+    "list": Lazy("drills.cli.drill", "list_scenarios", "List every scenario: id, world, severity, faults, title."),
     "show": Lazy(
         "drills.cli.drill",
         "show",

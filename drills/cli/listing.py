@@ -3,11 +3,12 @@
 Reading the scenarios imports pydantic and the scenario models and validates every file, about 0.3 s; listing
 files that have not changed needs none of it. A folder's entry holds its rows and is used only while every input
 is as it was when they were read: the folder's entries (name, size, mtime), each runbook file the scenarios refer
-to, drillbit's own code and the libraries that validate (pydantic, pydantic-core, PyYAML). Only rows read without
-error are kept, so a mistake is found and reported as before, and an entry is kept only when every input is older
-than `SETTLED_NS`, so that a file changed again within the file system's clock tick cannot pass for unchanged. The
-cache is ``$XDG_CACHE_HOME/drillbit/list`` (by default ``~/.cache/drillbit/list``; none without a home); one that
-cannot be read or written only costs the next run its speed.
+to, the world file they are checked against, drillbit's own code and the libraries that validate (pydantic,
+pydantic-core, PyYAML). Only rows read without error are kept, so a mistake is found and reported as before, and an
+entry is kept only when every input is older than `SETTLED_NS`, so that a file changed again within the file
+system's clock tick cannot pass for unchanged. The cache is ``$XDG_CACHE_HOME/drillbit/list`` (by default
+``~/.cache/drillbit/list``; none without a home); one that cannot be read or written only costs the next run its
+speed.
 """
 
 from __future__ import annotations
@@ -25,13 +26,15 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from drills.scenario.model import Scenario
 
-FORMAT: Final = 1
+FORMAT: Final = 2
 """The entries' format: an entry of another is not read."""
 SETTLED_NS: Final = 2_000_000_000
 """How old every input must be for an entry to be kept."""
 CODE: Final = Path(__file__).resolve().parents[1]
 """drillbit's own code: the package's folder."""
 VALIDATING_LIBRARIES: Final = ("pydantic", "pydantic_core", "yaml")
+WORLD_FILE: Final = CODE / "world" / "docker-compose.yml"
+"""The world file the scenarios are checked against (a link to the project's docker-compose.yml)."""
 
 Stat = tuple[str, int, int]
 """A file's path (or name), size and mtime in nanoseconds."""
@@ -42,25 +45,35 @@ class Row:
     """What `drillbit list` shows of a scenario."""
 
     id: str
+    world: str
     severity: str
     faults: tuple[str, ...]
     title: str
 
 
-def scenario_rows(directory: Path) -> list[Row]:
-    """Every scenario's row, in file-name order: from the cache while its inputs are unchanged, else read."""
+def scenario_rows(directory: Path, world_file: Path | None = None) -> list[Row]:
+    """Every scenario's row, in file-name order: from the cache while its inputs are unchanged, else read.
+
+    ``world_file`` is the world file the scenarios are checked against (None: drillbit's own)."""
     root = cache_root()
-    entry = root / f"{hashlib.sha256(str(directory.resolve()).encode()).hexdigest()}.json" if root else None
-    cached = _cached(entry, directory) if entry else None
+    worlds = (world_file or WORLD_FILE).resolve()
+    key = hashlib.sha256(f"{directory.resolve()}\0{worlds}".encode()).hexdigest()
+    entry = root / f"{key}.json" if root else None
+    cached = _cached(entry, directory, worlds) if entry else None
     if cached is not None:
         return cached
     from drills.scenario.loader import load_all
+    from drills.world.worlds import DEFAULT_PRODUCT
+    from drills.world.worlds import world_file as read_world_file
 
-    scenarios = load_all(directory)
-    rows = [Row(s.id, str(s.severity), tuple(fault.kind for fault in s.faults), s.title) for s in scenarios]
+    scenarios = load_all(directory, worlds=read_world_file(worlds))
+    rows = [
+        Row(s.id, s.world.product or DEFAULT_PRODUCT, str(s.severity), tuple(f.kind for f in s.faults), s.title)
+        for s in scenarios
+    ]
     if entry:
         runbooks = sorted({str(path) for scenario in scenarios for path in runbook_files(scenario)})
-        _keep(entry, directory, runbooks, rows)
+        _keep(entry, directory, worlds, runbooks, rows)
     return rows
 
 
@@ -92,22 +105,22 @@ def runbook_files(scenario: Scenario) -> list[Path]:
     return found
 
 
-def _cached(entry: Path, directory: Path) -> list[Row] | None:
+def _cached(entry: Path, directory: Path, worlds: Path) -> list[Row] | None:
     try:
         held = json.loads(entry.read_text(encoding="utf-8"))
         if held["format"] != FORMAT:
             return None
-        inputs = _inputs(directory, [str(path) for path in held["runbooks"]])
+        inputs = _inputs(directory, worlds, [str(path) for path in held["runbooks"]])
         if held["inputs"] != _digest(inputs):
             return None
-        return [Row(row[0], row[1], tuple(row[2]), row[3]) for row in held["rows"]]
+        return [Row(row[0], row[1], row[2], tuple(row[3]), row[4]) for row in held["rows"]]
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
 
 
-def _keep(entry: Path, directory: Path, runbooks: list[str], rows: list[Row]) -> None:
+def _keep(entry: Path, directory: Path, worlds: Path, runbooks: list[str], rows: list[Row]) -> None:
     try:
-        inputs = _inputs(directory, runbooks)
+        inputs = _inputs(directory, worlds, runbooks)
         settled = time.time_ns() - SETTLED_NS
         if any(mtime > settled for _, _, mtime in inputs):
             return
@@ -120,13 +133,14 @@ def _keep(entry: Path, directory: Path, runbooks: list[str], rows: list[Row]) ->
         return
 
 
-def _inputs(directory: Path, runbooks: list[str]) -> list[Stat]:
+def _inputs(directory: Path, worlds: Path, runbooks: list[str]) -> list[Stat]:
     """What the rows were read from: raises OSError when one of them cannot be found."""
     libraries = [importlib.util.find_spec(name) for name in VALIDATING_LIBRARIES]
     return [
         *(_stat(child, child.name) for child in sorted(directory.iterdir())),
         *(_stat(Path(path), path) for path in runbooks),
         *(_stat(path, str(path.relative_to(CODE))) for path in sorted(CODE.rglob("*.py"))),
+        _stat(worlds, "world file"),
         *(_stat(Path(spec.origin), spec.name) for spec in libraries if spec is not None and spec.origin),
     ]
 

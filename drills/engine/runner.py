@@ -37,7 +37,7 @@ from drills.timeline import DEPLOY_TOOL, DrillRecord, Event, EventKind, Responde
 from drills.world.context import DrillContext
 from drills.world.protocol import Runtime, World, WorldOptions
 from drills.world.spec import WorldSpec
-from drills.world.worlds import world_spec
+from drills.world.worlds import DEFAULT_PRODUCT, world_spec
 from drills.world_clock import WorldClock
 
 STEADY_STATE_TIMEOUT = 30.0
@@ -65,7 +65,10 @@ class DrillSettings:
     """How to run a drill: the world, the seed, the time scale (None: the scenario's), where reports go (None:
     nowhere), who responds."""
 
-    world: WorldSpec = field(default_factory=world_spec)
+    world: WorldSpec | None = None
+    """The world to drill in; None: the world the scenario names, from ``world_file``."""
+    world_file: Path | None = None
+    """The world file the scenario's world is read from; None: drillbit's own (docker-compose.yml)."""
     policy: SeverityPolicy = DEFAULT_POLICY
     """What the severities promise (default objectives, escalation, points): a team may set its own."""
     seed: int = 0
@@ -98,9 +101,18 @@ def drill_scale(scenario: Scenario, settings: DrillSettings) -> TimeScale:
     return TimeScale(settings.time_scale or scenario.world.time_scale)
 
 
+def drill_world(scenario: Scenario, settings: DrillSettings) -> WorldSpec:
+    """The world the drill happens in: the settings' own, else the scenario's product of the world file, with the
+    scenario's extra services (copies of the world's) added."""
+    spec = settings.world or world_spec(scenario.world.product or DEFAULT_PRODUCT, settings.world_file)
+    copies = {name: extra.copy_of for name, extra in scenario.world.extra_services.items()}
+    return spec.with_copies(copies) if copies else spec
+
+
 def world_options(scenario: Scenario, settings: DrillSettings, clock: WorldClock | None = None) -> WorldOptions:
     """The world a drill asks for; with ``clock``, its services follow that world clock."""
     overrides = {service: dict(values) for service, values in scenario.world.settings.items()}
+    overrides |= {name: dict(extra.settings) for name, extra in scenario.world.extra_services.items()}
     scale = drill_scale(scenario, settings).factor
     return WorldOptions(settings.seed, scale, settings.tenants, overrides, clock)
 
@@ -168,7 +180,7 @@ class Drill:
         return result
 
     def _bring_up(self) -> DrillContext:
-        self.world = self.runtime.up(self.settings.world, self.options)
+        self.world = self.runtime.up(drill_world(self.scenario, self.settings), self.options)
         world = self.world
         self.context = DrillContext(
             world, self.clock, self.scale, world.epoch, self._directory(), self.clock.base, masks=self.masks

@@ -36,6 +36,7 @@ from drills.scoring.score import objective_targets
 from drills.severity import DEFAULT_POLICY, SeverityPolicy, load_policy
 from drills.timeline import DrillRecord, Responder, TimelineRecorder
 from drills.world.context import DrillContext
+from drills.world.worlds import world_file as read_world_file
 
 PLAY_TIME_SCALE: Final = 10.0
 """A person's default: a 15-minute scheduler slot is 90 seconds, and an hour's target is six minutes."""
@@ -80,9 +81,13 @@ def play(
         Path | None,
         typer.Option("--policy", help="A severity policy file: targets, escalation and points (default: drillbit's)."),
     ] = None,
+    world_file: Annotated[
+        Path | None,
+        typer.Option("--world-file", help="A world file of your own: Compose with x-drillbit (default: drillbit's)."),
+    ] = None,
 ) -> None:
     """Respond to an incident yourself: get paged, investigate, fix it with the runbook, and get a score."""
-    scenario = find_scenario(scenarios, scenario_id)
+    scenario = find_scenario(scenarios, scenario_id, worlds=None if world_file is None else read_world_file(world_file))
     name = responder or _user_name()
     chosen_seed = seed if seed is not None else secrets.randbelow(1_000_000)
     scale = time_scale or PLAY_TIME_SCALE
@@ -99,6 +104,7 @@ def play(
         responder=Responder(kind="person", name=name),
         fault_delay=delay,
         policy=promises,
+        world_file=world_file,
     )
     console.print(briefing(scenario, name, scale, chosen_seed, _runbooks(scenario), promises))
     terminal = PlayTerminal(sys.stdin, console)
@@ -116,7 +122,7 @@ def play(
         result = drill.run(session)
     history = earlier_records(report_dir)
     if runner and not any(_runner_drilled(record, scenario.id) for record in history):
-        history.append(_drill_with_runner(scenario, chosen_seed, report_dir))
+        history.append(_drill_with_runner(scenario, settings))
     comparison = compare(result.record, history)
     console.print(score_screen(result.score, scale, comparison, result.written.markdown))
     raise typer.Exit(0 if result.score.passed else 1)
@@ -152,15 +158,20 @@ def _runner_drilled(record: DrillRecord, scenario_id: str) -> bool:
     return record.scenario.id == scenario_id and record.responder.kind == "auto"
 
 
-def _drill_with_runner(scenario: Scenario, seed: int, report_dir: Path) -> DrillRecord:
+def _drill_with_runner(scenario: Scenario, played: DrillSettings) -> DrillRecord:
     """One automated drill of the scenario, for the comparison; its report is kept."""
     console.print(
-        f"No automated drill of {scenario.id} in {report_dir} yet: drilling it once to compare with "
+        f"No automated drill of {scenario.id} in {played.report_dir} yet: drilling it once to compare with "
         f"(at time scale {RUNNER_COMPARISON_SCALE:g}, under a minute)...",
         markup=False,
     )
     with stop_on_terminate():
-        settings = DrillSettings(seed=seed, time_scale=RUNNER_COMPARISON_SCALE, report_dir=report_dir)
+        settings = DrillSettings(
+            seed=played.seed,
+            time_scale=RUNNER_COMPARISON_SCALE,
+            report_dir=played.report_dir,
+            world_file=played.world_file,
+        )
         done = Drill(scenario, settings, LocalRuntime()).run(AutoResponder)
     return done.record
 

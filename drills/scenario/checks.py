@@ -24,15 +24,11 @@ from drills.scenario.problem import Problem
 from drills.scenario.setting_checks import check_settings
 from drills.scenario.steps import ACKNOWLEDGE_LIMIT
 from drills.world.settings import SettingSpec
+from drills.world.spec import WorldSpec
 from drills.world.targets import literal_refusal, refusal_message, show_address, shown_url
-from drills.world.worlds import world_spec
+from drills.world.worlds import DEFAULT_PRODUCT
 from drills.world_clock import QUANTUM_WALL_S
 
-# The reference world's names, as docs/world.md lists them.
-WORLD_SERVICES: Final = frozenset(
-    {"app", "mail", "messaging", "postgres", "redis", "scheduler", "timetracking", "toxiproxy"}
-)
-WORLD_PROXIES: Final = frozenset({"mail", "messaging", "postgres", "redis", "timetracking"})
 # Values under these keys are the world's data (bodies, settings, labels), not names the scenario refers by.
 _OPAQUE_KEYS: Final = frozenset({"attributes", "body", "env", "expect", "form", "headers", "json", "labels", "save"})
 _SHELL_LANGUAGES: Final = frozenset({"", "sh", "bash", "shell", "zsh", "console"})
@@ -45,17 +41,23 @@ _DEFAULT_TIMEOUTS: Final = {
 _AIM_HINT: Final = "aim at the world's own services through references: {app.url}, or {app.host} and {app.port}"
 
 
-def _reference_settings() -> dict[str, tuple[SettingSpec, ...]]:
-    return {service.name: service.settings for service in world_spec().services}
-
-
 @dataclass(frozen=True)
 class WorldNames:
-    """The services and proxies a scenario may name, and the settings each service reads."""
+    """The services and proxies a scenario may name, and the settings each service reads, in its world."""
 
-    services: frozenset[str] = WORLD_SERVICES
-    proxies: frozenset[str] = WORLD_PROXIES
-    settings: Mapping[str, tuple[SettingSpec, ...]] = field(default_factory=_reference_settings)
+    services: frozenset[str]
+    proxies: frozenset[str]
+    settings: Mapping[str, tuple[SettingSpec, ...]] = field(default_factory=dict)
+    product: str = DEFAULT_PRODUCT
+
+    @classmethod
+    def of(cls, world: WorldSpec) -> WorldNames:
+        return cls(
+            services=frozenset(world.names()),
+            proxies=frozenset(proxy.name for proxy in world.proxies),
+            settings={service.name: service.settings for service in world.services},
+            product=world.name,
+        )
 
 
 def check_scenario(document: YamlDocument, directory: Path, world: WorldNames) -> list[Problem]:
@@ -100,16 +102,17 @@ def _closest(word: str, choices: Sequence[str], show: Callable[[str], str] = rep
 
 def _check_names(data: Mapping[Hashable, object], services: frozenset[str], world: WorldNames) -> list[Problem]:
     known = {"service": sorted(services), "proxy": sorted(world.proxies), "copy_of": sorted(world.services)}
-    what = {"service": "service", "proxy": "proxy", "copy_of": "service of the reference world"}
+    what = {"service": "service", "proxy": "proxy", "copy_of": "service"}
     problems = []
     for path, key, value in _entries(data, ()):
         if key in known and isinstance(value, str) and value not in known[key]:
             hint = _closest(value, known[key])
-            problems.append(Problem(path, f"there is no {what[key]} named {value!r}", hint))
+            problems.append(Problem(path, f"world {world.product} has no {what[key]} named {value!r}", hint))
     world_part = _mapping(data.get("world"))
     for name in _mapping(world_part.get("settings")):
         if name not in services:
-            problems.append(Problem(("world", "settings", name), f"there is no service named {name!r}"))
+            message = f"world {world.product} has no service named {name!r}"
+            problems.append(Problem(("world", "settings", name), message, _closest(str(name), sorted(services))))
     for name in _mapping(world_part.get("extra_services")):
         if name in world.services:
             message = f"{name!r} is already a service of the world: give the copy another name"

@@ -26,6 +26,8 @@ from drills.scenario.checks import WorldNames, check_scenario
 from drills.scenario.model import Scenario
 from drills.scenario.problem import Problem
 from drills.scenario.steps import ShellStep
+from drills.world.world_services import WorldFile, load_world
+from drills.world.worlds import DEFAULT_PRODUCT, world_file
 
 __all__ = [
     "WorldNames",
@@ -41,7 +43,6 @@ __all__ = [
 
 SUFFIXES: Final = (".yaml", ".yml")
 _PLAIN_KEY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_REFERENCE_WORLD: Final = WorldNames()
 _ABSENT: Final = object()
 # Fields a scenario no longer has, and what to write instead.
 _RETIRED: Final[dict[tuple[Hashable, ...], str]] = {
@@ -61,25 +62,29 @@ class _Reading:
     id_line: int = 1
 
 
-def load_scenario(path: Path | str, *, world: WorldNames = _REFERENCE_WORLD) -> Scenario:
+def load_scenario(path: Path | str, *, world: WorldNames | None = None, worlds: WorldFile | None = None) -> Scenario:
     """The scenario in ``path``; raises the file's first :class:`ScenarioError` (by line)."""
-    reading = _read(Path(path), world)
+    reading = _read(Path(path), world, worlds)
     _raise_first(reading.errors)
     if reading.scenario is None:
         raise ScenarioError(str(path), None, "could not be read")
     return reading.scenario
 
 
-def load_all(directory: Path | str, *, world: WorldNames = _REFERENCE_WORLD) -> list[Scenario]:
+def load_all(
+    directory: Path | str, *, world: WorldNames | None = None, worlds: WorldFile | None = None
+) -> list[Scenario]:
     """Every scenario in ``directory`` (``*.yaml``, ``*.yml``), in file-name order; ids must be unique."""
     if not Path(directory).is_dir():
         raise ScenarioError(str(directory), None, "is not a directory of scenario files")
-    readings = [_read(path, world) for path in scenario_files([Path(directory)])]
+    readings = [_read(path, world, worlds) for path in scenario_files([Path(directory)])]
     _raise_first(_all_errors(readings))
     return [reading.scenario for reading in readings if reading.scenario is not None]
 
 
-def find_scenario(directory: Path | str, scenario_id: str, *, world: WorldNames = _REFERENCE_WORLD) -> Scenario:
+def find_scenario(
+    directory: Path | str, scenario_id: str, *, world: WorldNames | None = None, worlds: WorldFile | None = None
+) -> Scenario:
     """The scenario whose id is ``scenario_id``, read without requiring the other files to be valid."""
     ids = {path: _written_id(path) for path in scenario_files([Path(directory)])}
     matches = [path for path, written in ids.items() if written == scenario_id]
@@ -88,15 +93,17 @@ def find_scenario(directory: Path | str, scenario_id: str, *, world: WorldNames 
         hint = did_you_mean(scenario_id, known, show=str) or "scenarios here: " + (", ".join(known) or "none")
         raise UnknownScenarioError(f"no scenario in {directory} has the id {scenario_id!r}", hint=hint)
     if len(matches) > 1:
-        _raise_first(_all_errors([_read(path, world) for path in matches]))
-    return load_scenario(matches[0], world=world)
+        _raise_first(_all_errors([_read(path, world, worlds) for path in matches]))
+    return load_scenario(matches[0], world=world, worlds=worlds)
 
 
-def validate_paths(paths: Iterable[Path | str], *, world: WorldNames = _REFERENCE_WORLD) -> list[ScenarioError]:
+def validate_paths(
+    paths: Iterable[Path | str], *, world: WorldNames | None = None, worlds: WorldFile | None = None
+) -> list[ScenarioError]:
     """Every problem of every scenario file under ``paths`` (files, or directories of them), in order."""
     given = [Path(path) for path in paths]
     missing = [ScenarioError(str(path), None, "no such file or directory") for path in given if not path.exists()]
-    readings = [_read(path, world) for path in scenario_files(given)]
+    readings = [_read(path, world, worlds) for path in scenario_files(given)]
     return missing + _all_errors(readings)
 
 
@@ -163,7 +170,7 @@ def _written_id(path: Path) -> str | None:
     return written if isinstance(written, str) else None
 
 
-def _read(path: Path, world: WorldNames) -> _Reading:
+def _read(path: Path, world: WorldNames | None, worlds: WorldFile | None) -> _Reading:
     reading = _Reading(path)
     shown = str(path)
     try:
@@ -180,7 +187,11 @@ def _read(path: Path, world: WorldNames) -> _Reading:
         reading.errors.append(ScenarioError(shown, document.line_of(()), message))
         return reading
     _note_id(reading, document)
-    reading.errors += [_problem_error(shown, document, p) for p in check_scenario(document, path.parent, world)]
+    names = world or _world_names(document, worlds)
+    if names is None:
+        reading.errors.append(_unknown_product(shown, document, worlds))
+    else:
+        reading.errors += [_problem_error(shown, document, p) for p in check_scenario(document, path.parent, names)]
     try:
         reading.scenario = Scenario.model_validate(document.data, context={"directory": path.parent})
     except ValidationError as error:
@@ -198,6 +209,34 @@ def _without_echoes(details: list[ErrorDetails]) -> list[ErrorDetails]:
 def _has_inner(detail: ErrorDetails, details: list[ErrorDetails]) -> bool:
     loc = detail["loc"]
     return any(other["loc"][: len(loc)] == loc and len(other["loc"]) > len(loc) for other in details)
+
+
+def _world_names(document: YamlDocument, worlds: WorldFile | None) -> WorldNames | None:
+    """The names of the world the scenario names (the default one when it names none); None: no such world."""
+    product = _product(document)
+    found = worlds or world_file()
+    if product not in found.products:
+        return None
+    return WorldNames.of(load_world(found, product))
+
+
+def _product(document: YamlDocument) -> str:
+    data = document.data if isinstance(document.data, dict) else {}
+    world = data.get("world")
+    product = world.get("product") if isinstance(world, dict) else None
+    return product if isinstance(product, str) else DEFAULT_PRODUCT
+
+
+def _unknown_product(shown: str, document: YamlDocument, worlds: WorldFile | None) -> ScenarioError:
+    found = worlds or world_file()
+    product = _product(document)
+    close = did_you_mean(product, found.products)
+    return ScenarioError(
+        shown,
+        document.line_of(("world", "product")),
+        f"world.product: {found.path} has no world {product!r}{'; ' + close if close else ''}",
+        hint=f"its worlds are: {', '.join(found.products)}",
+    )
 
 
 def _note_id(reading: _Reading, document: YamlDocument) -> None:

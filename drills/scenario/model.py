@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, PositiveFloat, model_validator
+from pydantic import Field, PositiveFloat, StringConstraints, model_validator
 
 from drills.language.fields import (
     Duration,
@@ -49,8 +49,10 @@ class ExtraService(SpecModel):
 
 
 class World(SpecModel):
-    """How this scenario's world differs from the reference world."""
+    """Which world the scenario happens in (a product of the world file), and how it differs from that world."""
 
+    product: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")] | None = None
+    """The world file's world (Compose profile) it happens in; none: scheduled-reports, the first product."""
     time_scale: PositiveFloat = 1.0
     """Scenario seconds per wall second unless the command line says otherwise."""
     settings: dict[ServiceName, Settings] = Field(default_factory=dict)

@@ -11,7 +11,7 @@ same spec into containers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -132,6 +132,12 @@ class WorldSpec:
             started.update(s.name for s in wave)
             remaining = [s for s in remaining if s.name not in started]
         return waves
+
+    def with_copies(self, copies: Mapping[str, str]) -> WorldSpec:
+        """This world and, for each ``name: original``, one more instance of ``original`` called ``name``: its
+        environment, dependencies and settings the same (a scenario's staging scheduler)."""
+        added = tuple(replace(self.service(original), name=name, aliases=()) for name, original in copies.items())
+        return replace(self, services=(*self.services, *added))
 
     def dependents(self, name: str) -> tuple[str, ...]:
         return tuple(s.name for s in self.services if name in s.depends_on)

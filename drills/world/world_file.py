@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Hashable, Iterator, Mapping
 from importlib.resources import files
 from pathlib import Path
@@ -71,7 +72,28 @@ def _schema_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
     validator = jsonschema.Draft201909Validator(_schema())
     for error in sorted(validator.iter_errors(document.data), key=lambda found: list(map(str, found.path))):
         path = tuple(error.absolute_path)
-        yield document.line_of(path), f"{_where(path)}: {error.message} (Compose Specification)"
+        unknown = _unknown_keys(error)
+        if unknown:
+            at = (*path, unknown[0])
+            close = did_you_mean(unknown[0], error.schema.get("properties", {}))
+            yield (
+                document.line_of(at),
+                f"{_where(at)}: unknown field{'; ' + close if close else ''} (Compose Specification)",
+            )
+        else:
+            yield document.line_of(path), f"{_where(path)}: {error.message} (Compose Specification)"
+
+
+def _unknown_keys(error: Any) -> list[str]:
+    """The keys a mapping may not have, when that is what the schema found wrong with it."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    known, patterns = error.schema.get("properties", {}), error.schema.get("patternProperties", {})
+    return [
+        key
+        for key in map(str, error.instance)
+        if key not in known and not any(re.search(pattern, key) for pattern in patterns)
+    ]
 
 
 def _extensions(

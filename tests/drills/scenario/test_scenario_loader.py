@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import get_args
@@ -30,18 +31,20 @@ from drills.scenario.model import Monitor, Scenario, Severity
 from drills.scenario.steps import AcknowledgeStep, HttpStep, RedeployStep, RedisStep, ShellStep, SqlStep, Step
 from drills.timeline import ObjectiveTargets, ScenarioSummary
 from drills.world.settings import SettingSpec
+from drills.world.worlds import world_spec
 
 HERE = Path(__file__).parent
 DOCS = HERE.parents[2] / "docs" / "scenarios.md"
 EXAMPLES = HERE / "scenario_examples"
 BROKEN = HERE / "broken_scenarios"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
-_REFERENCE = WorldNames()
-EXAMPLE_WORLD = WorldNames(
+_REFERENCE = WorldNames.of(world_spec())
+EXAMPLE_WORLD = replace(
+    _REFERENCE,
     settings={
         **_REFERENCE.settings,
         "app": (*_REFERENCE.settings["app"], SettingSpec("REGRESSION_ROUTES"), SettingSpec("JWT_SECRETS", secret=True)),
-    }
+    },
 )
 """Two examples drill an app with more than the reference app has: a release's regression switch, JWT secrets."""
 OUTSIDE = "a drill never touches anything outside its world"
@@ -85,7 +88,10 @@ BROKEN_FILES = {
     "Hint: use saved values in response steps, recovery, or final invariants",
     "duplicate_key": ":21: recovery.hold: written twice in one mapping (first at line 20); only the last would count",
     "duplicate_fault_id": ":11: faults[1].id: duplicate fault id 'stop-scheduler': first used at line 10",
-    "unknown_service": ":10: faults[0].service: there is no service named 'schedular'\nHint: did you mean 'scheduler'?",
+    "unknown_service": (
+        ":10: faults[0].service: world scheduled-reports has no service named 'schedular'\n"
+        "Hint: did you mean 'scheduler'?"
+    ),
     "unknown_monitor": ":18: response[0].monitor: there is no monitor named 'no-tick'\nHint: did you mean 'no-ticks'?",
     "incident_without_faults": ":2: faults: an incident needs faults (a planned drill says planned: true)",
     "bad_toxic_attribute": ":14: faults[0].attributes: a latency toxic has no attribute 'spread' "
