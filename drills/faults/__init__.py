@@ -15,8 +15,9 @@ URLs, the world's database or Redis, a service by name), and :func:`inject` chec
 the world raises :class:`drills.errors.TargetRefusedError` before anything is sent. What runs later (a provider's
 revert, each request of traffic) is checked again when it runs.
 
-Each kind lives in a module of its own: ``network`` (toxics, a proxy down), ``process`` (stop, kill, pause,
-restart), ``settings`` (config and deploy), ``provider``, ``data``, ``traffic``.
+Each kind is one module of :mod:`drills.faults.kinds`, its model, its injector and its registration:
+``network`` (toxics, a proxy down), ``process`` (stop, kill, pause, restart), ``config`` and ``deploy`` (which
+share the redeploy of :mod:`drills.faults.changes`), ``provider``, ``data``, ``traffic``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@
 Adding a kind is one new module in ``kinds/``. Its injector returns an :class:`ActiveFault` that knows how to
 take the fault out again. Its ``aims`` says what the rendered fault will contact or act on (a service, a URL, the
 world's database), and :func:`drills.faults.inject` checks that with :mod:`drills.world.targets`, the rule probes
-go through too, before the injector runs. A kind module keeps its heavy client (httpx, psycopg) out of its import.
+go through too, before the injector runs. A kind module imports its heavy client (httpx, psycopg, redis-py) in the
+functions that use it, never at the top, so validating a scenario does not load what only injecting needs.
 """
 
 from __future__ import annotations

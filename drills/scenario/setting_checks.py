@@ -12,7 +12,7 @@ from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 
 from drills.errors import did_you_mean
-from drills.faults.settings import VERSION_SETTING
+from drills.faults.changes import VERSION_SETTING
 from drills.language.source import DataPath
 from drills.language.templating import find_references
 from drills.scenario.problem import Problem

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import model_validator
 
+from drills.faults.active import ActiveFault
 from drills.faults.base import FaultBase
-from drills.faults.changes import SettingChanges
+from drills.faults.changes import SettingChanges, redeploy
 from drills.faults.registry import FaultKind, register
 from drills.world.targets import ServiceTarget, Target
 
 if TYPE_CHECKING:
-    from drills.faults.active import ActiveFault
     from drills.world.context import DrillContext
 
 
@@ -30,9 +30,9 @@ class ConfigFault(FaultBase, SettingChanges):
 
 
 def inject(fault: ConfigFault, context: DrillContext) -> ActiveFault:
-    from drills.faults.settings import inject_config
-
-    return inject_config(fault, context)
+    """Redeploys the service with the fault's settings set and unset; reverting puts the old values back."""
+    summary = f"{fault.service} redeployed with {fault.changed_names()}"
+    return ActiveFault(fault, redeploy(fault.service, fault.changes(), summary, context))
 
 
 def aims(fault: ConfigFault, context: DrillContext) -> Sequence[Target]:

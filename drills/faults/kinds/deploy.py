@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
+from drills.faults.active import ActiveFault
 from drills.faults.base import FaultBase
-from drills.faults.changes import SettingChanges
+from drills.faults.changes import VERSION_SETTING, SettingChanges, redeploy
 from drills.faults.registry import FaultKind, register
 from drills.language.fields import NonEmptyText, ServiceName
 from drills.world.targets import ServiceTarget, Target
 
 if TYPE_CHECKING:
-    from drills.faults.active import ActiveFault
     from drills.world.context import DrillContext
 
 
@@ -25,9 +25,12 @@ class DeployFault(FaultBase, SettingChanges):
 
 
 def inject(fault: DeployFault, context: DrillContext) -> ActiveFault:
-    from drills.faults.settings import inject_deploy
-
-    return inject_deploy(fault, context)
+    """Redeploys the service at the fault's version, with its settings set and unset; reverting puts them back."""
+    summary = f"{fault.service} deployed at version {fault.version}"
+    if fault.settings or fault.unset:
+        summary += f" with {fault.changed_names()}"
+    changes = {**fault.changes(), VERSION_SETTING: fault.version}
+    return ActiveFault(fault, redeploy(fault.service, changes, summary, context))
 
 
 def aims(fault: DeployFault, context: DrillContext) -> Sequence[Target]:

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from fakes.toxiproxy.channel import Chunk
-from fakes.toxiproxy.toxics.base import Toxic
-
-if TYPE_CHECKING:
-    from fakes.toxiproxy.stub import Stub
+from fakes.toxiproxy.toxics.base import Toxic, ToxicStub
 
 
 @dataclass(frozen=True)
@@ -19,7 +15,7 @@ class BandwidthToxic(Toxic):
 
     rate: int = 0
 
-    async def pipe(self, stub: Stub) -> None:
+    async def pipe(self, stub: ToxicStub) -> None:
         bytes_per_second = self.rate * 1000
         piece_size = self.rate * 100  # what 100 ms of the rate carries
         free_at = -math.inf  # when the last byte sent has been paid for

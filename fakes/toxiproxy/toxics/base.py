@@ -1,14 +1,49 @@
-"""What every toxic is: a frozen set of attributes, and one method that pipes a stream through a stub."""
+"""What every toxic is: a frozen set of attributes, and one method that pipes a stream through a stub; and what
+a toxic sees of that stub."""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, ClassVar
+from random import Random
+from typing import ClassVar, Protocol
 
+from fakes.toxiproxy.channel import Chunk
 from fakes.toxiproxy.gostruct import Field, Struct
 
-if TYPE_CHECKING:
-    from fakes.toxiproxy.stub import Stub
+
+class ToxicStub(Protocol):
+    """What a toxic sees of the stub that runs it (:class:`fakes.toxiproxy.stub.Stub`): where it reads, writes,
+    sleeps and closes, for one direction of one connection."""
+
+    @property
+    def random(self) -> Random:
+        """Where the toxic draws its chances from (a jitter, a slice's size)."""
+        ...
+
+    @property
+    def sent_bytes(self) -> int:
+        """How many bytes went on through the output so far."""
+        ...
+
+    async def receive(self) -> Chunk | None:
+        """The next chunk, or ``None`` once the stream has ended (and every time after)."""
+        ...
+
+    async def send(self, chunk: Chunk) -> None:
+        """Pass a chunk on: the chunk held, or its next part."""
+        ...
+
+    def close(self, reset: bool = False) -> None:
+        """End the output stream; with ``reset`` as a TCP reset."""
+        ...
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` (forever for infinity); an interruption cancels the wait."""
+        ...
+
+    async def sleep_until(self, when: float) -> None:
+        """Wait until ``when`` on the event loop's clock, the one a chunk's timestamp is read on."""
+        ...
 
 
 class Toxic:
@@ -22,7 +57,7 @@ class Toxic:
     # The Go type of the attributes, as toxiproxy's decoder names it in errors.
     attribute_type: ClassVar[str] = "int64"
 
-    async def pipe(self, stub: Stub) -> None:
+    async def pipe(self, stub: ToxicStub) -> None:
         """Pass the stub's input to its output, changed, until the stream ends; then close the stub."""
         raise NotImplementedError
 

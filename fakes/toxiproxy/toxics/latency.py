@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from fakes.toxiproxy.channel import Chunk
-from fakes.toxiproxy.toxics.base import Toxic
-
-if TYPE_CHECKING:
-    from fakes.toxiproxy.stub import Stub
+from fakes.toxiproxy.toxics.base import Toxic, ToxicStub
 
 
 @dataclass(frozen=True)
@@ -22,7 +19,7 @@ class LatencyToxic(Toxic):
     latency: int = 0
     jitter: int = 0
 
-    async def pipe(self, stub: Stub) -> None:
+    async def pipe(self, stub: ToxicStub) -> None:
         while (chunk := await stub.receive()) is not None:
             delay = self.latency
             if self.jitter > 0:

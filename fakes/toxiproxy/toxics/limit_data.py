@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from fakes.toxiproxy.channel import Chunk
-from fakes.toxiproxy.toxics.base import Toxic
-
-if TYPE_CHECKING:
-    from fakes.toxiproxy.stub import Stub
+from fakes.toxiproxy.toxics.base import Toxic, ToxicStub
 
 
 @dataclass(frozen=True)
@@ -18,7 +14,7 @@ class LimitDataToxic(Toxic):
 
     bytes: int = 0
 
-    async def pipe(self, stub: Stub) -> None:
+    async def pipe(self, stub: ToxicStub) -> None:
         while (chunk := await stub.receive()) is not None:
             allowed = max(self.bytes - stub.sent_bytes, 0)
             if allowed > 0:

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from fakes.toxiproxy.toxics.base import Toxic
-
-if TYPE_CHECKING:
-    from fakes.toxiproxy.stub import Stub
+from fakes.toxiproxy.toxics.base import Toxic, ToxicStub
 
 
 @dataclass(frozen=True)
 class NoopToxic(Toxic):
     """Passes every chunk through unchanged."""
 
-    async def pipe(self, stub: Stub) -> None:
+    async def pipe(self, stub: ToxicStub) -> None:
         while (chunk := await stub.receive()) is not None:
             await stub.send(chunk)
         stub.close()

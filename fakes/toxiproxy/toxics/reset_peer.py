@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from fakes.toxiproxy.toxics.base import Toxic
-
-if TYPE_CHECKING:
-    from fakes.toxiproxy.stub import Stub
+from fakes.toxiproxy.toxics.base import Toxic, ToxicStub
 
 
 @dataclass(frozen=True)
@@ -17,7 +13,7 @@ class ResetPeerToxic(Toxic):
 
     timeout: int = 0
 
-    async def pipe(self, stub: Stub) -> None:
+    async def pipe(self, stub: ToxicStub) -> None:
         await stub.receive()
         await stub.sleep(self.timeout / 1000)
         stub.close(reset=True)

@@ -5,13 +5,10 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from fakes.toxiproxy.channel import Chunk
-from fakes.toxiproxy.toxics.base import Toxic
-
-if TYPE_CHECKING:
-    from fakes.toxiproxy.stub import Stub
+from fakes.toxiproxy.toxics.base import Toxic, ToxicStub
 
 
 @dataclass(frozen=True)
@@ -24,7 +21,7 @@ class SlicerToxic(Toxic):
     size_variation: int = 0
     delay: int = 0
 
-    async def pipe(self, stub: Stub) -> None:
+    async def pipe(self, stub: ToxicStub) -> None:
         while (chunk := await stub.receive()) is not None:
             for start, end in self._pieces(0, len(chunk.data), stub.random):
                 await stub.send(Chunk(chunk.data[start:end], chunk.timestamp))

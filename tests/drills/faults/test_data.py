@@ -11,7 +11,7 @@ from psycopg.conninfo import make_conninfo
 
 from drills.errors import FaultError
 from drills.faults import RevertOutcome, inject
-from drills.faults import data as fault_data
+from drills.faults.kinds import data as fault_data
 from drills.runtimes.local.world import LocalWorld
 from drills.scenario.kinds import Fault
 from drills.world.context import DrillContext

@@ -9,7 +9,7 @@ import pytest
 from drills.clock import ManualClock
 from drills.probes import Evaluator, ProbeResult, evaluate
 from drills.probes.history import Series
-from drills.probes.metric import NoValue, histogram_quantile
+from drills.probes.kinds.metric import NoValue, histogram_quantile
 from drills.world.context import DrillContext
 from tests.drills.probes.probe_world import HttpServer, Reply, make_probe
 
