@@ -11,7 +11,6 @@ import pytest
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
 from drills.world.protocol import WorldOptions
-from drills.world.spec import WorldSpec
 from drills.world.worlds import world_spec
 
 _database_numbers = itertools.count(1)
@@ -20,9 +19,7 @@ _database_numbers = itertools.count(1)
 @pytest.fixture(scope="session")
 def data_world() -> Iterator[LocalWorld]:
     """A world of just the two real servers, Postgres and Redis."""
-    full = world_spec()
-    spec = WorldSpec(services=tuple(s for s in full.services if s.name in ("postgres", "redis")))
-    world = LocalRuntime().up(spec, WorldOptions())
+    world = LocalRuntime().up(world_spec().only("postgres", "redis"), WorldOptions())
     yield world
     world.teardown()
 

@@ -68,7 +68,7 @@ def up(
                 raise typer.Exit(0 if all(healthy.values()) else 1)
             with DeployServer(world, world.directory, on_action=tell_deploy_action):
                 console.print(
-                    f"[bold]The {spec.name} world {world.name} is up.[/] From another terminal, "
+                    f"[bold]The world {world.name} ({spec.name}) is up.[/] From another terminal, "
                     "`drillbit world status` and `drillbit shell` work on it. Ctrl-C tears it down."
                 )
                 threading.Event().wait()

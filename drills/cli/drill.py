@@ -156,10 +156,11 @@ PolicyFile = Annotated[
 ]
 
 
-def _policy(path: Path | None) -> SeverityPolicy:
-    from drills.severity import DEFAULT_POLICY, load_policy
+def _policy(path: Path | None) -> SeverityPolicy | None:
+    """The policy file given; None: each drill's world's policy, else drillbit's own."""
+    from drills.severity import load_policy
 
-    return DEFAULT_POLICY if path is None else load_policy(path)
+    return None if path is None else load_policy(path)
 
 
 def run(

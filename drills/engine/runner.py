@@ -32,7 +32,7 @@ from drills.reports import KnownSecrets, ReportPaths, write_reports
 from drills.scenario.kinds import Fault
 from drills.scenario.model import Scenario
 from drills.scoring.score import Score, score
-from drills.severity import DEFAULT_POLICY, SeverityPolicy
+from drills.severity import DEFAULT_POLICY, SeverityPolicy, load_policy
 from drills.timeline import DEPLOY_TOOL, DrillRecord, Event, EventKind, Responder, TimelineRecorder
 from drills.world.context import DrillContext
 from drills.world.protocol import Runtime, World, WorldOptions
@@ -69,8 +69,9 @@ class DrillSettings:
     """The world to drill in; None: the world the scenario names, from ``world_file``."""
     world_file: Path | None = None
     """The world file the scenario's world is read from; None: drillbit's own (docker-compose.yml)."""
-    policy: SeverityPolicy = DEFAULT_POLICY
-    """What the severities promise (default objectives, escalation, points): a team may set its own."""
+    policy: SeverityPolicy | None = None
+    """What the severities promise (default objectives, escalation, points): a team may set its own; None: the
+    policy its world names, else drillbit's own."""
     seed: int = 0
     time_scale: float | None = None
     report_dir: Path | None = None
@@ -107,6 +108,14 @@ def drill_world(scenario: Scenario, settings: DrillSettings) -> WorldSpec:
     spec = settings.world or world_spec(scenario.world.product or DEFAULT_PRODUCT, settings.world_file)
     copies = {name: extra.copy_of for name, extra in scenario.world.extra_services.items()}
     return spec.with_copies(copies) if copies else spec
+
+
+def drill_policy(scenario: Scenario, settings: DrillSettings) -> SeverityPolicy:
+    """The severity policy a drill is scored by: the settings' own, else its world's, else drillbit's."""
+    if settings.policy is not None:
+        return settings.policy
+    world = drill_world(scenario, settings)
+    return DEFAULT_POLICY if world.policy is None else load_policy(world.policy)
 
 
 def world_options(scenario: Scenario, settings: DrillSettings, clock: WorldClock | None = None) -> WorldOptions:
@@ -303,7 +312,7 @@ class Drill:
             seed=self.settings.seed,
             time_scale=self.scale.factor,
             responder=self.settings.responder,
-            policy=self.settings.policy,
+            policy=drill_policy(self.scenario, self.settings),
             started_at=self.started_at,
             finished_at=datetime.fromtimestamp(self.clock.wall(), UTC),
             timeline=self.recorder.events,

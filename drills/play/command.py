@@ -20,7 +20,7 @@ from rich.console import Console
 from drills.durations import format_duration, parse_duration
 from drills.engine.interrupts import stop_on_terminate
 from drills.engine.responder import AutoResponder
-from drills.engine.runner import Drill, DrillSettings
+from drills.engine.runner import Drill, DrillSettings, drill_policy
 from drills.engine.watch import Watch
 from drills.errors import DrillbitError, FormatWarning, InputError
 from drills.play.hints import hint_ladder
@@ -33,7 +33,7 @@ from drills.scenario.loader import find_scenario
 from drills.scenario.model import Scenario
 from drills.scoring.history import compare
 from drills.scoring.score import objective_targets
-from drills.severity import DEFAULT_POLICY, SeverityPolicy, load_policy
+from drills.severity import SeverityPolicy, load_policy
 from drills.timeline import DrillRecord, Responder, TimelineRecorder
 from drills.world.context import DrillContext
 from drills.world.worlds import world_file as read_world_file
@@ -93,8 +93,7 @@ def play(
     scale = time_scale or PLAY_TIME_SCALE
     if scale <= 0:
         raise InputError(f"--time-scale must be positive, not {scale:g}")
-    promises = DEFAULT_POLICY if policy is None else load_policy(policy)
-    limit = _time_limit(scenario, time_limit, promises)
+    given = None if policy is None else load_policy(policy)
     delay = random.Random(chosen_seed).uniform(*FAULT_DELAY_SCENARIO_S) / scale
     hints = hint_ladder(scenario)
     settings = DrillSettings(
@@ -103,9 +102,11 @@ def play(
         report_dir=report_dir,
         responder=Responder(kind="person", name=name),
         fault_delay=delay,
-        policy=promises,
+        policy=given,
         world_file=world_file,
     )
+    promises = drill_policy(scenario, settings)
+    limit = _time_limit(scenario, time_limit, promises)
     console.print(briefing(scenario, name, scale, chosen_seed, _runbooks(scenario), promises))
     terminal = PlayTerminal(sys.stdin, console)
 

@@ -133,6 +133,12 @@ class WorldSpec:
             remaining = [s for s in remaining if s.name not in started]
         return waves
 
+    def only(self, *names: str) -> WorldSpec:
+        """This world with only the services named (and the proxies in front of them): a part of it to run."""
+        services = tuple(service for service in self.services if service.name in names)
+        proxies = tuple(proxy for proxy in self.proxies if proxy.upstream in names)
+        return replace(self, services=services, proxies=proxies)
+
     def with_copies(self, copies: Mapping[str, str]) -> WorldSpec:
         """This world and, for each ``name: original``, one more instance of ``original`` called ``name``: its
         environment, dependencies and settings the same (a scenario's staging scheduler)."""

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from drills.clock import Clock, SystemClock
+from drills.errors import InputError
 from drills.runtimes.local import proxies, registry
 from drills.runtimes.local.launch import Servers
 from drills.runtimes.local.privileges import reachable_install, service_account
@@ -14,7 +15,7 @@ from drills.runtimes.local.world import LocalWorld
 from drills.world.binaries import find_postgres, find_redis
 from drills.world.home import worlds_root
 from drills.world.protocol import WorldOptions
-from drills.world.spec import WorldSpec
+from drills.world.spec import ServiceKind, WorldSpec
 
 
 def servers() -> Servers:
@@ -35,6 +36,16 @@ def clean_orphans() -> list[str]:
     return removed
 
 
+def check_runnable(spec: WorldSpec) -> None:
+    """Refuses, before anything starts, a world with a service that says no way to run as a process."""
+    containers = [service.name for service in spec.services if service.kind == ServiceKind.CONTAINER]
+    if containers:
+        raise InputError(
+            f"world {spec.name}: {', '.join(containers)} can run only as a container (no x-drillbit.run)",
+            hint="drill this world with --runtime docker, or say how to run each locally (docs/world-file.md)",
+        )
+
+
 def new_world_folder() -> Path:
     """A world's folder that does not exist yet, under a fresh name."""
     while (directory := worlds_root() / f"world-{secrets.token_hex(4)}").exists():
@@ -51,6 +62,7 @@ class LocalRuntime:
         self.clock = clock or SystemClock()
 
     def up(self, spec: WorldSpec, options: WorldOptions) -> LocalWorld:
+        check_runnable(spec)
         clean_orphans()
         world = LocalWorld(spec, options, new_world_folder(), servers(), self.clock)
         try:

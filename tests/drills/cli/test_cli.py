@@ -80,11 +80,12 @@ def test_validate_of_the_project_scenarios_exits_0() -> None:
     assert (done.returncode, done.stdout, done.stderr) == (0, "every scenario is valid\n", "")
 
 
-def test_list_shows_every_scenario_id() -> None:
-    done = drillbit("list")
+def test_list_shows_every_scenario_id_and_its_world() -> None:
+    done = drillbit("list", columns=160)
 
-    shown = re.findall(r"^\W*([a-z0-9-]+)\s+\W\s+P[1-4]\b", done.stdout, flags=re.M)
-    assert (done.returncode, shown) == (0, SCENARIO_IDS)
+    shown = re.findall(r"^\W*([a-z0-9-]+)\s+\W\s+([a-z-]+)\s+\W\s+P[1-4]\b", done.stdout, flags=re.M)
+    worlds = [scenario.world.product or "scheduled-reports" for scenario in load_all(SCENARIOS)]
+    assert (done.returncode, shown) == (0, list(zip(SCENARIO_IDS, worlds, strict=True)))
 
 
 def test_show_prints_what_breaks_and_how_it_is_noticed() -> None:

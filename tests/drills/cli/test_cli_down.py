@@ -46,7 +46,7 @@ def test_down_removes_a_world_its_crashed_harness_left_behind_and_says_so(drillb
     reader = threading.Thread(target=lambda: [lines.put(line) for line in harness.stdout or ()], daemon=True)
     reader.start()
     try:
-        name = first_match(lines, r"The world (world-[0-9a-f]+) is up")[1]
+        name = first_match(lines, r"The world (world-[0-9a-f]+) \(scheduled-reports\) is up")[1]
         record = json.loads((drillbit_home / "worlds" / name / registry.STATE_FILE).read_text())
         # A crash that takes the reaper too (the machine's OOM killer, say): nothing cleans up on its own.
         os.kill(record["reaper"], signal.SIGKILL)

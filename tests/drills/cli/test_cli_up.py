@@ -47,7 +47,7 @@ def test_up_tears_the_world_down_and_exits_130_when_interrupted(
     reader = threading.Thread(target=lambda: [lines.put(line) for line in harness.stdout or ()], daemon=True)
     reader.start()
     try:
-        first_match(lines, r"The world world-[0-9a-f]+ is up")
+        first_match(lines, r"The world world-[0-9a-f]+ \(scheduled-reports\) is up")
         harness.send_signal(signum)
         try:
             code: int | None = harness.wait(timeout=WAIT_SECONDS)

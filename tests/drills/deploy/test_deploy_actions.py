@@ -14,6 +14,7 @@ from drills.deploy.results import Backup, ServiceStatus, Settings
 from drills.errors import DrillbitError, InputError, RedeployFailedError, ServiceStartError, UnknownNameError
 from drills.world.settings import SettingSpec
 from drills.world.spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
+from drills.world.worlds import world_spec
 from tests.drills.deploy.deploy_fake_world import (
     ADMIN_API_KEY,
     DATABASE_URL,
@@ -90,13 +91,7 @@ def test_unset_settings_removes_them_and_redeploys() -> None:
     }
 
 
-APP_READS = (
-    "DATABASE_URL, DB_POOL_SIZE, DB_POOL_TIMEOUT, REDIS_URL, TIMETRACKING_URL, TIMETRACKING_CLIENT_ID, "
-    "TIMETRACKING_CLIENT_SECRET, MAIL_URL, MAIL_API_KEY, MAIL_FROM, MESSAGING_URL, MESSAGING_API_KEY, "
-    "SCHEDULER_SECRET, ADMIN_API_KEY, TENANT_COUNT, REPORT_INTERVAL, REPORT_CONCURRENCY, HTTP_TIMEOUT, APP_VERSION, "
-    "CAMPAIGN_SEED_TARGETS, DISPATCH_INTERVAL, DISPATCH_BATCH, DISPATCH_CONCURRENCY, DISPATCH_MAX_ATTEMPTS, "
-    "DRILLBIT_TIME_SCALE, DRILLBIT_EPOCH, DRILLBIT_CLOCK, DRILLBIT_SEED"
-)
+APP_READS = ", ".join(world_spec().service("app").setting_names())
 STARTS_NOT = ServiceStartError("app", "it exited", "app: DB_POOL_SIZE must be above 0", hint="its whole log is app.log")
 
 

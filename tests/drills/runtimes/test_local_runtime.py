@@ -8,12 +8,13 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from drills.errors import ServiceStartError
+from drills.errors import InputError, ServiceStartError
 from drills.runtimes.local import registry
 from drills.runtimes.local.runtime import LocalRuntime, clean_orphans
 from drills.world.home import pid_alive, worlds_root
@@ -23,7 +24,7 @@ from drills.world.worlds import world_spec
 
 pytestmark = pytest.mark.world
 
-DATA_ONLY = WorldSpec(services=tuple(s for s in world_spec().services if s.name in ("postgres", "redis")))
+DATA_ONLY = world_spec().only("postgres", "redis")
 WAIT_SECONDS = 8.0
 
 
@@ -116,3 +117,14 @@ def test_clean_orphans_keeps_a_world_whose_harness_lives(drillbit_home: Path) ->
     directory.mkdir()
     registry.write_record(directory, os.getpid(), {}, reaper=None)
     assert (clean_orphans(), directory.exists()) == ([], True)
+
+
+def test_local_runtime_refuses_a_container_only_service_before_starting_anything(drillbit_home: Path) -> None:
+    container = ServiceSpec("vendor-api", ServiceKind.CONTAINER, HealthCheck(HealthKind.HTTP))
+    spec = replace(world_spec().only("postgres"), services=(*world_spec().only("postgres").services, container))
+
+    with pytest.raises(InputError, match=r"vendor-api can run only as a container") as refused:
+        LocalRuntime().up(spec, WorldOptions())
+
+    assert refused.value.exit_code == 2
+    assert not worlds_root().exists() or list(worlds_root().iterdir()) == []

@@ -31,6 +31,8 @@ from drills.scenario.model import Monitor, Scenario, Severity
 from drills.scenario.steps import AcknowledgeStep, HttpStep, RedeployStep, RedisStep, ShellStep, SqlStep, Step
 from drills.timeline import ObjectiveTargets, ScenarioSummary
 from drills.world.settings import SettingSpec
+from drills.world.world_file import read_world_file
+from drills.world.world_services import WorldFile
 from drills.world.worlds import world_spec
 
 HERE = Path(__file__).parent
@@ -622,3 +624,64 @@ def test_load_scenario_checks_a_shell_steps_runbook_block(tmp_path: Path, step: 
     with pytest.raises(ScenarioError, match=re.escape(str(path))) as caught:
         load_scenario(path)
     assert str(caught.value) == f"{path}{expected}".replace("{directory}", str(tmp_path))
+
+
+TWO_WORLDS = """\
+x-drillbit:
+  version: 1
+  worlds: {shop: {}, blog: {}}
+services:
+  db:
+    image: postgres:16-alpine
+    expose: ["5432"]
+    x-drillbit: {run: postgres}
+  shop:
+    build: .
+    profiles: [shop]
+    expose: ["8000"]
+    x-drillbit:
+      name: app
+      run: {module: fakes.reports}
+      settings:
+        CART_SIZE: {type: int, min: 1}
+  search:
+    build: .
+    profiles: [blog]
+    expose: ["8000"]
+    x-drillbit: {run: {module: fakes.portal}}
+"""
+
+
+def _two_worlds(tmp_path: Path) -> WorldFile:
+    path = tmp_path / "worlds.yml"
+    path.write_text(TWO_WORLDS)
+    return read_world_file(path)
+
+
+def test_a_scenario_is_checked_against_the_world_it_names(tmp_path: Path) -> None:
+    worlds = _two_worlds(tmp_path)
+    blog = VALID.replace("stop-app, kind: process, service: app", "stop-search, kind: process, service: search")
+    path = _write(tmp_path, "blog.yaml", blog + "world:\n  product: blog\n  settings:\n    app: {CART_SIZE: '3'}\n")
+
+    found = validate_paths([path], worlds=worlds)
+
+    unknown = "'app' is not a service or one of db, search, saved, secrets, settings, world"
+    assert [error.message.split(": ", 1)[1] for error in found] == [
+        f"steady_state[0].host: unknown reference {{app.host}}: {unknown}",
+        f"steady_state[0].port: unknown reference {{app.port}}: {unknown}",
+        "world.settings.app: world blog has no service named 'app'",
+    ]
+    path.write_text(VALID + "world:\n  product: shop\n  settings:\n    app: {CART_SIZE: '3'}\n")
+    assert validate_paths([path], worlds=worlds) == []
+    assert load_scenario(path, worlds=worlds).world.product == "shop"
+
+
+def test_a_scenario_naming_a_world_the_file_lacks_says_which_it_has(tmp_path: Path) -> None:
+    worlds = _two_worlds(tmp_path)
+    path = _write(tmp_path, "nowhere.yaml", VALID + "world:\n  product: shops\n")
+
+    [error] = validate_paths([path], worlds=worlds)
+
+    assert error.line == VALID.count("\n") + 2
+    assert error.message.endswith(f"world.product: {worlds.path} has no world 'shops'; did you mean 'shop'?")
+    assert error.hint == "its worlds are: shop, blog"

@@ -38,8 +38,8 @@ APP = ServiceSpec("app", ServiceKind.PYTHON, HealthCheck(HealthKind.HTTP, "/heal
 STATIC_FILES = cast(ServiceKind, "static-files")
 
 
-def test_driver_for_finds_a_driver_for_every_service_kind() -> None:
-    found = {kind: type(driver_for(kind)).__name__ for kind in ServiceKind}
+def test_driver_for_finds_a_driver_for_every_service_kind_a_process_can_run() -> None:
+    found = {kind: type(driver_for(kind)).__name__ for kind in ServiceKind if kind != ServiceKind.CONTAINER}
 
     assert found == {
         ServiceKind.POSTGRES: "PostgresDriver",

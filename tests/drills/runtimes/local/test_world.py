@@ -16,7 +16,6 @@ from drills.runtimes.local.privileges import service_account
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
 from drills.world.protocol import WorldOptions
-from drills.world.spec import WorldSpec
 from drills.world.worlds import world_spec
 
 SECRET_NAMES = [name.lower() for name in world_spec().secrets]
@@ -24,7 +23,7 @@ SECRET_NAMES = [name.lower() for name in world_spec().secrets]
 pytestmark = pytest.mark.world
 
 # One service of each driver: Postgres, Redis and a Python fake.
-SPEC = WorldSpec(services=tuple(s for s in world_spec().services if s.name in ("postgres", "redis", "mail")))
+SPEC = world_spec().only("postgres", "redis", "mail")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +72,7 @@ def test_local_world_folder_and_logs_are_readable_by_their_owner_alone(world: Lo
 
 
 def test_local_world_secrets_are_fresh_for_each_world_whatever_its_seed(drillbit_home: Path) -> None:
-    mail_only = WorldSpec(services=tuple(s for s in SPEC.services if s.name == "mail"))
+    mail_only = SPEC.only("mail")
     first = LocalRuntime().up(mail_only, WorldOptions(seed=0))
     try:
         second = LocalRuntime().up(mail_only, WorldOptions(seed=0))
