@@ -6,6 +6,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,13 @@ from drills.scenario import loader
 from drills.scenario.model import Scenario
 from tests.drills.cli.cli_runs import scenario_copy
 
-CRON = Row("cron-secret-mismatch", "P2", ("config",), "The scheduler's shared secret does not match the app's")
+CRON = Row(
+    "cron-secret-mismatch",
+    "scheduled-reports",
+    "P2",
+    ("config",),
+    "The scheduler's shared secret does not match the app's",
+)
 SETTLED_SECONDS = 10
 
 
@@ -38,11 +45,11 @@ def entries() -> list[Path]:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Each folder the scenarios were read from, in order."""
     read: list[Path] = []
-    load_all: Callable[[Path], list[Scenario]] = loader.load_all
+    load_all: Callable[..., list[Scenario]] = loader.load_all
 
-    def counted(directory: Path) -> list[Scenario]:
+    def counted(directory: Path, **options: Any) -> list[Scenario]:
         read.append(directory)
-        return load_all(directory)
+        return load_all(directory, **options)
 
     monkeypatch.setattr(loader, "load_all", counted)
     return read
@@ -65,7 +72,10 @@ def test_listing_reads_again_after_a_scenario_file_changes(folder: Path, reads: 
     scenario = folder / "cron-secret-mismatch.yaml"
     scenario.write_text(scenario.read_text().replace(f"title: {CRON.title}", "title: A new title"))
     settle(scenario)
-    assert (scenario_rows(folder), reads) == ([Row(CRON.id, CRON.severity, CRON.faults, "A new title")], [folder] * 2)
+    assert (scenario_rows(folder), reads) == (
+        [Row(CRON.id, CRON.world, CRON.severity, CRON.faults, "A new title")],
+        [folder] * 2,
+    )
 
 
 def test_listing_reads_again_after_a_file_is_added(folder: Path, reads: list[Path]) -> None:

@@ -1,4 +1,4 @@
-"""Each service of the reference world declares exactly the settings its process reads."""
+"""Each service of the world file declares exactly the settings its process reads."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from drills.runtimes.local.drivers import driver_for
 from drills.runtimes.local.launch import Servers, base_env
 from drills.world.binaries import Binary
-from drills.world.protocol import Endpoint, resolve
 from drills.world.spec import ServiceKind, ServiceSpec
+from drills.world.variables import interpolate, map_addresses
 from drills.world.worlds import world_spec
 
 SECRET_NAMES = [name.lower() for name in world_spec().secrets]
@@ -27,23 +26,26 @@ SERVERS = [service for service in WORLD.services if service.kind is not ServiceK
 SECRETS = {name: f"{name.split('_')[0]}-0123456789abcdef" for name in SECRET_NAMES}
 
 
-def _endpoint(url: str) -> Endpoint:
-    return Endpoint("127.0.0.1", 9, url)
-
-
 def _given(service: ServiceSpec, folder: Path) -> dict[str, str]:
-    """The environment the world gives the service, its references filled in with values of the right shape."""
-    http = SimpleNamespace(**{name: _endpoint("http://127.0.0.1:9") for name in WORLD.names()})
-    proxies = SimpleNamespace(
-        **{
-            **vars(http),
-            "postgres": _endpoint(f"postgresql://postgres:{SECRETS['postgres_password']}@127.0.0.1:9/drillbit"),
-            "redis": _endpoint(f"redis://default:{SECRETS['redis_password']}@127.0.0.1:9/0"),
-        }
-    )
-    world = SimpleNamespace(seed=7, time_scale=600, tenants=3, epoch=1.0e9, clock=folder / "clock.json")
-    names = {"world": world, "services": http, "proxies": proxies, "secrets": SimpleNamespace(**SECRETS)}
-    return {key: resolve(value, names) for key, value in service.env.items()}
+    """The environment the world gives the service, its variables and addresses filled in with values of the right
+    shape."""
+    variables = {
+        **{name.upper(): value for name, value in SECRETS.items()},
+        "DRILLBIT_TIME_SCALE": "600",
+        "DRILLBIT_EPOCH": "1000000000.0",
+        "DRILLBIT_CLOCK": str(folder / "clock.json"),
+        "DRILLBIT_SEED": "7",
+        "DRILLBIT_TENANTS": "3",
+        "DRILLBIT_WORLD": "world-0123abcd",
+    }
+    addresses = {
+        f"{name}:{other.port}": "127.0.0.1:9"
+        for other in WORLD.services
+        if other.port is not None
+        for name in (other.name, *other.aliases)
+    }
+    addresses |= {f"{WORLD.proxy_server}:{proxy.listen}": "127.0.0.1:9" for proxy in WORLD.proxies}
+    return {key: map_addresses(interpolate(value, variables), addresses) for key, value in service.env.items()}
 
 
 def _read_by(service: ServiceSpec, env: Mapping[str, str]) -> tuple[object, list[str]]:
