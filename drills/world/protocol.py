@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType, SimpleNamespace
@@ -45,6 +46,11 @@ class WorldOptions:
     tenants: int = 20
     overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     clock: WorldClock | None = field(default=None, compare=False)
+
+    def held(self, action: str) -> AbstractContextManager[None]:
+        """The world clock held still while the harness carries out ``action`` on the world, then charged its
+        declared cost (``ACTION_COSTS``); nothing to hold for a world without a clock."""
+        return nullcontext() if self.clock is None else self.clock.hold(ACTION_COSTS[action])
 
 
 class World(Protocol):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from drills.clock import Clock, SystemClock
 from drills.runtimes.local import proxies, registry
@@ -12,7 +10,7 @@ from drills.runtimes.local.launch import Servers
 from drills.runtimes.local.privileges import reachable_install, service_account
 from drills.runtimes.local.world import LocalWorld
 from drills.world.binaries import find_postgres, find_redis
-from drills.world.home import worlds_root
+from drills.world.home import new_world_folder, worlds_root
 from drills.world.protocol import WorldOptions
 from drills.world.spec import WorldSpec
 
@@ -33,13 +31,6 @@ def clean_orphans() -> list[str]:
         registry.remove(leftover)
         removed.append(leftover.name)
     return removed
-
-
-def new_world_folder() -> Path:
-    """A world's folder that does not exist yet, under a fresh name."""
-    while (directory := worlds_root() / f"world-{secrets.token_hex(4)}").exists():
-        pass
-    return directory
 
 
 class LocalRuntime:

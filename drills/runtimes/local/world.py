@@ -9,7 +9,6 @@ import signal
 import subprocess
 import threading
 from collections.abc import Mapping
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from drills.clock import Clock, wait_for
@@ -21,11 +20,12 @@ from drills.runtimes.local.ports import free_port
 from drills.runtimes.local.processes import ServiceProcess
 from drills.runtimes.local.reaper import Reaper
 from drills.world.home import TAG_VARIABLE, start_time
-from drills.world.protocol import ACTION_COSTS, CLOCK_FILE, Endpoint, WorldOptions, references, resolve
+from drills.world.protocol import CLOCK_FILE, Endpoint, WorldOptions, references, resolve
 from drills.world.reference import SECRET_NAMES
+from drills.world.settings import apply_changes
 from drills.world.spec import ServiceSpec, WorldSpec
 from drills.world.targets import LOOPBACK
-from drills.world_clock import ClockState, scenario_epoch, write_state
+from drills.world_clock import scenario_epoch, write_clock_file
 
 START_TIMEOUT_SECONDS = 30.0
 START_ATTEMPTS = 3
@@ -117,7 +117,7 @@ class LocalWorld:
 
     def start(self, service: str) -> None:
         """Starts a service (on its old port if it had one) and waits until it is healthy."""
-        with self._held("start"):
+        with self._options.held("start"):
             self._start(service)
 
     def _start(self, service: str) -> None:
@@ -230,7 +230,7 @@ class LocalWorld:
     # What a deploy tool or an operator does
 
     def stop(self, service: str) -> None:
-        with self._held("stop"):
+        with self._options.held("stop"):
             self._stop(service)
 
     def _stop(self, service: str) -> None:
@@ -244,38 +244,28 @@ class LocalWorld:
     def kill(self, service: str) -> None:
         process = self._processes.get(service)
         if process is not None:
-            with self._held("kill"):
+            with self._options.held("kill"):
                 process.stop(signal.SIGKILL, grace=0)
 
     def pause(self, service: str) -> None:
-        with self._held("pause"):
+        with self._options.held("pause"):
             self._processes[service].send(signal.SIGSTOP)
 
     def resume(self, service: str) -> None:
-        with self._held("resume"):
+        with self._options.held("resume"):
             self._processes[service].send(signal.SIGCONT)
 
     def restart(self, service: str) -> None:
-        with self._held("restart"):
+        with self._options.held("restart"):
             self._stop(service)
             self._start(service)
 
     def redeploy(self, service: str, changes: Mapping[str, str | None]) -> None:
         """Changes settings (None removes one) and restarts the service with them, like a deploy."""
-        settings = self._settings.setdefault(service, self._initial_settings(self._spec.service(service)))
-        for key, value in changes.items():
-            if value is None:
-                settings.pop(key, None)
-            else:
-                settings[key] = value
-        with self._held("redeploy"):
+        apply_changes(self._settings.setdefault(service, self._initial_settings(self._spec.service(service))), changes)
+        with self._options.held("redeploy"):
             self._stop(service)
             self._start(service)
-
-    def _held(self, action: str) -> AbstractContextManager[None]:
-        """The world's clock held still for an action of the harness, charged the action's declared cost."""
-        clock = self._options.clock
-        return nullcontext() if clock is None else clock.hold(ACTION_COSTS[action])
 
     # The world's clock
 
@@ -286,10 +276,7 @@ class LocalWorld:
 
     def _start_clock(self) -> None:
         """Before any service starts: followed by the drill's world clock, or left running from the epoch."""
-        if self._options.clock is not None:
-            self._options.clock.follow(self.clock_file, self.epoch)
-        else:
-            write_state(self.clock_file, ClockState(self._clock.wall() - self.epoch, None))
+        write_clock_file(self._options.clock, self.clock_file, self.epoch, self._clock.wall())
 
     # Lifetime
 
