@@ -1,4 +1,4 @@
-"""Whether a Docker engine answers: no engine needed."""
+"""Whether a Docker engine answers, and the docker runtime refusing at once when none does: no engine needed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from drills.errors import InputError
 from drills.runtimes.docker.engine import cause, engine_answers
+from drills.runtimes.docker.runtime import DockerRuntime
+from drills.world.protocol import WorldOptions
+from tests.drills.runtimes.docker.scheduled_reports import scheduled_reports
 
 
 class _Engine(BaseHTTPRequestHandler):
@@ -82,3 +86,21 @@ def test_cause_finds_the_system_error_under_the_sdk_s_messages() -> None:
 
 def test_cause_says_the_first_line_when_no_system_error_is_under_it() -> None:
     assert (cause(ValueError("bad answer\nmore")), cause(ValueError())) == ("bad answer", "ValueError")
+
+
+def test_docker_runtime_without_an_engine_refuses_in_one_line_and_starts_nothing(
+    tmp_path: Path, drillbit_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/docker.sock")
+
+    with pytest.raises(InputError) as raised:
+        DockerRuntime().up(scheduled_reports(), WorldOptions())
+
+    assert (raised.value.exit_code, str(raised.value).splitlines(), list(drillbit_home.rglob("*"))) == (
+        2,
+        [
+            f"no Docker engine answers at unix://{tmp_path}/docker.sock (no such file or directory): "
+            "start one, or use the local runtime"
+        ],
+        [],
+    )

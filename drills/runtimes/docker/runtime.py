@@ -1,0 +1,106 @@
+"""The docker runtime: brings a world spec up as containers, in dependency order, once an engine answers.
+
+Without an engine it refuses at once, in one line (exit 2), before it makes a folder, a network or a container.
+The world's variables are its secrets (fresh for each world, never from its seed), its seed, time scale, epoch
+and size; the plan (`drills.runtimes.docker.plan`) fills the world file's ``${NAME}`` with them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from drills.clock import Clock, SystemClock
+from drills.errors import InputError
+from drills.runtimes.docker.engine import engine_answers
+from drills.runtimes.docker.plan import plan
+from drills.runtimes.local import registry
+from drills.world.home import new_world_folder
+from drills.world.protocol import WorldOptions
+from drills.world.spec import WorldSpec
+from drills.world_clock import scenario_epoch
+
+if TYPE_CHECKING:
+    from drills.runtimes.docker.world import DockerWorld
+
+SECRETS_FILE = "secrets.json"
+
+
+def make_secrets(names: Sequence[str]) -> dict[str, str]:
+    """A fresh value for each secret the world declares (``POSTGRES_PASSWORD``...), of the same shape as a local
+    world's, so a secret's value never changes what a drill does."""
+    return {name: f"{name.split('_')[0].lower()}-{secrets.token_hex(12)}" for name in names}
+
+
+def world_variables(options: WorldOptions, epoch: float, world_secrets: Mapping[str, str]) -> dict[str, str]:
+    """What the world file's ``${NAME}`` may take: the world's secrets, and the ``DRILLBIT_*`` of its options."""
+    return {
+        **world_secrets,
+        "DRILLBIT_TIME_SCALE": str(options.time_scale),
+        "DRILLBIT_EPOCH": str(epoch),
+        "DRILLBIT_SEED": str(options.seed),
+        "DRILLBIT_TENANTS": str(options.tenants),
+    }
+
+
+class DockerRuntime:
+    """The same world as containers: the official Postgres and Redis images, Shopify's Toxiproxy, our fakes' image."""
+
+    name = "docker"
+
+    def __init__(self, clock: Clock | None = None, project: Path | None = None) -> None:
+        self.clock = clock or SystemClock()
+        self.project = project or Path.cwd()
+        """The world file's folder: a service's ``build`` context is read against it."""
+
+    def up(self, spec: WorldSpec, options: WorldOptions) -> DockerWorld:
+        reason = engine_answers()
+        if reason is not None:
+            raise InputError(reason)
+        world = self._open(spec, options)
+        try:
+            _bring_up(world)
+        except BaseException:
+            world.teardown()
+            raise
+        return world
+
+    def _open(self, spec: WorldSpec, options: WorldOptions) -> DockerWorld:
+        """The world planned, its folder made with its secrets and clock; nothing is on the engine yet."""
+        from drills.runtimes.docker.containers import Containers
+        from drills.runtimes.docker.world import CLOCK_FOLDER, DockerWorld
+
+        directory = new_world_folder()
+        containers = Containers(directory.name)
+        world_secrets = make_secrets(spec.secrets)
+        epoch = scenario_epoch(self.clock.wall())
+        variables = world_variables(options, epoch, world_secrets)
+        clock = directory / CLOCK_FOLDER
+        try:
+            made = plan(spec, variables, name=directory.name, project=self.project, clock=clock, user=containers.user())
+            registry.create_folder(directory, os.getpid())
+        except BaseException:
+            containers.close()
+            raise
+        try:
+            named = {name.lower(): value for name, value in world_secrets.items()}
+            registry.write_private(directory / SECRETS_FILE, json.dumps(named, indent=2))
+            return DockerWorld(spec, options, directory, made, named, containers, self.clock, epoch)
+        except BaseException:
+            containers.close()
+            registry.remove_folder(directory)
+            raise
+
+
+def _bring_up(world: DockerWorld) -> None:
+    world.prepare()
+    for wave in world.plan.waves:
+        with ThreadPoolExecutor(max_workers=len(wave)) as pool:
+            for started in [pool.submit(world.start, service) for service in wave]:
+                started.result()
+        world.create_proxies()
