@@ -67,6 +67,15 @@ def write_state(path: Path, state: ClockState) -> None:
     temporary.replace(path)
 
 
+def write_clock_file(clock: WorldClock | None, path: Path, epoch: float, wall: float) -> None:
+    """A world's clock file, before its first service starts: the drill's world clock publishes to it from now on
+    (:meth:`WorldClock.follow`), or, for a world without one, it says time runs from ``epoch`` (``wall`` is now)."""
+    if clock is not None:
+        clock.follow(path, epoch)
+    else:
+        write_state(path, ClockState(wall - epoch, None))
+
+
 class WorldClock:
     """A clock that stands still while held, charging each hold a declared cost in scenario seconds."""
 

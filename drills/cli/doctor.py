@@ -1,4 +1,5 @@
-"""``drillbit doctor``: which binaries were found, their versions, and what is missing.
+"""``drillbit doctor``: which binaries were found, their versions, what is missing, and whether a Docker engine
+answers (only the docker runtime needs one, so its absence is said, not counted against the machine).
 
 Besides the servers, it checks every program the runbooks' shell blocks call, looked up on the PATH a drill's
 shell steps get (``psql`` and ``redis-cli`` beside the servers first), so a missing ``jq`` shows here, not as an
@@ -10,7 +11,6 @@ from __future__ import annotations
 import platform
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -22,6 +22,7 @@ from rich.table import Table
 from drills.errors import MissingBinaryError, ScenarioError
 from drills.language.files import read_text
 from drills.language.runbook import parse_runbook
+from drills.runtimes.docker.engine import engine_answers
 from drills.runtimes.local.privileges import service_account
 from drills.world.binaries import Binary, companion, find_postgres, find_redis
 from drills.world.env import shell_env
@@ -276,14 +277,13 @@ def _server(table: Table, finder: str) -> Binary | None:
     return binary
 
 
-def _docker_engine() -> str:
-    client = shutil.which("docker")
-    if client is None:
-        return "no docker client"
-    done = subprocess.run(
-        [client, "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True, timeout=10
-    )
-    return f"engine {done.stdout.strip()}" if done.returncode == 0 else "client only, no engine answers"
+def _docker_engine(table: Table) -> None:
+    """Whether a Docker engine answers: the docker runtime needs one, the local runtime does not."""
+    reason = engine_answers()
+    if reason is None:
+        table.add_row("docker engine", "[green]ok[/]", "answers", "`--runtime docker` can run worlds as containers")
+    else:
+        table.add_row("docker engine", "[yellow]none[/]", "-", escape(reason))
 
 
 def report(console: Console, runbooks: Path = RUNBOOKS) -> bool:
@@ -302,7 +302,7 @@ def report(console: Console, runbooks: Path = RUNBOOKS) -> bool:
     who = "the current user" if account is None else f"uid {account.uid} (the harness runs as root)"
     _row(table, "servers run as", who, "Postgres refuses to run as root", True)
     _row(table, "worlds folder", str(worlds_root()), "world files and logs", True)
-    table.add_row("docker runtime", "[yellow]optional[/]", _docker_engine(), "tests of it skip without an engine")
+    _docker_engine(table)
     console.print(table)
     return runbook_report(console, runbooks) and ok
 

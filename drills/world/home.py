@@ -7,6 +7,7 @@ none of them needs to know how another runtime starts its processes.
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 from typing import Final
@@ -26,6 +27,13 @@ def worlds_root() -> Path:
     for folder in (base, root):
         folder.chmod(0o755)
     return root
+
+
+def new_world_folder() -> Path:
+    """A world's folder under ``worlds_root()`` that does not exist yet, under a fresh name (whatever its runtime)."""
+    while (directory := worlds_root() / f"world-{secrets.token_hex(4)}").exists():
+        pass
+    return directory
 
 
 def start_time(pid: int) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -45,6 +46,11 @@ class WorldOptions:
     tenants: int = 20
     overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     clock: WorldClock | None = field(default=None, compare=False)
+
+    def held(self, action: str) -> AbstractContextManager[None]:
+        """The world clock held still while the harness carries out ``action`` on the world, then charged its
+        declared cost (``ACTION_COSTS``); nothing to hold for a world without a clock."""
+        return nullcontext() if self.clock is None else self.clock.hold(ACTION_COSTS[action])
 
 
 class World(Protocol):
@@ -107,18 +113,3 @@ class Runtime(Protocol):
     name: str
 
     def up(self, spec: WorldSpec, options: WorldOptions) -> World: ...
-
-
-def world_variables(world: World) -> dict[str, str]:
-    """What a world file's ``${NAME}`` may name: each secret (``POSTGRES_PASSWORD``), and the world's own
-    ``DRILLBIT_*``: time scale, epoch, clock file, seed, tenants and name (docs/world-file.md)."""
-    options = world.options
-    return {
-        **{name.upper(): value for name, value in world.secrets.items()},
-        "DRILLBIT_TIME_SCALE": f"{options.time_scale:g}",
-        "DRILLBIT_EPOCH": repr(world.epoch),
-        "DRILLBIT_CLOCK": str(world.directory / CLOCK_FILE),
-        "DRILLBIT_SEED": str(options.seed),
-        "DRILLBIT_TENANTS": str(options.tenants),
-        "DRILLBIT_WORLD": world.name,
-    }

@@ -152,3 +152,12 @@ def _url_password(value: str) -> set[str]:
     except ValueError:
         return set()
     return {password} if password else set()
+
+
+def apply_changes(settings: dict[str, str], changes: Mapping[str, str | None]) -> None:
+    """Makes a redeploy's changes to a service's ``settings``: each value set, or (None) the setting removed."""
+    for key, value in changes.items():
+        if value is None:
+            settings.pop(key, None)
+        else:
+            settings[key] = value

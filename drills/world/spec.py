@@ -108,6 +108,8 @@ class WorldSpec:
     """Databases its Postgres holds besides the world's own (a scratch copy, a restore target)."""
     policy: Path | None = None
     """The world's severity policy file; None: drillbit's own."""
+    source: Path | None = None
+    """The world file it was read from: a service's ``build`` context is read against its folder."""
 
     def service(self, name: str) -> ServiceSpec:
         for service in self.services:

@@ -9,10 +9,15 @@ world's network; the docker runtime keeps it, and the local runtime maps it to t
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from drills.errors import InputError
+from drills.world.spec import ServiceKind, WorldSpec
+
+if TYPE_CHECKING:
+    from drills.world.protocol import WorldOptions
 
 _NAME: Final = r"[A-Za-z_][A-Za-z0-9_]*"
 _VARIABLE: Final = re.compile(
@@ -73,3 +78,32 @@ def map_addresses(text: str, addresses: Mapping[str, str]) -> str:
     keys = sorted(addresses, key=len, reverse=True)
     pattern = re.compile(rf"(?<![\w.-])(?:{'|'.join(map(re.escape, keys))})(?![\w])")
     return pattern.sub(lambda match: addresses[match[0]], text)
+
+
+SERVER_SECRETS: Final = {ServiceKind.POSTGRES: "postgres_password", ServiceKind.REDIS: "redis_password"}
+"""The secret each real server is started with, whether or not the world file names it."""
+
+
+def make_secrets(spec: WorldSpec) -> dict[str, str]:
+    """Every secret of the world by its lower-case name, fresh for each world (never from its seed, which anyone
+    may know): the same shape, so the same length, whatever they are, for a secret's value never changes what a
+    drill does."""
+    names = [name.lower() for name in spec.secrets]
+    names += [SERVER_SECRETS[service.kind] for service in spec.services if service.kind in SERVER_SECRETS]
+    return {name: f"{name.split('_')[0]}-{secrets.token_hex(12)}" for name in dict.fromkeys(names)}
+
+
+def world_variables(
+    options: WorldOptions, epoch: float, world_secrets: Mapping[str, str], *, clock: str, name: str
+) -> dict[str, str]:
+    """What a world file's ``${NAME}`` may name: each secret (``POSTGRES_PASSWORD``), and the world's own
+    ``DRILLBIT_*``: time scale, epoch, clock file (as its services see it), seed, tenants and the world's name."""
+    return {
+        **{secret.upper(): value for secret, value in world_secrets.items()},
+        "DRILLBIT_TIME_SCALE": f"{options.time_scale:g}",
+        "DRILLBIT_EPOCH": repr(epoch),
+        "DRILLBIT_CLOCK": clock,
+        "DRILLBIT_SEED": str(options.seed),
+        "DRILLBIT_TENANTS": str(options.tenants),
+        "DRILLBIT_WORLD": name,
+    }

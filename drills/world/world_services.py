@@ -87,6 +87,7 @@ class WorldBuilder:
             secrets=tuple(self.file.extension.secrets),
             databases=tuple(db for name in self.members for db in self.file.extensions[name].databases),
             policy=policy,
+            source=self.file.path,
         )
 
     # Checks

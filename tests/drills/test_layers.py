@@ -38,6 +38,9 @@ TERMINAL_ROOMS = ("drills.cli", "drills.play", "drills.pytest_plugin")
 """The only rooms that talk to a person: they alone may import rich and typer, and the public API imports none."""
 PURE_ROOMS = ("drills.scoring", "drills.reports")
 WORLDLY_ROOMS = ("drills.engine", "drills.runtimes", "drills.world")
+DOCKER_LIBRARIES = ("docker", "testcontainers", "toxiproxy")
+"""The docker runtime's libraries: slow to import, and needed by nothing else."""
+DOCKER_RUNTIME = "drills.runtimes.docker"
 
 
 def _within(module: str, packages: Iterable[str]) -> bool:
@@ -59,6 +62,8 @@ def _breaks(importer: str, imported: str, floors: dict[str, int]) -> Iterator[st
         yield "only cli, play and the pytest plugin import rich or typer"
     if _within(importer, PURE_ROOMS) and _within(imported, WORLDLY_ROOMS):
         yield "scoring and reports are pure: no engine, runtime or world"
+    if _within(imported, DOCKER_LIBRARIES) and not _within(importer, (DOCKER_RUNTIME,)):
+        yield "only the docker runtime imports docker, testcontainers or toxiproxy"
     if importer == "drills" and _within(imported, TERMINAL_ROOMS):
         yield "the public API imports neither cli, play nor the pytest plugin"
     low, high = room(importer, floors), room(imported, floors)
@@ -140,6 +145,9 @@ def test_layers_name_each_import_that_breaks_a_rule() -> None:
         ("drills/errors.py", 13, "pydantic"),
         ("drills/timeline.py", 14, "drills.errors"),
         ("drills/world/env.py", 15, "drills"),
+        ("drills/cli/doctor.py", 16, "testcontainers.core.docker_client"),
+        ("drills/runtimes/local/world.py", 17, "docker.errors"),
+        ("drills/runtimes/docker/proxies.py", 18, "toxiproxy.server"),
     ]
 
     assert violations(made_up, FLOORS) == [
@@ -156,4 +164,8 @@ def test_layers_name_each_import_that_breaks_a_rule() -> None:
         "drills/scoring/score.py:9 imports drills.scenario.model:"
         " drills.scoring (floor 2) imports drills.scenario (floor 9), a higher floor",
         "drills/world/env.py:15 imports drills: drills.world (floor 5) imports drills (floor 15), a higher floor",
+        "drills/cli/doctor.py:16 imports testcontainers.core.docker_client:"
+        " only the docker runtime imports docker, testcontainers or toxiproxy",
+        "drills/runtimes/local/world.py:17 imports docker.errors:"
+        " only the docker runtime imports docker, testcontainers or toxiproxy",
     ]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from drills.clock import ManualClock, TimeScale
-from drills.world_clock import ClockState, WorldClock
+from drills.world.protocol import WorldOptions
+from drills.world_clock import ClockState, WorldClock, write_clock_file
 
 SCALE = TimeScale(600.0)
 
@@ -95,3 +96,32 @@ def test_the_clock_file_lines_the_fakes_up_with_the_epoch_and_follows_every_hold
         {"offset": 2.0, "held_at": 1_005.0},
         pytest.approx(1_002.0 + 600.0 + 60.0),
     )
+
+
+def test_world_options_hold_the_clock_for_an_action_and_charge_its_declared_cost() -> None:
+    base = ManualClock()
+    clock = started(base)
+    before = clock.monotonic()
+    with WorldOptions(clock=clock).held("restart"):
+        base.advance(4.0)
+        during = clock.monotonic() - before
+    assert (during, SCALE.to_scenario(clock.monotonic() - before)) == (0.0, pytest.approx(60.0))
+
+
+def test_world_options_without_a_clock_hold_nothing() -> None:
+    with WorldOptions().held("redeploy") as held:
+        assert held is None
+
+
+def test_write_clock_file_without_a_clock_says_time_runs_from_the_epoch(tmp_path: Path) -> None:
+    path = tmp_path / "clock.json"
+    write_clock_file(None, path, epoch=1_000.0, wall=1_012.5)
+    assert json.loads(path.read_text()) == {"offset": 12.5, "held_at": None}
+
+
+def test_write_clock_file_with_a_clock_has_it_publish_there(tmp_path: Path) -> None:
+    base = ManualClock()
+    clock = WorldClock(base, SCALE)
+    path = tmp_path / "clock.json"
+    write_clock_file(clock, path, epoch=base.wall(), wall=0.0)
+    assert json.loads(path.read_text()) == {"offset": 0.0, "held_at": base.wall()}

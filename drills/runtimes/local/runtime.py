@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from drills.clock import Clock, SystemClock
 from drills.errors import InputError
@@ -13,7 +11,7 @@ from drills.runtimes.local.launch import Servers
 from drills.runtimes.local.privileges import reachable_install, service_account
 from drills.runtimes.local.world import LocalWorld
 from drills.world.binaries import find_postgres, find_redis
-from drills.world.home import worlds_root
+from drills.world.home import new_world_folder, worlds_root
 from drills.world.protocol import WorldOptions
 from drills.world.spec import ServiceKind, WorldSpec
 
@@ -44,13 +42,6 @@ def check_runnable(spec: WorldSpec) -> None:
             f"world {spec.name}: {', '.join(containers)} can run only as a container (no x-drillbit.run)",
             hint="drill this world with --runtime docker, or say how to run each locally (docs/world-file.md)",
         )
-
-
-def new_world_folder() -> Path:
-    """A world's folder that does not exist yet, under a fresh name."""
-    while (directory := worlds_root() / f"world-{secrets.token_hex(4)}").exists():
-        pass
-    return directory
 
 
 class LocalRuntime:

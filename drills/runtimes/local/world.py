@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import signal
 import subprocess
 import threading
 from collections.abc import Mapping
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from drills.clock import Clock, wait_for
@@ -21,11 +19,12 @@ from drills.runtimes.local.ports import free_port
 from drills.runtimes.local.processes import ServiceProcess
 from drills.runtimes.local.reaper import Reaper
 from drills.world.home import TAG_VARIABLE, start_time
-from drills.world.protocol import ACTION_COSTS, CLOCK_FILE, Endpoint, WorldOptions, world_variables
-from drills.world.spec import ServiceKind, ServiceSpec, WorldSpec
+from drills.world.protocol import CLOCK_FILE, Endpoint, WorldOptions
+from drills.world.settings import apply_changes
+from drills.world.spec import ServiceSpec, WorldSpec
 from drills.world.targets import LOOPBACK
-from drills.world.variables import interpolate, map_addresses
-from drills.world_clock import ClockState, scenario_epoch, write_state
+from drills.world.variables import interpolate, make_secrets, map_addresses, world_variables
+from drills.world_clock import scenario_epoch, write_clock_file
 
 START_TIMEOUT_SECONDS = 30.0
 START_ATTEMPTS = 3
@@ -33,18 +32,6 @@ PREPARE_TIMEOUT_SECONDS = 60.0
 
 
 SECRETS_FILE = "secrets.json"
-
-
-SERVER_SECRETS = {ServiceKind.POSTGRES: "postgres_password", ServiceKind.REDIS: "redis_password"}
-"""The secret each real server is started with, whether or not the world file names it."""
-
-
-def make_secrets(spec: WorldSpec) -> dict[str, str]:
-    """Every secret of the world, fresh for each world (never from its seed, which anyone may know): the same
-    shape, so the same length, whatever they are, for a secret's value never changes what a drill does."""
-    names = [name.lower() for name in spec.secrets]
-    names += [SERVER_SECRETS[service.kind] for service in spec.services if service.kind in SERVER_SECRETS]
-    return {name: f"{name.split('_')[0]}-{secrets.token_hex(12)}" for name in dict.fromkeys(names)}
 
 
 class LocalWorld:
@@ -123,7 +110,7 @@ class LocalWorld:
 
     def start(self, service: str) -> None:
         """Starts a service (on its old port if it had one) and waits until it is healthy."""
-        with self._held("start"):
+        with self._options.held("start"):
             self._start(service)
 
     def _start(self, service: str) -> None:
@@ -212,7 +199,10 @@ class LocalWorld:
 
     def _initial_settings(self, spec: ServiceSpec) -> dict[str, str]:
         """The environment its world file gives it, each address on the world's network made a loopback one."""
-        variables, addresses = world_variables(self), self._addresses()
+        variables = world_variables(
+            self._options, self.epoch, self._secrets, clock=str(self.directory / CLOCK_FILE), name=self.name
+        )
+        addresses = self._addresses()
         configured = {key: map_addresses(interpolate(value, variables), addresses) for key, value in spec.env.items()}
         configured.update(self._options.overrides.get(spec.name, {}))
         return driver_for(spec.kind).settings(configured, self._secrets)
@@ -253,7 +243,7 @@ class LocalWorld:
     # What a deploy tool or an operator does
 
     def stop(self, service: str) -> None:
-        with self._held("stop"):
+        with self._options.held("stop"):
             self._stop(service)
 
     def _stop(self, service: str) -> None:
@@ -267,38 +257,28 @@ class LocalWorld:
     def kill(self, service: str) -> None:
         process = self._processes.get(service)
         if process is not None:
-            with self._held("kill"):
+            with self._options.held("kill"):
                 process.stop(signal.SIGKILL, grace=0)
 
     def pause(self, service: str) -> None:
-        with self._held("pause"):
+        with self._options.held("pause"):
             self._processes[service].send(signal.SIGSTOP)
 
     def resume(self, service: str) -> None:
-        with self._held("resume"):
+        with self._options.held("resume"):
             self._processes[service].send(signal.SIGCONT)
 
     def restart(self, service: str) -> None:
-        with self._held("restart"):
+        with self._options.held("restart"):
             self._stop(service)
             self._start(service)
 
     def redeploy(self, service: str, changes: Mapping[str, str | None]) -> None:
         """Changes settings (None removes one) and restarts the service with them, like a deploy."""
-        settings = self._settings.setdefault(service, self._initial_settings(self._spec.service(service)))
-        for key, value in changes.items():
-            if value is None:
-                settings.pop(key, None)
-            else:
-                settings[key] = value
-        with self._held("redeploy"):
+        apply_changes(self._settings.setdefault(service, self._initial_settings(self._spec.service(service))), changes)
+        with self._options.held("redeploy"):
             self._stop(service)
             self._start(service)
-
-    def _held(self, action: str) -> AbstractContextManager[None]:
-        """The world's clock held still for an action of the harness, charged the action's declared cost."""
-        clock = self._options.clock
-        return nullcontext() if clock is None else clock.hold(ACTION_COSTS[action])
 
     # The world's clock
 
@@ -309,10 +289,7 @@ class LocalWorld:
 
     def _start_clock(self) -> None:
         """Before any service starts: followed by the drill's world clock, or left running from the epoch."""
-        if self._options.clock is not None:
-            self._options.clock.follow(self.clock_file, self.epoch)
-        else:
-            write_state(self.clock_file, ClockState(self._clock.wall() - self.epoch, None))
+        write_clock_file(self._options.clock, self.clock_file, self.epoch, self._clock.wall())
 
     # Lifetime
 

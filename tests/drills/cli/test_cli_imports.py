@@ -1,7 +1,8 @@
 """A command imports only what it runs. None of `drillbit --help`, `list` and `world status` imports the engine,
-play, the deploy server, the local runtime, the servers' libraries or another command's module; `--help` and
-`world status` leave pydantic unimported, and `list` of scenarios unchanged since the last list leaves pydantic, the
-scenario models and YAML unimported. (How long they take is the bench's business: bench/cli_start.py.)"""
+play, the deploy server, the local runtime, the servers' or the docker runtime's libraries or another command's
+module; `--help` and `world status` leave pydantic unimported, and `list` of scenarios unchanged since the last list
+leaves pydantic, the scenario models and YAML unimported. (How long they take is the bench's business:
+bench/cli_start.py.)"""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from drills.cli import lazy
 from tests.drills.cli.cli_runs import ROOT, SCENARIOS
 
 HEAVY = (
+    "docker",
     "drills.deploy.server",
     "drills.engine.runner",
     "drills.play.command",
@@ -29,6 +31,8 @@ HEAVY = (
     "psycopg",
     "redis",
     "starlette",
+    "testcontainers",
+    "toxiproxy",
     "uvicorn",
 )
 """What no command of the three imports."""

@@ -131,3 +131,26 @@ def test_doctor_runbook_report_without_runbooks_says_so_and_does_not_fail(tmp_pa
 
     assert doctor.runbook_report(console, tmp_path / "nowhere") is True
     assert "no runbooks in" in console.file.getvalue()
+
+
+def _engine_row(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, reason: str | None) -> tuple[bool, list[str]]:
+    monkeypatch.setattr(doctor, "engine_answers", lambda: reason)
+    console = _console()
+    ok = doctor.report(console, _runbooks(tmp_path, "# Ops\n"))
+    cells = next(line for line in console.file.getvalue().splitlines() if "docker engine" in line)
+    return ok, [cell.strip() for cell in cells.strip("│ ").split("│")]
+
+
+def test_doctor_says_a_docker_engine_answers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert _engine_row(monkeypatch, tmp_path, None) == (
+        True,
+        ["docker engine", "ok", "answers", "`--runtime docker` can run worlds as containers"],
+    )
+
+
+def test_doctor_says_why_no_docker_engine_answers_and_still_passes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    reason = "no Docker engine answers at unix:///x.sock (no such file or directory): start one"
+
+    assert _engine_row(monkeypatch, tmp_path, reason) == (True, ["docker engine", "none", "-", reason])

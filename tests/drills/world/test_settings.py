@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from drills.world.settings import SettingSpec, SettingType, secret_values
+from drills.world.settings import SettingSpec, SettingType, apply_changes, secret_values
 
 POOL = SettingSpec("DB_POOL_SIZE", SettingType.INT, min=1)
 TIMEOUT = SettingSpec("DB_POOL_TIMEOUT", SettingType.FLOAT, min=0, min_exclusive=True)
@@ -60,3 +60,9 @@ def test_secret_values_are_declared_secrets_secret_names_and_passwords_inside_ur
         "EMPTY_PASSWORD": "",
     }
     assert secret_values(declared, values) == {"pg-pass-1234", "signing-material", "token-value-99"}
+
+
+def test_apply_changes_sets_and_removes_settings_and_leaves_the_rest() -> None:
+    settings = {"A": "1", "B": "2", "C": "3"}
+    apply_changes(settings, {"A": "10", "B": None, "D": "4", "E": None})
+    assert settings == {"A": "10", "C": "3", "D": "4"}
