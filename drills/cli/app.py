@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from drills.cli.commands import PlainCommand
 from drills.cli.lazy import LazyGroup, add_lazy_commands
-from drills.cli.options import WorldFilePath
+from drills.cli.options import RuntimeName, WorldFilePath
 from drills.errors import DrillbitError
 
 if TYPE_CHECKING:
@@ -50,18 +50,20 @@ def up(
         ),
     ] = None,
     world_file: WorldFilePath = None,
+    runtime: RuntimeName = None,
 ) -> None:
     """Bring a world up and keep it until Ctrl-C."""
     from drills.deploy.server import DeployServer
     from drills.engine.interrupts import stop_on_terminate
-    from drills.runtimes.local.runtime import LocalRuntime
+    from drills.runtimes.choice import runtime_named
     from drills.world.protocol import WorldOptions
     from drills.world.worlds import DEFAULT_PRODUCT, world_spec
 
     spec = world_spec(product or DEFAULT_PRODUCT, world_file)
+    chosen = runtime_named(runtime)
     with stop_on_terminate(), ctrl_c_interrupts():
         with console.status(f"bringing the {spec.name} world up..."):
-            world = LocalRuntime().up(spec, WorldOptions(seed, time_scale, tenants))
+            world = chosen.up(spec, WorldOptions(seed, time_scale, tenants))
         try:
             healthy = show(world)
             if check:

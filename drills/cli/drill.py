@@ -11,9 +11,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from drills.cli.options import DEFAULT_SCENARIOS, ScenarioDir, WorldFilePath, read_worlds, report_files
+from drills.cli.options import DEFAULT_SCENARIOS, RuntimeName, ScenarioDir, WorldFilePath, read_worlds, report_files
 from drills.durations import format_duration
 from drills.errors import FormatWarning, InputError
+from drills.runtimes.choice import runtime_name
 
 if TYPE_CHECKING:
     from drills.engine.batch import Settled
@@ -83,9 +84,9 @@ def _drill(scenario: Scenario, settings: DrillSettings) -> DrillResult:
     from drills.engine.interrupts import stop_on_terminate
     from drills.engine.responder import AutoResponder
     from drills.engine.runner import Drill
-    from drills.runtimes.local.runtime import LocalRuntime
+    from drills.runtimes.choice import runtime_named
 
-    drill = Drill(scenario, settings, LocalRuntime())
+    drill = Drill(scenario, settings, runtime_named(settings.runtime))
 
     def show_event(event: Event) -> None:  # the drill shows it with every secret it knows by now masked
         line = f"{event.at:7.2f}s  {event.kind:<20} {event.source:<28} {event.message}"
@@ -172,13 +173,19 @@ def run(
     scenarios: ScenarioDir = DEFAULT_SCENARIOS,
     policy: PolicyFile = None,
     world_file: WorldFilePath = None,
+    runtime: RuntimeName = None,
 ) -> None:
     """Drill scenarios with the automated responder; exit 1 unless every drill passed."""
     from drills.engine.runner import DrillSettings
 
     chosen = _chosen(scenario_ids, every, scenarios, world_file)
     settings = DrillSettings(
-        seed=seed, time_scale=time_scale, report_dir=report_dir, policy=_policy(policy), world_file=world_file
+        seed=seed,
+        time_scale=time_scale,
+        report_dir=report_dir,
+        policy=_policy(policy),
+        world_file=world_file,
+        runtime=runtime_name(runtime),
     )
     results = [_drill(scenario, settings) for scenario in chosen]
     _results_table(results)
@@ -198,6 +205,7 @@ def ci(
         str | None, typer.Option(help="Drill only part K of N of the catalog, by id: 2/3 (a CI matrix).")
     ] = None,
     world_file: WorldFilePath = None,
+    runtime: RuntimeName = None,
 ) -> None:
     """Drill every scenario and write one JUnit file; exit 1 unless every drill passed.
 
@@ -219,7 +227,9 @@ def ci(
         raise InputError(f"{len(problems)} problem(s) found in {scenarios}")
     every = load_all(scenarios, worlds=worlds)
     chosen = every if part is None else shard_of(every, part)
-    settings = DrillSettings(seed=seed, report_dir=report_dir, policy=_policy(policy), world_file=world_file)
+    settings = DrillSettings(
+        seed=seed, report_dir=report_dir, policy=_policy(policy), world_file=world_file, runtime=runtime_name(runtime)
+    )
     what = f"{len(chosen)} scenario(s)" + ("" if part is None else f" (shard {part.index}/{part.count})")
     console.print(f"drilling {what}, {count} at a time", markup=False)
     with stop_on_terminate():

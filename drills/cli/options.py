@@ -23,6 +23,11 @@ WorldFilePath = Annotated[
 ]
 
 
+RuntimeName = Annotated[
+    str | None, typer.Option("--runtime", help="local or docker (default: $DRILLBIT_RUNTIME, else local).")
+]
+
+
 def read_worlds(path: Path | None) -> WorldFile | None:
     """The world file given on the command line, checked; None: drillbit's own, read where it is needed."""
     if path is None:

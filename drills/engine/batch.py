@@ -85,9 +85,9 @@ def drill_once(scenario: Scenario, settings: DrillSettings) -> DrillResult:
     """One drill by the automated responder on the local runtime."""
     from drills.engine.responder import AutoResponder
     from drills.engine.runner import Drill
-    from drills.runtimes.local.runtime import LocalRuntime
+    from drills.runtimes.choice import runtime_named
 
-    return Drill(scenario, settings, LocalRuntime()).run(AutoResponder)
+    return Drill(scenario, settings, runtime_named(settings.runtime)).run(AutoResponder)
 
 
 def settle(scenario: Scenario, settings: DrillSettings, drill: DrillOnce = drill_once) -> Settled:

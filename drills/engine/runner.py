@@ -69,6 +69,8 @@ class DrillSettings:
     """The world to drill in; None: the world the scenario names, from ``world_file``."""
     world_file: Path | None = None
     """The world file the scenario's world is read from; None: drillbit's own (docker-compose.yml)."""
+    runtime: str | None = None
+    """``local`` or ``docker`` when a drill is given no runtime of its own; None: ``$DRILLBIT_RUNTIME``, else local."""
     policy: SeverityPolicy | None = None
     """What the severities promise (default objectives, escalation, points): a team may set its own; None: the
     policy its world names, else drillbit's own."""
@@ -329,11 +331,13 @@ def run_drill(
     runtime: Runtime | None = None,
     respond: ResponderFactory | None = None,
 ) -> DrillResult:
-    """Drills ``scenario`` once: on the local runtime and with the automated responder unless told otherwise."""
+    """Drills ``scenario`` once: on the settings' runtime (the local one by default) and with the automated
+    responder unless told otherwise."""
+    settings = settings or DrillSettings()
     if runtime is None:
-        from drills.runtimes.local.runtime import LocalRuntime
+        from drills.runtimes.choice import runtime_named
 
-        runtime = LocalRuntime()
+        runtime = runtime_named(settings.runtime)
     if respond is None:
         from drills.engine.responder import AutoResponder
 

@@ -28,7 +28,7 @@ from drills.play.screens import briefing, score_screen
 from drills.play.session import PlaySession
 from drills.play.terminal import PlayTerminal
 from drills.reports import read_report
-from drills.runtimes.local.runtime import LocalRuntime
+from drills.runtimes.choice import RUNTIMES, runtime_name, runtime_named
 from drills.scenario.loader import find_scenario
 from drills.scenario.model import Scenario
 from drills.scoring.history import compare
@@ -85,6 +85,9 @@ def play(
         Path | None,
         typer.Option("--world-file", help="A world file of your own: Compose with x-drillbit (default: drillbit's)."),
     ] = None,
+    runtime: Annotated[
+        str | None, typer.Option(help=f"{' or '.join(RUNTIMES)} (default: $DRILLBIT_RUNTIME, else local).")
+    ] = None,
 ) -> None:
     """Respond to an incident yourself: get paged, investigate, fix it with the runbook, and get a score."""
     scenario = find_scenario(scenarios, scenario_id, worlds=None if world_file is None else read_world_file(world_file))
@@ -104,6 +107,7 @@ def play(
         fault_delay=delay,
         policy=given,
         world_file=world_file,
+        runtime=runtime_name(runtime),
     )
     promises = drill_policy(scenario, settings)
     limit = _time_limit(scenario, time_limit, promises)
@@ -116,7 +120,7 @@ def play(
             scenario, context, recorder, watch, terminal=terminal, responder=name, hints=hints, time_limit=limit / scale
         )
 
-    drill = Drill(scenario, settings, LocalRuntime())
+    drill = Drill(scenario, settings, runtime_named(settings.runtime))
     bound = format_duration(drill.steady_state_bound())
     console.print(f"bringing the world up and waiting for its steady state (up to {bound})...", markup=False)
     with stop_on_terminate():
@@ -172,8 +176,9 @@ def _drill_with_runner(scenario: Scenario, played: DrillSettings) -> DrillRecord
             time_scale=RUNNER_COMPARISON_SCALE,
             report_dir=played.report_dir,
             world_file=played.world_file,
+            runtime=played.runtime,
         )
-        done = Drill(scenario, settings, LocalRuntime()).run(AutoResponder)
+        done = Drill(scenario, settings, runtime_named(settings.runtime)).run(AutoResponder)
     return done.record
 
 
