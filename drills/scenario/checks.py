@@ -100,19 +100,26 @@ def _closest(word: str, choices: Sequence[str], show: Callable[[str], str] = rep
     return did_you_mean(word, choices, show=show) or "one of: " + (", ".join(map(show, choices)) or "none")
 
 
+def _its(word: str, kind: str, choices: Sequence[str]) -> str:
+    """The closest name, if one is close, and every name the world has: ``did you mean 'app'? its services: ...``."""
+    close = did_you_mean(word, choices)
+    every = f"its {kind}s: {', '.join(choices) or 'none'}"
+    return f"{close} {every}" if close else every
+
+
 def _check_names(data: Mapping[Hashable, object], services: frozenset[str], world: WorldNames) -> list[Problem]:
     known = {"service": sorted(services), "proxy": sorted(world.proxies), "copy_of": sorted(world.services)}
     what = {"service": "service", "proxy": "proxy", "copy_of": "service"}
     problems = []
     for path, key, value in _entries(data, ()):
         if key in known and isinstance(value, str) and value not in known[key]:
-            hint = _closest(value, known[key])
+            hint = _its(value, what[key], known[key])
             problems.append(Problem(path, f"world {world.product} has no {what[key]} named {value!r}", hint))
     world_part = _mapping(data.get("world"))
     for name in _mapping(world_part.get("settings")):
         if name not in services:
             message = f"world {world.product} has no service named {name!r}"
-            problems.append(Problem(("world", "settings", name), message, _closest(str(name), sorted(services))))
+            problems.append(Problem(("world", "settings", name), message, _its(str(name), "service", sorted(services))))
     for name in _mapping(world_part.get("extra_services")):
         if name in world.services:
             message = f"{name!r} is already a service of the world: give the copy another name"

@@ -92,7 +92,8 @@ BROKEN_FILES = {
     "duplicate_fault_id": ":11: faults[1].id: duplicate fault id 'stop-scheduler': first used at line 10",
     "unknown_service": (
         ":10: faults[0].service: world scheduled-reports has no service named 'schedular'\n"
-        "Hint: did you mean 'scheduler'?"
+        "Hint: did you mean 'scheduler'? its services: app, mail, messaging, postgres, redis, scheduler, "
+        "timetracking, toxiproxy"
     ),
     "unknown_monitor": ":18: response[0].monitor: there is no monitor named 'no-tick'\nHint: did you mean 'no-ticks'?",
     "incident_without_faults": ":2: faults: an incident needs faults (a planned drill says planned: true)",
