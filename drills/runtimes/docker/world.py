@@ -28,6 +28,7 @@ from drills.runtimes.local import registry
 from drills.runtimes.local.drivers import driver_for
 from drills.runtimes.local.ports import free_port
 from drills.world.protocol import CLOCK_FILE, Endpoint, WorldOptions
+from drills.world.running import RunningWorld
 from drills.world.settings import apply_changes
 from drills.world.spec import WorldSpec
 from drills.world.targets import LOOPBACK
@@ -45,7 +46,7 @@ CLOCK_FOLDER: Final = "clock"
 """The folder of the world's folder that holds the clock's file, mounted into the containers that read it."""
 
 
-class DockerWorld:
+class DockerWorld(RunningWorld):
     """The services of one world as containers on one network, reached on 127.0.0.1."""
 
     def __init__(
@@ -59,53 +60,17 @@ class DockerWorld:
         clock: Clock,
         epoch: float,
     ) -> None:
-        self._spec = spec
-        self._options = options
-        self.directory = directory
+        super().__init__(spec, options, directory, epoch, secrets)
         self.plan = plan
-        self._secrets = dict(secrets)
         self._containers = containers
         self._clock = clock
-        self.epoch = epoch
         self._running: dict[str, Container] = {}
         self._ports: dict[str, dict[int, int]] = {}
-        self._endpoints: dict[str, Endpoint] = {}
-        self._proxies: dict[str, Endpoint] = {}
         self._logs: list[LogCopy] = []
         # Services of one wave start in parallel threads.
         self._lock = threading.Lock()
         self._settings = {c.service: {**c.environment, **options.overrides.get(c.service, {})} for c in plan.containers}
         self._start_clock()
-
-    @property
-    def name(self) -> str:
-        return self.directory.name
-
-    @property
-    def spec(self) -> WorldSpec:
-        return self._spec
-
-    @property
-    def options(self) -> WorldOptions:
-        return self._options
-
-    @property
-    def endpoints(self) -> Mapping[str, Endpoint]:
-        return dict(self._endpoints)
-
-    @property
-    def proxies(self) -> Mapping[str, Endpoint]:
-        return dict(self._proxies)
-
-    @property
-    def secrets(self) -> Mapping[str, str]:
-        return dict(self._secrets)
-
-    def settings(self, service: str) -> Mapping[str, str]:
-        return dict(self._settings.get(service, {}))
-
-    def log_path(self, service: str) -> Path:
-        return self.directory / "logs" / f"{service}.log"
 
     @property
     def clock_file(self) -> Path:

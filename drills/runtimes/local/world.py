@@ -20,6 +20,7 @@ from drills.runtimes.local.processes import ServiceProcess
 from drills.runtimes.local.reaper import Reaper
 from drills.world.home import TAG_VARIABLE, start_time
 from drills.world.protocol import CLOCK_FILE, Endpoint, WorldOptions
+from drills.world.running import RunningWorld
 from drills.world.settings import apply_changes
 from drills.world.spec import ServiceSpec, WorldSpec
 from drills.world.targets import LOOPBACK
@@ -34,7 +35,7 @@ PREPARE_TIMEOUT_SECONDS = 60.0
 SECRETS_FILE = "secrets.json"
 
 
-class LocalWorld:
+class LocalWorld(RunningWorld):
     """The services of one world as processes on loopback; every action is one a deploy tool could take."""
 
     def __init__(
@@ -45,17 +46,10 @@ class LocalWorld:
         servers: Servers,
         clock: Clock,
     ) -> None:
-        self._spec = spec
-        self._options = options
-        self.directory = directory
+        super().__init__(spec, options, directory, scenario_epoch(clock.wall()), make_secrets(spec))
         self._servers = servers
         self._clock = clock
-        self.epoch = scenario_epoch(clock.wall())
-        self._secrets = make_secrets(spec)
         self._processes: dict[str, ServiceProcess] = {}
-        self._endpoints: dict[str, Endpoint] = {}
-        self._proxies: dict[str, Endpoint] = {}
-        self._settings: dict[str, dict[str, str]] = {}
         self._prepared: set[str] = set()
         self._preparing: dict[str, ServiceProcess] = {}
         # Services of one wave start in parallel threads; the reaper's pipe and the record are shared.
@@ -69,38 +63,8 @@ class LocalWorld:
         self._start_clock()
 
     @property
-    def name(self) -> str:
-        return self.directory.name
-
-    @property
-    def spec(self) -> WorldSpec:
-        return self._spec
-
-    @property
-    def options(self) -> WorldOptions:
-        return self._options
-
-    @property
-    def endpoints(self) -> Mapping[str, Endpoint]:
-        return dict(self._endpoints)
-
-    @property
-    def proxies(self) -> Mapping[str, Endpoint]:
-        return dict(self._proxies)
-
-    @property
-    def secrets(self) -> Mapping[str, str]:
-        return dict(self._secrets)
-
-    @property
     def processes(self) -> Mapping[str, ServiceProcess]:
         return dict(self._processes)
-
-    def settings(self, service: str) -> Mapping[str, str]:
-        return dict(self._settings.get(service, {}))
-
-    def log_path(self, service: str) -> Path:
-        return self.directory / "logs" / f"{service}.log"
 
     def set_proxies(self, ports: Mapping[str, int]) -> None:
         for name, port in ports.items():
