@@ -35,6 +35,14 @@ PREPARE_TIMEOUT_SECONDS = 60.0
 SECRETS_FILE = "secrets.json"
 
 
+def local_environment(
+    service: ServiceSpec, variables: Mapping[str, str], addresses: Mapping[str, str]
+) -> dict[str, str]:
+    """The environment the world file gives ``service``, its variables filled in and each address on the world's
+    network made the loopback one in ``addresses``."""
+    return {key: map_addresses(interpolate(value, variables), addresses) for key, value in service.env.items()}
+
+
 class LocalWorld(RunningWorld):
     """The services of one world as processes on loopback; every action is one a deploy tool could take."""
 
@@ -166,8 +174,7 @@ class LocalWorld(RunningWorld):
         variables = world_variables(
             self._options, self.epoch, self._secrets, clock=str(self.directory / CLOCK_FILE), name=self.name
         )
-        addresses = self._addresses()
-        configured = {key: map_addresses(interpolate(value, variables), addresses) for key, value in spec.env.items()}
+        configured = local_environment(spec, variables, self._addresses())
         configured.update(self._options.overrides.get(spec.name, {}))
         return driver_for(spec.kind).settings(configured, self._secrets)
 
