@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from fakes.kit.service import fail, parse_args, serve
+from fakes.kit.settings import SettingError, clock_from
 from fakes.reports.config import settings_from_env
 from fakes.reports.main import create_app
 from fakes.reports.state import build_state
-from fakes.service import fail, parse_args, serve
-from fakes.settings import SettingError, clock_from
 
 PROG = "fakes.reports"
 

@@ -6,8 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fakes import settings
-from fakes.settings import SettingError
+from fakes.kit import settings
+from fakes.kit.settings import SettingError
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from fakes.clock import sleep_until
+from fakes.kit.clock import sleep_until
 from fakes.reports.campaign_sends import OUTCOMES, Attempt, Target, send_budget, send_to
 from fakes.reports.db import OPERATION_TIMEOUT_SECONDS, Connection
 from fakes.reports.notifications import CAMPAIGN_SEND_FAILED, raise_campaign_notification, resolve_campaign_notification

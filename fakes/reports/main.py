@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from fakes.kit.request_limits import BodyLimits
 from fakes.reports import admin, campaign_admin, fleet, health, notifications, reports
 from fakes.reports.campaigns import seed_campaign
 from fakes.reports.db import UNAVAILABLE, migrate
@@ -27,7 +28,6 @@ from fakes.reports.oauth import connect_pending
 from fakes.reports.overrides import apply_persisted_overrides
 from fakes.reports.state import AppState, app_state
 from fakes.reports.tenants import seed_tenants
-from fakes.request_limits import BodyLimits
 
 OPEN_POOL_SECONDS = 10.0
 CONNECT_BUDGET_SECONDS = 10.0

@@ -11,14 +11,14 @@ from typing import Any, TextIO, TypeVar
 import httpx
 from starlette.requests import Request
 
-from fakes.clock import ScaledClock
+from fakes.kit.clock import ScaledClock
+from fakes.kit.tls import trusted
 from fakes.reports.cache import Cache, open_redis
 from fakes.reports.config import Settings
 from fakes.reports.db import Database, open_pool
 from fakes.reports.log import EventLog
 from fakes.reports.metrics import AppMetrics
 from fakes.reports.providers import MailClient, MessagingClient, TimetrackingClient
-from fakes.tls import trusted
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakes.clock import ManualWall, ScaledClock
+from fakes.kit.clock import ManualWall, ScaledClock
 
 # 100 scenario seconds before a 900-second slot boundary.
 EPOCH = 1_700_000_000.0

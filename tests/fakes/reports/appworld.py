@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from fakes.clock import ScaledClock
+from fakes.kit.clock import ScaledClock
 from fakes.providers.mail.app import create_app as mail_app
 from fakes.providers.mail.app import mail_state
 from fakes.providers.messaging import create_app as messaging_app

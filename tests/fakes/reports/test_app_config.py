@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from fakes.kit.settings import SettingError
 from fakes.reports.config import Settings, settings_from_env
 from fakes.reports.reports import parse_slot, report_slot
 from fakes.reports.tenants import seed_rows
-from fakes.settings import SettingError
 
 REQUIRED = {
     "DATABASE_URL": "postgresql://db/app",

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from fakes.request_limits import MAX_BODY_BYTES, MAX_JSON_DEPTH, BodyLimits, BodyRefused, Refusal, check_depth
+from fakes.kit.request_limits import MAX_BODY_BYTES, MAX_JSON_DEPTH, BodyLimits, BodyRefused, Refusal, check_depth
 
 TOO_LARGE = {"error": "invalid_request", "detail": "the body is larger than 1048576 bytes"}
 TOO_DEEP = {"error": "invalid_request", "detail": "the body nests arrays and objects deeper than 64 levels"}

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 import uvicorn
 from starlette.types import ASGIApp
 
-from fakes.settings import SettingError
+from fakes.kit.settings import SettingError
 
 
 def parse_args(prog: str, argv: Sequence[str] | None = None, default_port: int = 0) -> argparse.Namespace:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from fakes.clock import ClockFile, ScaledClock
+from fakes.kit.clock import ClockFile, ScaledClock
 
 
 class SettingError(ValueError):
