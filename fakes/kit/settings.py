@@ -62,3 +62,25 @@ def flag(name: str, default: bool, env: Mapping[str, str] = os.environ) -> bool:
     if raw.lower() in ("0", "false", "no", "off"):
         return False
     raise SettingError(f"environment variable {name}={raw!r} is not true or false")
+
+
+def secret(name: str, env: Mapping[str, str] = os.environ) -> str:
+    """A secret the service cannot run without: set, and not empty."""
+    value = text(name, env=env)
+    if not value:
+        raise SettingError(f"{name} must not be empty")
+    return value
+
+
+def above_zero(values: Mapping[str, float]) -> None:
+    """Refuse, naming the variable, a count or duration no deployment could run with."""
+    for name, value in values.items():
+        if value <= 0:
+            raise SettingError(f"{name} must be above 0, not {value}")
+
+
+def not_negative(values: Mapping[str, float]) -> None:
+    """Refuse, naming the variable, a count below 0."""
+    for name, value in values.items():
+        if value < 0:
+            raise SettingError(f"{name} must be 0 or more, not {value}")

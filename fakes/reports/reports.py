@@ -18,13 +18,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from fakes.reports.auth import secrets_match
+from fakes.kit.auth import secrets_match
+from fakes.kit.providers import ProviderError
 from fakes.reports.fleet import invalidate_fleet
-from fakes.reports.notifications import REPORT_SEND_FAILED, raise_notification, resolve_notification
 from fakes.reports.oauth import Connection, TokenUnavailable, access_token
-from fakes.reports.providers import ProviderError, TimeEntry
+from fakes.reports.schema import NOTIFICATIONS, REPORT_SEND_FAILED
 from fakes.reports.state import AppState, app_state
 from fakes.reports.tenants import Tenant
+from fakes.reports.timetracking import TimeEntry
 
 # A ``sending`` row older than this (wall seconds) was left by a process that died mid-run: it may be retaken.
 ABANDONED_AFTER_WALL_SECONDS = 60.0
@@ -161,7 +162,7 @@ async def run_report(state: AppState, claim: Claim, slot: datetime) -> RunOutcom
     except ProviderError as error:
         return await _failed(state, tenant, slot, f"mail: {error.code}")
     if claim.open_send_failure:
-        await resolve_notification(state, REPORT_SEND_FAILED, tenant.id)
+        await NOTIFICATIONS.resolve(state, REPORT_SEND_FAILED, tenant.id)
     return await _finish(state, tenant, slot, message_id=message.id, duplicate=message.duplicate)
 
 
@@ -181,7 +182,7 @@ async def _timesheets(state: AppState, claim: Claim, slot: datetime) -> list[Tim
 
 async def _failed(state: AppState, tenant: Tenant, slot: datetime, error: str) -> RunOutcome:
     message = f"the report of tenant {tenant.id} ({tenant.account}) for {slot.isoformat()} was not sent: {error}"
-    await raise_notification(state, REPORT_SEND_FAILED, tenant.id, message)
+    await NOTIFICATIONS.notify(state, REPORT_SEND_FAILED, tenant.id, message)
     return await _finish(state, tenant, slot, error=error)
 
 

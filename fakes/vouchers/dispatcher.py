@@ -25,10 +25,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fakes.kit.clock import sleep_until
-from fakes.reports.campaign_sends import OUTCOMES, Attempt, Target, send_budget, send_to
-from fakes.reports.db import OPERATION_TIMEOUT_SECONDS, Connection
-from fakes.reports.notifications import CAMPAIGN_SEND_FAILED, raise_campaign_notification, resolve_campaign_notification
-from fakes.reports.state import AppState
+from fakes.kit.db import OPERATION_TIMEOUT_SECONDS, Connection
+from fakes.vouchers.campaign_sends import OUTCOMES, Attempt, Target, send_budget, send_to
+from fakes.vouchers.schema import CAMPAIGN_SEND_FAILED, NOTIFICATIONS
+from fakes.vouchers.state import AppState
 
 MIN_PERIOD_WALL_SECONDS = 0.05
 FAILING_STREAK = 3
@@ -304,6 +304,6 @@ async def _notify(state: AppState, campaign: Claimed, attempts: list[Attempt], v
             f"campaign {campaign.id} ({campaign.name}): the last {verdict.streak} sends failed, "
             f"the latest with {verdict.last_error}"
         )
-        await raise_campaign_notification(state, CAMPAIGN_SEND_FAILED, campaign.id, message)
+        await NOTIFICATIONS.notify(state, CAMPAIGN_SEND_FAILED, campaign.id, message)
     elif campaign.failure_streak > 0 and any(attempt.outcome == "sent" for attempt in attempts):
-        await resolve_campaign_notification(state, CAMPAIGN_SEND_FAILED, campaign.id)
+        await NOTIFICATIONS.resolve(state, CAMPAIGN_SEND_FAILED, campaign.id)

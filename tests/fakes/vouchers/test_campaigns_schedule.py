@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fakes.reports.campaign_sends import retry_delay
-from fakes.reports.dispatcher import dispatch_period, next_tick
+from fakes.vouchers.campaign_sends import retry_delay
+from fakes.vouchers.dispatcher import dispatch_period, next_tick
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from fakes.reports.auth import admin_only
-from fakes.reports.campaigns import (
+from fakes.kit.auth import admin_only
+from fakes.vouchers.campaigns import (
     MAX_BODY,
     MAX_NAME,
     MAX_TARGETS,
@@ -19,7 +19,7 @@ from fakes.reports.campaigns import (
     create_campaign,
     transition,
 )
-from fakes.reports.state import AppState, app_state
+from fakes.vouchers.state import AppState, app_state
 
 
 class InvalidRequest(ValueError):

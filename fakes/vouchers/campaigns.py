@@ -14,8 +14,8 @@ from typing import Any
 
 from faker import Faker
 
-from fakes.reports.db import MIGRATION_LOCK, Connection
-from fakes.reports.state import AppState
+from fakes.kit.db import SEED_BUDGET_SECONDS, Connection, first_start
+from fakes.vouchers.state import AppState
 
 MAX_TARGETS = 100_000
 MAX_NAME = 200
@@ -90,7 +90,7 @@ async def insert_campaign(
 
 async def create_campaign(state: AppState, name: str, body: str, targets: int, start: bool) -> int:
     recipients = audience(targets, state.settings.seed)
-    async with state.db.connection(budget=120.0) as conn, conn.transaction():
+    async with state.db.connection(budget=SEED_BUDGET_SECONDS) as conn, conn.transaction():
         campaign_id = await insert_campaign(conn, name, body, recipients, start, state.clock.now_datetime())
     state.log.emit("campaign_created", campaign_id=campaign_id, targets=targets, started=start)
     return campaign_id
@@ -101,11 +101,8 @@ async def seed_campaign(state: AppState) -> int | None:
     count = state.settings.campaign_seed_targets
     if count == 0:
         return None
-    async with state.db.connection(budget=120.0) as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-        cursor = await conn.execute("SELECT EXISTS (SELECT 1 FROM campaigns) AS seeded")
-        row = await cursor.fetchone()
-        if row is None or row["seeded"]:
+    async with first_start(state.db, "campaigns") as conn:
+        if conn is None:
             return None
         recipients = audience(count, state.settings.seed)
         campaign_id = await insert_campaign(conn, SEED_NAME, SEED_BODY, recipients, True, state.clock.now_datetime())

@@ -14,10 +14,11 @@ from typing import Any
 import psycopg
 import pytest
 
-from fakes.reports.campaigns import audience
-from fakes.reports.dispatcher import TickSummary, dispatch_tick
-from fakes.reports.state import DispatcherStatus
-from tests.fakes.reports.appworld import ADMIN, Providers, RunningApp, StartApp
+from fakes.vouchers.campaigns import audience
+from fakes.vouchers.dispatcher import TickSummary, dispatch_tick
+from fakes.vouchers.state import DispatcherStatus
+from tests.fakes.kit.appworld import ADMIN, Providers
+from tests.fakes.vouchers.vouchersworld import StartApp, VouchersApp
 
 pytestmark = pytest.mark.anyio
 
@@ -26,13 +27,13 @@ POLL_SECONDS = 0.02
 
 
 @pytest.fixture
-async def app(start_app: StartApp) -> AsyncIterator[RunningApp]:
+async def app(start_app: StartApp) -> AsyncIterator[VouchersApp]:
     """The dispatcher's loop set to an hour, so only the test ticks; one send at a time, so outcomes are in order."""
-    async with start_app(tenant_count=0, dispatch_interval=3600.0, dispatch_concurrency=1) as running_app:
+    async with start_app(dispatch_interval=3600.0, dispatch_concurrency=1) as running_app:
         yield running_app
 
 
-async def ticks(app: RunningApp, providers: Providers, count: int, every: float = 0.0) -> list[TickSummary]:
+async def ticks(app: VouchersApp, providers: Providers, count: int, every: float = 0.0) -> list[TickSummary]:
     """``count`` ticks, the wall clock moved on by ``every`` seconds before each."""
     done = []
     for _ in range(count):
@@ -41,7 +42,7 @@ async def ticks(app: RunningApp, providers: Providers, count: int, every: float 
     return done
 
 
-async def targets(app: RunningApp) -> list[tuple[str, int, str | None]]:
+async def targets(app: VouchersApp) -> list[tuple[str, int, str | None]]:
     rows = await app.state.db.fetch_all("SELECT status, attempts, last_error FROM campaign_targets ORDER BY id")
     return [(row["status"], row["attempts"], row["last_error"]) for row in rows]
 
@@ -50,7 +51,7 @@ def without_ts(line: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in line.items() if key != "ts"}
 
 
-async def finished_within(app: RunningApp, seconds: float) -> bool:
+async def finished_within(app: VouchersApp, seconds: float) -> bool:
     """Whether campaign 1 finishes within ``seconds`` (wall), looking every 20 ms."""
     for _ in range(math.ceil(seconds / POLL_SECONDS)):
         if (await app.campaign(1))["status"] == "finished":
@@ -59,7 +60,7 @@ async def finished_within(app: RunningApp, seconds: float) -> bool:
     return False
 
 
-async def test_campaign_of_25_finishes_with_every_target_sent_once(app: RunningApp, providers: Providers) -> None:
+async def test_campaign_of_25_finishes_with_every_target_sent_once(app: VouchersApp, providers: Providers) -> None:
     await app.create_campaign(25)
     done = await ticks(app, providers, 3)
     view = await app.campaign(1)
@@ -77,7 +78,7 @@ async def test_campaign_of_25_finishes_with_every_target_sent_once(app: RunningA
 
 
 async def test_campaign_send_carries_the_body_and_an_idempotency_key_per_target(
-    app: RunningApp, providers: Providers
+    app: VouchersApp, providers: Providers
 ) -> None:
     await app.create_campaign(1)
     await dispatch_tick(app.state)
@@ -91,7 +92,7 @@ async def test_campaign_send_carries_the_body_and_an_idempotency_key_per_target(
 
 
 async def test_campaign_rate_limited_backs_off_until_retry_after_then_finishes(
-    app: RunningApp, providers: Providers
+    app: VouchersApp, providers: Providers
 ) -> None:
     await app.create_campaign(25)
     await providers.control("messaging", "rate-limit", {"retry_after_seconds": 60})
@@ -117,7 +118,7 @@ async def test_campaign_rate_limited_backs_off_until_retry_after_then_finishes(
     assert (final["status"], final["last_error"], final["backoff_until"]) == ("finished", None, None)
 
 
-async def test_campaign_rate_limited_logs_each_backoff_decision(app: RunningApp, providers: Providers) -> None:
+async def test_campaign_rate_limited_logs_each_backoff_decision(app: VouchersApp, providers: Providers) -> None:
     await app.create_campaign(3)
     await providers.control("messaging", "rate-limit", {"retry_after_seconds": 30})
     await dispatch_tick(app.state)
@@ -135,7 +136,7 @@ async def test_campaign_rate_limited_logs_each_backoff_decision(app: RunningApp,
 
 
 async def test_campaign_paced_by_a_provider_limit_finishes_without_sending_in_backoff(
-    app: RunningApp, providers: Providers
+    app: VouchersApp, providers: Providers
 ) -> None:
     await app.create_campaign(25)
     await providers.control("messaging", "rate-limit", {"retry_after_seconds": 60, "limit": 10})
@@ -147,7 +148,7 @@ async def test_campaign_paced_by_a_provider_limit_finishes_without_sending_in_ba
     assert providers.texted() == dict.fromkeys(audience(25, 0), 1)
 
 
-async def test_campaign_pause_stops_sends_and_resume_continues(app: RunningApp, providers: Providers) -> None:
+async def test_campaign_pause_stops_sends_and_resume_continues(app: VouchersApp, providers: Providers) -> None:
     await app.create_campaign(25)
     await dispatch_tick(app.state)
     paused = await app.client.post("/api/v1/admin/campaigns/1/pause", headers=ADMIN)
@@ -165,9 +166,7 @@ async def test_campaign_pause_stops_sends_and_resume_continues(app: RunningApp, 
 async def test_campaign_server_errors_exhaust_attempts_into_failed_with_a_reason(
     start_app: StartApp, providers: Providers
 ) -> None:
-    async with start_app(
-        tenant_count=0, dispatch_interval=3600.0, dispatch_concurrency=1, dispatch_max_attempts=3
-    ) as app:
+    async with start_app(dispatch_interval=3600.0, dispatch_concurrency=1, dispatch_max_attempts=3) as app:
         await app.create_campaign(4)
         await providers.control("messaging", "fail", {"status": 503})
         first = await dispatch_tick(app.state)
@@ -191,7 +190,7 @@ async def test_campaign_server_errors_exhaust_attempts_into_failed_with_a_reason
     assert (view["failures_recent"], providers.messaging.messages) == (12, [])
 
 
-async def test_campaign_refused_credential_fails_targets_and_drops_none(app: RunningApp, providers: Providers) -> None:
+async def test_campaign_refused_credential_fails_targets_and_drops_none(app: VouchersApp, providers: Providers) -> None:
     await app.create_campaign(25)
     await dispatch_tick(app.state)
     await providers.control("messaging", "rotate-credential", {"api_key": "sk_rotated"})
@@ -207,7 +206,7 @@ async def test_campaign_refused_credential_fails_targets_and_drops_none(app: Run
 
 
 async def test_campaign_failing_raises_one_notification_resolved_when_sends_succeed(
-    app: RunningApp, providers: Providers
+    app: VouchersApp, providers: Providers
 ) -> None:
     await app.create_campaign(3)
     await providers.control("messaging", "fail", {"status": 502})
@@ -217,15 +216,13 @@ async def test_campaign_failing_raises_one_notification_resolved_when_sends_succ
     await ticks(app, providers, 1, every=10.0)
     after = await app.notifications("campaign_send_failed")
 
-    assert [(n["campaign_id"], n["tenant_id"], n["occurrences"], n["resolved_at"]) for n in raised] == [
-        (1, None, 1, None)
-    ]
+    assert [(n["campaign_id"], n["occurrences"], n["resolved_at"]) for n in raised] == [(1, 1, None)]
     assert raised[0]["message"] == "campaign 1 (spring-vouchers): the last 3 sends failed, the latest with http_502"
     assert [(n["id"], n["resolved_at"]) for n in after] == [(raised[0]["id"], "2026-01-05T09:00:10+00:00")]
     assert (await app.campaign(1))["targets"] == {"pending": 0, "sent": 3, "failed": 0}
 
 
-async def test_campaign_two_dispatchers_racing_send_each_target_once(app: RunningApp, providers: Providers) -> None:
+async def test_campaign_two_dispatchers_racing_send_each_target_once(app: VouchersApp, providers: Providers) -> None:
     await app.create_campaign(25)
     pairs = [await asyncio.gather(dispatch_tick(app.state), dispatch_tick(app.state)) for _ in range(4)]
     assert sum(summary.sent for pair in pairs for summary in pair) == 25
@@ -234,7 +231,7 @@ async def test_campaign_two_dispatchers_racing_send_each_target_once(app: Runnin
 
 async def test_campaign_two_app_replicas_send_each_target_once(start_app: StartApp, providers: Providers) -> None:
     providers.wall.run()  # the dispatchers' own loops tick on scenario time
-    settings = {"tenant_count": 0, "dispatch_interval": 0.05}
+    settings = {"dispatch_interval": 0.05}
     async with start_app(**settings) as first, start_app(**settings) as second:
         await first.create_campaign(60)
         finished = await finished_within(first, 10.0)
@@ -248,7 +245,7 @@ async def test_campaign_two_app_replicas_send_each_target_once(start_app: StartA
 
 
 async def test_campaign_targets_locked_elsewhere_are_skipped_not_awaited(
-    app: RunningApp, providers: Providers, database_url: str
+    app: VouchersApp, providers: Providers, database_url: str
 ) -> None:
     await app.create_campaign(13)
     async with await psycopg.AsyncConnection.connect(database_url) as other:
@@ -259,7 +256,7 @@ async def test_campaign_targets_locked_elsewhere_are_skipped_not_awaited(
     assert (held.sent, while_held[:3], set(while_held[3:]), after.sent) == (10, ["pending"] * 3, {"sent"}, 3)
 
 
-async def test_campaign_metrics_count_sends_and_pending_targets(app: RunningApp, providers: Providers) -> None:
+async def test_campaign_metrics_count_sends_and_pending_targets(app: VouchersApp, providers: Providers) -> None:
     await app.create_campaign(25)
     await providers.control("messaging", "rate-limit", {"retry_after_seconds": 60, "limit": 10})
     await ticks(app, providers, 2)
@@ -276,7 +273,7 @@ async def test_campaign_dispatcher_loop_finishes_a_campaign_and_stops_with_the_a
     start_app: StartApp, providers: Providers
 ) -> None:
     providers.wall.run()  # the dispatcher's own loop ticks on scenario time
-    async with start_app(tenant_count=0, dispatch_interval=0.05) as app:
+    async with start_app(dispatch_interval=0.05) as app:
         await app.create_campaign(25)
         finished = await finished_within(app, 10.0)
         dispatcher = (await app.client.get("/_control/state")).json()["dispatcher"]
@@ -297,7 +294,7 @@ async def test_campaign_sends_go_at_most_dispatch_concurrency_at_a_time(
     start_app: StartApp, providers: Providers
 ) -> None:
     providers.delays["messaging"] = 0.05
-    async with start_app(tenant_count=0, dispatch_interval=3600.0, dispatch_concurrency=4) as app:
+    async with start_app(dispatch_interval=3600.0, dispatch_concurrency=4) as app:
         await app.create_campaign(10)
         summary = await dispatch_tick(app.state)
     assert (summary.sent, providers.delayed["messaging"].peak) == (10, 4)
@@ -307,7 +304,7 @@ async def test_campaign_429_in_a_wave_starts_no_further_send_of_the_batch(
     start_app: StartApp, providers: Providers
 ) -> None:
     providers.delays["messaging"] = 0.05
-    async with start_app(tenant_count=0, dispatch_interval=3600.0, dispatch_concurrency=4) as app:
+    async with start_app(dispatch_interval=3600.0, dispatch_concurrency=4) as app:
         await app.create_campaign(10)
         await providers.control("messaging", "rate-limit", {"retry_after_seconds": 60})
         summary = await dispatch_tick(app.state)
@@ -324,7 +321,7 @@ async def test_campaign_pause_waits_for_the_batch_in_flight_then_nothing_more_is
     start_app: StartApp, providers: Providers
 ) -> None:
     providers.delays["messaging"] = 0.05
-    async with start_app(tenant_count=0, dispatch_interval=3600.0, dispatch_concurrency=2) as app:
+    async with start_app(dispatch_interval=3600.0, dispatch_concurrency=2) as app:
         await app.create_campaign(25)
         tick = asyncio.create_task(dispatch_tick(app.state))
         for _ in range(400):  # at most 2 s for the batch to be in flight
@@ -339,7 +336,7 @@ async def test_campaign_pause_waits_for_the_batch_in_flight_then_nothing_more_is
     assert ([summary.campaigns for summary in later], len(providers.messaging.messages)) == ([0, 0], 10)
 
 
-async def dispatcher_reaches(app: RunningApp, condition: Callable[[DispatcherStatus], bool], seconds: float) -> bool:
+async def dispatcher_reaches(app: VouchersApp, condition: Callable[[DispatcherStatus], bool], seconds: float) -> bool:
     for _ in range(math.ceil(seconds / POLL_SECONDS)):
         if condition(app.state.dispatcher):
             return True
@@ -351,7 +348,7 @@ async def test_campaign_dispatcher_survives_failing_ticks_and_says_so_once(
     start_app: StartApp, database_url: str, providers: Providers
 ) -> None:
     providers.wall.run()  # the dispatcher's own loop ticks on scenario time
-    async with start_app(tenant_count=0, dispatch_interval=0.05) as app:
+    async with start_app(dispatch_interval=0.05) as app:
         async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as admin:
             await admin.execute("ALTER TABLE campaign_targets RENAME TO campaign_targets_away")
             failing = await dispatcher_reaches(app, lambda status: status.failed_ticks >= 3, 5.0)
@@ -368,7 +365,7 @@ async def test_campaign_kept_rate_limited_raises_a_notification_after_three_refu
     start_app: StartApp, providers: Providers
 ) -> None:
     providers.delays["messaging"] = 0.02
-    async with start_app(tenant_count=0, dispatch_interval=3600.0, dispatch_concurrency=4) as app:
+    async with start_app(dispatch_interval=3600.0, dispatch_concurrency=4) as app:
         await app.create_campaign(10)
         await providers.control("messaging", "rate-limit", {"retry_after_seconds": 10})
         streaks, opened = [], []

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from fakes.reports.campaigns import audience
-from tests.fakes.reports.appworld import ADMIN, RunningApp, StartApp
+from fakes.vouchers.campaigns import audience
+from tests.fakes.kit.appworld import ADMIN
+from tests.fakes.vouchers.vouchersworld import StartApp, VouchersApp
 
 pytestmark = pytest.mark.anyio
 
 CREATED_AT = "2026-01-05T09:00:00+00:00"
-
-
-@pytest.fixture
-async def app(start_app: StartApp) -> AsyncIterator[RunningApp]:
-    """No tenants, and a dispatcher that never ticks on its own during a test."""
-    async with start_app(tenant_count=0, dispatch_interval=3600.0) as running_app:
-        yield running_app
 
 
 def campaign_view(campaign_id: int, status: str, pending: int, started: bool = True, **changes: Any) -> dict[str, Any]:
@@ -42,24 +35,24 @@ def campaign_view(campaign_id: int, status: str, pending: int, started: bool = T
     }
 
 
-async def post(app: RunningApp, path: str, body: object = None) -> tuple[int, Any]:
+async def post(app: VouchersApp, path: str, body: object = None) -> tuple[int, Any]:
     answer = await app.client.post(f"/api/v1/admin/campaigns{path}", json=body, headers=ADMIN)
     return answer.status_code, answer.json()
 
 
-async def test_campaign_create_answers_201_with_every_target_pending(app: RunningApp) -> None:
+async def test_campaign_create_answers_201_with_every_target_pending(app: VouchersApp) -> None:
     created = await post(app, "", {"name": "spring-vouchers", "body": "Your voucher: SPRING-10", "targets": 25})
     assert created == (201, campaign_view(1, "draft", 25, started=False))
 
 
-async def test_campaign_create_with_start_runs_at_once(app: RunningApp) -> None:
+async def test_campaign_create_with_start_runs_at_once(app: VouchersApp) -> None:
     created = await post(
         app, "", {"name": "spring-vouchers", "body": "Your voucher: SPRING-10", "targets": 2, "start": True}
     )
     assert created == (201, campaign_view(1, "running", 2))
 
 
-async def test_campaign_targets_are_the_first_numbers_of_the_seeded_audience(app: RunningApp) -> None:
+async def test_campaign_targets_are_the_first_numbers_of_the_seeded_audience(app: VouchersApp) -> None:
     await app.create_campaign(5)
     rows = await app.state.db.fetch_all("SELECT recipient FROM campaign_targets ORDER BY id")
     assert [row["recipient"] for row in rows] == audience(5, 0)
@@ -83,25 +76,25 @@ def test_audience_is_reproducible_unique_and_grows_by_prefix() -> None:
         ([1, 2], "expected {"),
     ],
 )
-async def test_campaign_create_refuses_a_malformed_request(app: RunningApp, body: object, detail: str) -> None:
+async def test_campaign_create_refuses_a_malformed_request(app: VouchersApp, body: object, detail: str) -> None:
     status, answer = await post(app, "", body)
     assert (status, answer["error"], answer["detail"].startswith(detail)) == (400, "invalid_request", True)
 
 
-async def test_campaign_list_shows_the_newest_first(app: RunningApp) -> None:
+async def test_campaign_list_shows_the_newest_first(app: VouchersApp) -> None:
     await app.create_campaign(1, name="first")
     await app.create_campaign(1, name="second")
     answer = await app.client.get("/api/v1/admin/campaigns", headers=ADMIN)
     assert [(c["id"], c["name"]) for c in answer.json()["campaigns"]] == [(2, "second"), (1, "first")]
 
 
-async def test_campaign_unknown_answers_404(app: RunningApp) -> None:
+async def test_campaign_unknown_answers_404(app: VouchersApp) -> None:
     answer = await app.client.get("/api/v1/admin/campaigns/9", headers=ADMIN)
     paused = await post(app, "/9/pause")
     assert ((answer.status_code, answer.json()), paused) == ((404, {"error": "unknown_campaign"}),) * 2
 
 
-async def test_campaign_start_pause_resume_move_it(app: RunningApp) -> None:
+async def test_campaign_start_pause_resume_move_it(app: VouchersApp) -> None:
     await app.create_campaign(3, start=False)
     moves = [await post(app, f"/1/{action}") for action in ("start", "pause", "resume")]
     assert [(status, view["status"]) for status, view in moves] == [(200, "running"), (200, "paused"), (200, "running")]
@@ -121,7 +114,7 @@ async def test_campaign_start_pause_resume_move_it(app: RunningApp) -> None:
     ],
 )
 async def test_campaign_transition_that_makes_no_sense_answers_409(
-    app: RunningApp, start: bool, action: str, status: str, detail: str
+    app: VouchersApp, start: bool, action: str, status: str, detail: str
 ) -> None:
     await app.create_campaign(1, start=start)
     refused = await post(app, f"/1/{action}")
@@ -140,7 +133,7 @@ async def test_campaign_transition_that_makes_no_sense_answers_409(
     ],
 )
 async def test_campaign_endpoints_refuse_a_request_without_the_admin_key(
-    app: RunningApp, method: str, path: str
+    app: VouchersApp, method: str, path: str
 ) -> None:
     await app.create_campaign(1)
     answer = await app.client.request(method, path, headers={"Authorization": "Bearer not-the-key"})
@@ -152,9 +145,9 @@ async def test_campaign_endpoints_refuse_a_request_without_the_admin_key(
 
 
 async def test_campaign_seed_targets_seeds_one_running_campaign_once(start_app: StartApp) -> None:
-    async with start_app(tenant_count=0, campaign_seed_targets=7, dispatch_interval=3600.0) as first:
+    async with start_app(campaign_seed_targets=7, dispatch_interval=3600.0) as first:
         seeded = (await first.client.get("/api/v1/admin/campaigns", headers=ADMIN)).json()["campaigns"]
-    async with start_app(tenant_count=0, campaign_seed_targets=7, dispatch_interval=3600.0) as again:
+    async with start_app(campaign_seed_targets=7, dispatch_interval=3600.0) as again:
         after_restart = (await again.client.get("/api/v1/admin/campaigns", headers=ADMIN)).json()["campaigns"]
     assert [(c["id"], c["name"], c["status"], c["targets"]) for c in seeded] == [
         (1, "weekly-digest", "running", {"pending": 7, "sent": 0, "failed": 0})
@@ -162,6 +155,6 @@ async def test_campaign_seed_targets_seeds_one_running_campaign_once(start_app: 
     assert [c["id"] for c in after_restart] == [1]
 
 
-async def test_campaign_seed_targets_zero_seeds_nothing(app: RunningApp) -> None:
+async def test_campaign_seed_targets_zero_seeds_nothing(app: VouchersApp) -> None:
     answer = await app.client.get("/api/v1/admin/campaigns", headers=ADMIN)
     assert answer.json() == {"campaigns": []}

@@ -1,8 +1,8 @@
-"""Who may call what: the admin key on admin endpoints, the shared secret on the internal one.
+"""Who may call an admin endpoint: the one who presents the app's admin key; and comparing secrets in constant time.
 
 Admin endpoints take ``Authorization: Bearer <ADMIN_API_KEY>``; HTTP Basic with the key as the password is
-accepted too, so a browser can open the fleet-health page (it prompts on the 401). Every comparison is
-constant-time.
+accepted too, so a browser can open an admin page (it prompts on the 401). An app deployed without an admin key
+answers every admin request 401.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from fakes.reports.state import app_state
+from fakes.kit.state import kit_state
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -46,8 +46,8 @@ def admin_only(endpoint: Endpoint) -> Endpoint:
 
     @functools.wraps(endpoint)
     async def guarded(request: Request) -> Response:
-        key = presented_admin_key(request.headers.get("authorization"))
-        if not secrets_match(key, app_state(request).settings.admin_api_key):
+        expected = kit_state(request).settings.admin_api_key
+        if expected is None or not secrets_match(presented_admin_key(request.headers.get("authorization")), expected):
             return JSONResponse(
                 {"error": "unauthorized"},
                 status_code=401,

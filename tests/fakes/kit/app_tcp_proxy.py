@@ -1,5 +1,5 @@
 """A TCP proxy a test can stall: while stalled it holds every byte (as a blackholed network does), then lets
-them through again. Enough to prove the app answers its probes fast when a dependency stops answering."""
+them through again. Enough to prove an app answers its probes fast when a dependency stops answering."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 
 class StallingProxy:
@@ -19,6 +20,12 @@ class StallingProxy:
         self.port = 0
         self._pumps: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
+
+    def through(self, url: str) -> str:
+        """``url`` (a database's or Redis's, credentials kept) with this proxy in place of its server."""
+        parts = urlsplit(url)
+        credentials = parts.netloc.rsplit("@", 1)[0] + "@" if "@" in parts.netloc else ""
+        return urlunsplit(parts._replace(netloc=f"{credentials}127.0.0.1:{self.port}"))
 
     def stall(self) -> None:
         self.flowing.clear()

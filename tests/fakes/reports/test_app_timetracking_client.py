@@ -1,4 +1,4 @@
-"""The app's HTTP clients to its providers, against respx: requests as the providers expect, errors as codes."""
+"""The app's client to the time-tracking provider, against respx: requests as the provider expects, errors as codes."""
 
 from __future__ import annotations
 
@@ -9,33 +9,16 @@ import httpx
 import pytest
 import respx
 
-from fakes.reports.providers import MailClient, ProviderError, SentMessage, TimeEntry, TimetrackingClient, TokenGrant
+from fakes.reports.timetracking import TimeEntry, TimetrackingClient, TokenGrant
+from tests.fakes.kit.provider_calls import BASE, error_of
 
 pytestmark = pytest.mark.anyio
 
-BASE = "http://provider.test"
-
 
 @pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=BASE, timeout=0.5) as client:
-        yield client
-
-
-@pytest.fixture
-def timetracking(http: httpx.AsyncClient) -> TimetrackingClient:
-    return TimetrackingClient(http, "drillbit-app", lambda: "cs_current")
-
-
-@pytest.fixture
-def mail(http: httpx.AsyncClient) -> MailClient:
-    return MailClient(http, lambda: "mk_current", "reports@drillbit.test")
-
-
-async def error_of(call: object) -> tuple[str, int | None, float | None]:
-    with pytest.raises(ProviderError) as raised:
-        await call  # type: ignore[misc]
-    return raised.value.code, raised.value.status, raised.value.retry_after
+async def timetracking() -> AsyncIterator[TimetrackingClient]:
+    async with httpx.AsyncClient(base_url=BASE, timeout=0.5) as http:
+        yield TimetrackingClient(http, "drillbit-app", lambda: "cs_current")
 
 
 @respx.mock(base_url=BASE)
@@ -119,24 +102,3 @@ async def test_timesheets_sends_the_bearer_and_the_dates(
         "Bearer at_1",
         {"from": "2026-01-04", "to": "2026-01-05"},
     )
-
-
-@pytest.mark.parametrize(("status", "duplicate"), [(202, False), (200, True)])
-@respx.mock(base_url=BASE)
-async def test_mail_send_uses_the_idempotency_key(
-    respx_mock: respx.MockRouter, mail: MailClient, status: int, duplicate: bool
-) -> None:
-    route = respx_mock.post("/v1/messages").respond(status, json={"id": "msg_1", "status": "queued"})
-    sent = await mail.send("ops@acme.example", "Report", "text", "report-1-1767603600")
-    request = route.calls.last.request
-    assert (sent, request.headers["Idempotency-Key"], request.headers["Authorization"]) == (
-        SentMessage("msg_1", duplicate),
-        "report-1-1767603600",
-        "Bearer mk_current",
-    )
-
-
-@respx.mock(base_url=BASE)
-async def test_mail_expired_credential_is_invalid_credential(respx_mock: respx.MockRouter, mail: MailClient) -> None:
-    respx_mock.post("/v1/messages").respond(401, json={"error": "invalid_credential"})
-    assert await error_of(mail.send("a@b.example", "s", "t", "k")) == ("invalid_credential", 401, None)

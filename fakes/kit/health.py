@@ -1,17 +1,17 @@
-"""Operational endpoints: health (database and cache), readiness (the pool), metrics, and ``/_control``."""
+"""The endpoints every app answers: health (database and cache), readiness (the pool), metrics, and ``/_control``."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
-from fakes.reports.db import UNAVAILABLE
-from fakes.reports.state import AppState, app_state
+from fakes.kit.db import UNAVAILABLE
+from fakes.kit.state import KitState, kit_state
 
 CACHE_CHECK_SECONDS = 1.0
 
@@ -20,7 +20,7 @@ def _failure(error: BaseException) -> dict[str, str]:
     return {"status": "error", "error": type(error).__name__}
 
 
-async def check_db(state: AppState) -> dict[str, str]:
+async def check_db(state: KitState) -> dict[str, str]:
     """``SELECT 1`` through the pool, answered within ``DB_POOL_TIMEOUT`` + 1 s whatever the network does.
 
     The probe runs as its own task and is abandoned, not awaited, when late: cancelling a query on a
@@ -35,7 +35,7 @@ async def check_db(state: AppState) -> dict[str, str]:
     return probe.result()
 
 
-async def _probe_db(state: AppState, budget: float) -> dict[str, str]:
+async def _probe_db(state: KitState, budget: float) -> dict[str, str]:
     try:
         async with state.db.connection(budget=budget) as conn:
             await conn.execute("SELECT 1")
@@ -44,7 +44,7 @@ async def _probe_db(state: AppState, budget: float) -> dict[str, str]:
     return {"status": "ok"}
 
 
-async def check_cache(state: AppState) -> dict[str, str]:
+async def check_cache(state: KitState) -> dict[str, str]:
     try:
         async with asyncio.timeout(CACHE_CHECK_SECONDS):
             await state.cache.ping()
@@ -55,7 +55,7 @@ async def check_cache(state: AppState) -> dict[str, str]:
 
 async def health_endpoint(request: Request) -> Response:
     """``GET /api/v1/health``: 200 ``ok`` when every check passes, else 503 ``degraded``."""
-    state = app_state(request)
+    state = kit_state(request)
     db, cache = await asyncio.gather(check_db(state), check_cache(state))
     healthy = db["status"] == cache["status"] == "ok"
     body = {
@@ -68,7 +68,7 @@ async def health_endpoint(request: Request) -> Response:
 
 async def ready_endpoint(request: Request) -> Response:
     """``GET /api/v1/ready``: 200 when the pool lends a working connection within ``DB_POOL_TIMEOUT``."""
-    state = app_state(request)
+    state = kit_state(request)
     db = await check_db(state)
     if db["status"] != "ok":
         return JSONResponse({"status": "not_ready", "checks": {"db": db}}, status_code=503)
@@ -76,7 +76,7 @@ async def ready_endpoint(request: Request) -> Response:
 
 
 async def metrics_endpoint(request: Request) -> Response:
-    return Response(app_state(request).metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+    return Response(kit_state(request).metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
 async def control_health_endpoint(request: Request) -> Response:
@@ -85,25 +85,15 @@ async def control_health_endpoint(request: Request) -> Response:
 
 
 async def control_state_endpoint(request: Request) -> Response:
-    """What the app is running with, without a secret in it."""
-    state = app_state(request)
-    settings = state.settings
-    last_tick = state.dispatcher.last_tick_at
-    body: dict[str, Any] = {
-        "version": settings.app_version,
-        "tenant_count": settings.tenant_count,
-        "report_interval": settings.report_interval,
-        "time_scale": state.clock.scale,
-        "scenario_time": state.clock.now_datetime().isoformat(),
-        "pool": state.db.stats(),
-        "background_tasks": len(state.background),
-        "dispatcher": {
-            "running": state.dispatcher.running,
-            "interval": settings.dispatch_interval,
-            "ticks": state.dispatcher.ticks,
-            "failed_ticks": state.dispatcher.failed_ticks,
-            "last_tick_at": None if last_tick is None else last_tick.isoformat(),
-            "last_error": state.dispatcher.last_error,
-        },
-    }
-    return JSONResponse(body)
+    """What the app is running with, without a secret in it (``KitState.control_state``)."""
+    return JSONResponse(kit_state(request).control_state())
+
+
+ROUTES = [
+    Route("/api/v1/health", health_endpoint),
+    Route("/api/v1/ready", ready_endpoint),
+    Route("/metrics", metrics_endpoint),
+    Route("/_control/health", control_health_endpoint),
+    Route("/_control/state", control_state_endpoint),
+]
+"""Every app's operational routes, before its product's own."""

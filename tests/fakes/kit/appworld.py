@@ -1,5 +1,6 @@
-"""A small world for the app's tests: the app in-process on real Postgres and Redis, with the real provider
-fakes in-process too (httpx ASGI transports), all on one hand-moved wall clock."""
+"""A small world for any app of the kit: the app in-process on real Postgres and Redis, with the real provider
+fakes in-process too (httpx ASGI transports), all on one hand-moved wall clock. Each product's test world
+(``tests/fakes/<product>/...world.py``) builds its app's state and serves it through ``serving``."""
 
 from __future__ import annotations
 
@@ -7,14 +8,19 @@ import asyncio
 import io
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 import httpx
+from starlette.applications import Starlette
 
+from fakes.kit.app import create_app
 from fakes.kit.clock import ScaledClock
+from fakes.kit.config import AppSettings
+from fakes.kit.metrics import AppMetrics
+from fakes.kit.state import KitState
 from fakes.providers.mail.app import create_app as mail_app
 from fakes.providers.mail.app import mail_state
 from fakes.providers.messaging import create_app as messaging_app
@@ -22,18 +28,16 @@ from fakes.providers.messaging import messaging_state
 from fakes.providers.outbox import Outbox
 from fakes.providers.timetracking.app import create_app as timetracking_app
 from fakes.providers.timetracking.state import TimetrackingState, timetracking_state
-from fakes.reports.config import Settings
-from fakes.reports.main import create_app
-from fakes.reports.state import AppState, build_state
 
 # 2026-01-05 09:00:00 UTC, a slot boundary for every interval the tests use.
 EPOCH = 1_767_603_600.0
 CLIENT_SECRET = "cs_initial-secret"
 MAIL_KEY = "mk_initial-key"
 MESSAGING_KEY = "messaging-key"
-SCHEDULER_SECRET = "scheduler-shared-secret"
 ADMIN_KEY = "admin-key-for-tests"
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}
+
+S = TypeVar("S", bound=KitState)
 
 
 @dataclass
@@ -77,7 +81,7 @@ class DelayedTransport(httpx.AsyncBaseTransport):
 
 @dataclass
 class Providers:
-    """The provider fakes the app talks to, kept across app restarts within a test."""
+    """The provider fakes the apps talk to, kept across app restarts within a test."""
 
     wall: Wall = field(default_factory=Wall)
     delays: dict[str, float] = field(default_factory=dict)
@@ -105,17 +109,11 @@ class Providers:
 
     def delivered(self) -> dict[str, int]:
         """How many messages each address received."""
-        counts: dict[str, int] = {}
-        for message in self.mail.messages:
-            counts[message.fields["to"]] = counts.get(message.fields["to"], 0) + 1
-        return counts
+        return _count_by_recipient(self.mail)
 
     def texted(self) -> dict[str, int]:
         """How many text messages each phone number received."""
-        counts: dict[str, int] = {}
-        for message in self.messaging.messages:
-            counts[message.fields["to"]] = counts.get(message.fields["to"], 0) + 1
-        return counts
+        return _count_by_recipient(self.messaging)
 
     async def control(self, provider: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         """A call to the provider's ``/_control`` API, as the engine makes it."""
@@ -127,31 +125,18 @@ class Providers:
         return result
 
 
-def settings_for(**overrides: Any) -> Settings:
-    """The test world's settings; ``database_url`` and ``redis_url`` are required."""
-    base = Settings(
-        database_url="",
-        redis_url="",
-        timetracking_url="http://timetracking",
-        timetracking_client_id="drillbit-app",
-        timetracking_client_secret=CLIENT_SECRET,
-        mail_url="http://mail",
-        mail_api_key=MAIL_KEY,
-        messaging_url="http://messaging",
-        messaging_api_key=MESSAGING_KEY,
-        scheduler_secret=SCHEDULER_SECRET,
-        admin_api_key=ADMIN_KEY,
-        tenant_count=3,
-        db_pool_size=4,
-    )
-    return replace(base, **overrides)
+def _count_by_recipient(outbox: Outbox) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for message in outbox.messages:
+        counts[message.fields["to"]] = counts.get(message.fields["to"], 0) + 1
+    return counts
 
 
 @dataclass
-class RunningApp:
-    """The app after start-up: its state, a client to it, and what it logged."""
+class RunningApp(Generic[S]):
+    """An app after start-up: its state, a client to it, and what it logged."""
 
-    state: AppState
+    state: S
     client: httpx.AsyncClient
     log: io.StringIO
 
@@ -159,53 +144,75 @@ class RunningApp:
         lines = [json.loads(line) for line in self.log.getvalue().splitlines()]
         return [line for line in lines if line["event"] == name]
 
-    async def tick(self, slot: str, secret: str = SCHEDULER_SECRET) -> httpx.Response:
-        return await self.client.post(
-            "/api/v1/internal/run-due-reports", json={"slot": slot}, headers={"X-Scheduler-Secret": secret}
-        )
-
-    async def emails(self) -> list[str]:
-        rows = await self.state.db.fetch_all("SELECT email FROM tenants ORDER BY id")
-        return [row["email"] for row in rows]
-
     async def notifications(self, kind: str) -> list[dict[str, Any]]:
         answer = await self.client.get(f"/api/v1/admin/notifications?kind={kind}", headers=ADMIN)
         answer.raise_for_status()
         found: list[dict[str, Any]] = answer.json()["notifications"]
         return found
 
-    async def create_campaign(self, targets: int, start: bool = True, name: str = "spring-vouchers") -> dict[str, Any]:
-        body = {"name": name, "body": "Your voucher: SPRING-10", "targets": targets, "start": start}
-        answer = await self.client.post("/api/v1/admin/campaigns", json=body, headers=ADMIN)
-        answer.raise_for_status()
-        created: dict[str, Any] = answer.json()
-        return created
 
-    async def campaign(self, campaign_id: int) -> dict[str, Any]:
-        answer = await self.client.get(f"/api/v1/admin/campaigns/{campaign_id}", headers=ADMIN)
-        answer.raise_for_status()
-        found: dict[str, Any] = answer.json()
-        return found
-
-    async def fleet(self) -> dict[str, Any]:
-        answer = await self.client.get("/api/v1/admin/fleet-health", headers=ADMIN)
-        answer.raise_for_status()
-        body: dict[str, Any] = answer.json()
-        return body
+R = TypeVar("R", bound=RunningApp[Any])
 
 
 @asynccontextmanager
-async def running(settings: Settings, providers: Providers) -> AsyncIterator[RunningApp]:
-    """Start the app (its lifespan: pool, migrations, seed, connect), serve it in-process, then stop it."""
-    log = io.StringIO()
-    state = build_state(settings, providers.clock, providers.transports(), log)
-    app = create_app(state)
+async def served(
+    kind: Callable[[S, httpx.AsyncClient, io.StringIO], R], state: S, app: Starlette, log: io.StringIO
+) -> AsyncIterator[R]:
+    """Start ``app`` (its lifespan: pool, migrations, the product's start), serve it in-process as ``kind``, then
+    stop it."""
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://app") as client,
     ):
-        yield RunningApp(state, client, log)
+        yield kind(state, client, log)
 
 
-StartApp = Callable[..., AbstractAsyncContextManager[RunningApp]]
+T = TypeVar("T", bound=AppSettings)
+Build = Callable[[T, ScaledClock, Mapping[str, httpx.AsyncBaseTransport], io.StringIO], S]
+
+
+def launcher(
+    kind: Callable[[S, httpx.AsyncClient, io.StringIO], R], build: Build[T, S], create: Callable[[S], Starlette]
+) -> Callable[[T, Providers], AbstractAsyncContextManager[R]]:
+    """How a product's tests run its app: its state built (``build``) on the providers' clock and in-process
+    transports, its app made (``create``), served as ``kind``."""
+
+    def running(settings: T, providers: Providers) -> AbstractAsyncContextManager[R]:
+        log = io.StringIO()
+        state = build(settings, providers.clock, providers.transports(), log)
+        return served(kind, state, create(state), log)
+
+    return running
+
+
+def starter(
+    running: Callable[[T, Providers], AbstractAsyncContextManager[R]],
+    settings_for: Callable[..., T],
+    world_urls: Mapping[str, str],
+    providers: Providers,
+) -> Callable[..., AbstractAsyncContextManager[R]]:
+    """A product's ``start_app`` fixture: its app on the test's servers, keyword arguments overriding its settings."""
+
+    def start(**overrides: Any) -> AbstractAsyncContextManager[R]:
+        return running(settings_for(**{**world_urls, **overrides}), providers)
+
+    return start
+
+
+def kit_state(
+    settings: AppSettings, clock: ScaledClock, transports: Mapping[str, httpx.AsyncBaseTransport], log: io.StringIO
+) -> KitState:
+    """An app of nothing but the kit."""
+    return KitState(settings=settings, clock=clock, metrics=AppMetrics(), log_stream=log)
+
+
+running = launcher(RunningApp[KitState], kit_state, create_app)
+
+
+def settings_for(**overrides: Any) -> AppSettings:
+    """The kit's settings, with the admin key; ``database_url`` and ``redis_url`` are required."""
+    return AppSettings(**{"db_pool_size": 4, "admin_api_key": ADMIN_KEY, **overrides})
+
+
+StartApp = Callable[..., AbstractAsyncContextManager[RunningApp[KitState]]]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from fakes.reports.providers import ProviderError
-from fakes.reports.state import AppState
+from fakes.kit.providers import ProviderError
+from fakes.vouchers.state import AppState
 
 Outcome = Literal["sent", "rate_limited", "error", "failed"]
 OUTCOMES: tuple[Outcome, ...] = ("sent", "rate_limited", "error", "failed")
