@@ -8,6 +8,6 @@
   ``providers`` (HTTP clients to the fake third parties) and ``mail``;
 - what it tells: ``metrics`` (Prometheus), ``log`` (JSON event lines), ``notifications`` (for the admins).
 
-Each product (``fakes.reports``, ``fakes.vouchers``) is its own process: ``python -m fakes.<product> --host H
---port P``.
+Each product (``fakes.reports``, ``fakes.clubs``, ``fakes.vouchers``, ``fakes.bookings``, ``fakes.portal``) is its
+own process: ``python -m fakes.<product> --host H --port P``.
 """

@@ -89,6 +89,17 @@ def iso(timestamp: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def parse_time(value: object) -> datetime | None:
+    """An ISO 8601 time as a request gives it (UTC when it names no zone), or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 @dataclass
 class ManualWall:
     """A wall clock that moves only when told to: pass it as ``ScaledClock(wall=...)`` in tests."""

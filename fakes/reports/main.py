@@ -8,13 +8,11 @@ background (ticks connect whoever is still pending).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 
 from starlette.applications import Starlette
 from starlette.routing import Route
 
 from fakes.kit import app
-from fakes.kit.settings import clock_from
 from fakes.reports import admin, fleet, reports
 from fakes.reports.config import settings_from_env
 from fakes.reports.oauth import connect_pending
@@ -40,9 +38,8 @@ def create_app(state: AppState) -> Starlette:
     return app.create_app(state, ROUTES, SCHEMA, start)
 
 
-def app_from_env(env: Mapping[str, str]) -> Starlette:
-    """The app as ``python -m fakes.reports`` serves it, configured from ``env``."""
-    return create_app(build_state(settings_from_env(env), clock_from(env)))
+app_from_env = app.from_env(settings_from_env, build_state, create_app)
+"""The app as ``python -m fakes.reports`` serves it, configured from its environment."""
 
 
 async def start(state: AppState) -> None:

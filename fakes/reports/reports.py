@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from fakes.kit.auth import secrets_match
+from fakes.kit.clock import parse_time
 from fakes.kit.providers import ProviderError
 from fakes.reports.fleet import invalidate_fleet
 from fakes.reports.oauth import Connection, TokenUnavailable, access_token
@@ -83,17 +84,6 @@ def report_slot(moment: datetime, interval_seconds: float) -> datetime:
     """The report slot a moment falls in: slots start at whole multiples of the interval (scenario time)."""
     start = moment.timestamp() // interval_seconds * interval_seconds
     return datetime.fromtimestamp(start, tz=UTC)
-
-
-def parse_slot(value: object) -> datetime | None:
-    """An ISO 8601 time (UTC when it names no zone), or None when it is not one."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 async def run_due_reports(state: AppState, moment: datetime, tenant_id: int | None = None) -> TickSummary:
@@ -251,4 +241,4 @@ async def _requested_slot(request: Request, state: AppState) -> datetime | None:
         return None
     if not isinstance(payload, dict):
         return None
-    return parse_slot(payload["slot"]) if "slot" in payload else state.clock.now_datetime()
+    return parse_time(payload["slot"]) if "slot" in payload else state.clock.now_datetime()

@@ -57,7 +57,8 @@ def build_state(
     transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
     log_stream: TextIO | None = None,
 ) -> AppState:
-    """Everything constructed, nothing connected. ``transports`` (by provider name) lets a test go in-process."""
+    """The report app's state, everything constructed and nothing connected; ``transports`` (by provider name)
+    let a test reach the providers in-process."""
     transports = transports or {}
     credentials = Credentials(settings.timetracking_client_secret, settings.mail_api_key)
     timetracking_http = http_client(settings.timetracking_url, settings.http_timeout, transports.get("timetracking"))

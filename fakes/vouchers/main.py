@@ -6,13 +6,10 @@ Start-up (after the kit opened the pool and migrated) seeds a running campaign o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from starlette.applications import Starlette
 from starlette.routing import Route
 
 from fakes.kit import app
-from fakes.kit.settings import clock_from
 from fakes.vouchers import campaign_admin
 from fakes.vouchers.campaigns import seed_campaign
 from fakes.vouchers.config import settings_from_env
@@ -35,9 +32,8 @@ def create_app(state: AppState) -> Starlette:
     return app.create_app(state, ROUTES, SCHEMA, start)
 
 
-def app_from_env(env: Mapping[str, str]) -> Starlette:
-    """The app as ``python -m fakes.vouchers`` serves it, configured from ``env``."""
-    return create_app(build_state(settings_from_env(env), clock_from(env)))
+app_from_env = app.from_env(settings_from_env, build_state, create_app)
+"""The app as ``python -m fakes.vouchers`` serves it, configured from its environment."""
 
 
 async def start(state: AppState) -> None:

@@ -58,7 +58,8 @@ def build_state(
     transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
     log_stream: TextIO | None = None,
 ) -> AppState:
-    """Everything constructed, nothing connected. ``transports`` (by provider name) lets a test go in-process."""
+    """The voucher app's state, everything constructed and nothing connected; ``transports`` (by provider name)
+    let a test reach the providers in-process."""
     messaging_http = http_client(settings.messaging_url, settings.http_timeout, (transports or {}).get("messaging"))
     return AppState(
         settings=settings,

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from fakes.kit.clock import parse_time
 from fakes.kit.settings import SettingError
 from fakes.reports.config import Settings, settings_from_env
-from fakes.reports.reports import parse_slot, report_slot
+from fakes.reports.reports import report_slot
 from fakes.reports.tenants import seed_rows
 
 REQUIRED = {
@@ -114,6 +115,6 @@ def test_seed_rows_give_each_tenant_a_mailbox_named_after_its_account() -> None:
     ],
 )
 def test_report_slot_starts_at_a_multiple_of_the_interval(moment: str, interval: float, slot: str) -> None:
-    parsed = parse_slot(moment)
+    parsed = parse_time(moment)
     assert parsed is not None
     assert report_slot(parsed, interval).isoformat() == slot
