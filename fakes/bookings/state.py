@@ -3,19 +3,15 @@ plain object for handlers and tests."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any
 
-import httpx
 from starlette.requests import Request
 
 from fakes.bookings.config import Settings
 from fakes.bookings.metrics import BookingMetrics
-from fakes.kit.clock import ScaledClock
 from fakes.kit.mail import MailClient
-from fakes.kit.providers import http_client
-from fakes.kit.state import KitState, state_of
+from fakes.kit.state import KitState, Wiring, state_of
 
 
 @dataclass(kw_only=True)
@@ -30,20 +26,13 @@ class AppState(KitState):
         return {**super().control_state(), "customer_count": self.settings.customer_count}
 
 
-def build_state(
-    settings: Settings,
-    clock: ScaledClock | None = None,
-    transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
-    log_stream: TextIO | None = None,
-) -> AppState:
-    """The booking app's state, everything constructed and nothing connected; ``transports`` (by provider name)
-    let a test reach the providers in-process."""
-    mail_http = http_client(settings.mail_url, settings.http_timeout, (transports or {}).get("mail"))
+def build_state(settings: Settings, wiring: Wiring) -> AppState:
+    """The booking app's state on its world's ``wiring``: everything constructed, nothing connected."""
+    mail_http = wiring.http_client("mail", settings.mail_url, settings.http_timeout)
     return AppState(
         settings=settings,
-        clock=clock or ScaledClock(),
         metrics=BookingMetrics(),
-        log_stream=log_stream,
+        wiring=wiring,
         mail=MailClient(mail_http, lambda: settings.mail_api_key, settings.mail_from),
         http_clients=[mail_http],
     )

@@ -20,13 +20,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from fakes.kit import health
-from fakes.kit.clock import ScaledClock
 from fakes.kit.config import app_settings
 from fakes.kit.db import UNAVAILABLE, migrate
 from fakes.kit.metrics import AppMetrics, RequestMetrics
 from fakes.kit.request_limits import BodyLimits
 from fakes.kit.settings import clock_from
-from fakes.kit.state import KitState, kit_state
+from fakes.kit.state import KitState, Wiring, kit_state
 
 OPEN_POOL_SECONDS = 10.0
 STOP_BACKGROUND_SECONDS = 2.0
@@ -55,13 +54,13 @@ def create_app(
 
 
 def from_env(
-    read: Callable[[Mapping[str, str]], T], build: Callable[[T, ScaledClock], S], create: Callable[[S], Starlette]
+    read: Callable[[Mapping[str, str]], T], build: Callable[[T, Wiring], S], create: Callable[[S], Starlette]
 ) -> Callable[[Mapping[str, str]], Starlette]:
     """A product's ``app_from_env``, what ``python -m fakes.<product>`` serves: its settings read from the
     environment (``read``), its state built on the world's clock (``build``), its app made (``create``)."""
 
     def app_from_env(env: Mapping[str, str]) -> Starlette:
-        return create(build(read(env), clock_from(env)))
+        return create(build(read(env), Wiring(clock_from(env))))
 
     return app_from_env
 
@@ -69,7 +68,7 @@ def from_env(
 def kit_app_from_env(env: Mapping[str, str], routes: Sequence[BaseRoute] = ()) -> Starlette:
     """An app of the kit's settings, state and endpoints alone, and ``routes``, configured from ``env``: a product
     that has nothing of its own to read, migrate or start yet."""
-    state = KitState(settings=app_settings(env), clock=clock_from(env), metrics=AppMetrics())
+    state = KitState(settings=app_settings(env), metrics=AppMetrics(), wiring=Wiring(clock_from(env)))
     return create_app(state, routes)
 
 

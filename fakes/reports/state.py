@@ -4,17 +4,13 @@ and the secrets it can change while running, in one plain object for handlers an
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any
 
-import httpx
 from starlette.requests import Request
 
-from fakes.kit.clock import ScaledClock
 from fakes.kit.mail import MailClient
-from fakes.kit.providers import http_client
-from fakes.kit.state import KitState, state_of
+from fakes.kit.state import KitState, Wiring, state_of
 from fakes.reports.config import Settings
 from fakes.reports.metrics import ReportMetrics
 from fakes.reports.timetracking import TimetrackingClient
@@ -51,23 +47,15 @@ class AppState(KitState):
         }
 
 
-def build_state(
-    settings: Settings,
-    clock: ScaledClock | None = None,
-    transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
-    log_stream: TextIO | None = None,
-) -> AppState:
-    """The report app's state, everything constructed and nothing connected; ``transports`` (by provider name)
-    let a test reach the providers in-process."""
-    transports = transports or {}
+def build_state(settings: Settings, wiring: Wiring) -> AppState:
+    """The report app's state on its world's ``wiring``: everything constructed, nothing connected."""
     credentials = Credentials(settings.timetracking_client_secret, settings.mail_api_key)
-    timetracking_http = http_client(settings.timetracking_url, settings.http_timeout, transports.get("timetracking"))
-    mail_http = http_client(settings.mail_url, settings.http_timeout, transports.get("mail"))
+    timetracking_http = wiring.http_client("timetracking", settings.timetracking_url, settings.http_timeout)
+    mail_http = wiring.http_client("mail", settings.mail_url, settings.http_timeout)
     return AppState(
         settings=settings,
-        clock=clock or ScaledClock(),
         metrics=ReportMetrics(),
-        log_stream=log_stream,
+        wiring=wiring,
         credentials=credentials,
         timetracking=TimetrackingClient(
             timetracking_http, settings.timetracking_client_id, lambda: credentials.timetracking_client_secret

@@ -3,17 +3,13 @@ what its dispatcher has done, in one plain object for handlers and tests."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any
 
-import httpx
 from starlette.requests import Request
 
-from fakes.kit.clock import ScaledClock
-from fakes.kit.providers import http_client
-from fakes.kit.state import KitState, state_of
+from fakes.kit.state import KitState, Wiring, state_of
 from fakes.vouchers.config import Settings
 from fakes.vouchers.messaging import MessagingClient
 from fakes.vouchers.metrics import VoucherMetrics
@@ -52,20 +48,13 @@ class AppState(KitState):
         return {**super().control_state(), "dispatcher": dispatcher}
 
 
-def build_state(
-    settings: Settings,
-    clock: ScaledClock | None = None,
-    transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
-    log_stream: TextIO | None = None,
-) -> AppState:
-    """The voucher app's state, everything constructed and nothing connected; ``transports`` (by provider name)
-    let a test reach the providers in-process."""
-    messaging_http = http_client(settings.messaging_url, settings.http_timeout, (transports or {}).get("messaging"))
+def build_state(settings: Settings, wiring: Wiring) -> AppState:
+    """The voucher app's state on its world's ``wiring``: everything constructed, nothing connected."""
+    messaging_http = wiring.http_client("messaging", settings.messaging_url, settings.http_timeout)
     return AppState(
         settings=settings,
-        clock=clock or ScaledClock(),
         metrics=VoucherMetrics(),
-        log_stream=log_stream,
+        wiring=wiring,
         messaging=MessagingClient(messaging_http, lambda: settings.messaging_api_key),
         http_clients=[messaging_http],
     )

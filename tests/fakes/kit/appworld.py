@@ -20,7 +20,7 @@ from fakes.kit.app import create_app
 from fakes.kit.clock import ScaledClock
 from fakes.kit.config import AppSettings
 from fakes.kit.metrics import AppMetrics
-from fakes.kit.state import KitState
+from fakes.kit.state import KitState, Wiring
 from fakes.providers.mail.app import create_app as mail_app
 from fakes.providers.mail.app import mail_state
 from fakes.providers.messaging import create_app as messaging_app
@@ -169,18 +169,19 @@ async def served(
 
 
 T = TypeVar("T", bound=AppSettings)
-Build = Callable[[T, ScaledClock, Mapping[str, httpx.AsyncBaseTransport], io.StringIO], S]
 
 
 def launcher(
-    kind: Callable[[S, httpx.AsyncClient, io.StringIO], R], build: Build[T, S], create: Callable[[S], Starlette]
+    kind: Callable[[S, httpx.AsyncClient, io.StringIO], R],
+    build: Callable[[T, Wiring], S],
+    create: Callable[[S], Starlette],
 ) -> Callable[[T, Providers], AbstractAsyncContextManager[R]]:
     """How a product's tests run its app: its state built (``build``) on the providers' clock and in-process
     transports, its app made (``create``), served as ``kind``."""
 
     def running(settings: T, providers: Providers) -> AbstractAsyncContextManager[R]:
         log = io.StringIO()
-        state = build(settings, providers.clock, providers.transports(), log)
+        state = build(settings, Wiring(providers.clock, providers.transports(), log))
         return served(kind, state, create(state), log)
 
     return running
@@ -200,11 +201,9 @@ def starter(
     return start
 
 
-def kit_state(
-    settings: AppSettings, clock: ScaledClock, transports: Mapping[str, httpx.AsyncBaseTransport], log: io.StringIO
-) -> KitState:
+def kit_state(settings: AppSettings, wiring: Wiring) -> KitState:
     """An app of nothing but the kit."""
-    return KitState(settings=settings, clock=clock, metrics=AppMetrics(), log_stream=log)
+    return KitState(settings=settings, metrics=AppMetrics(), wiring=wiring)
 
 
 running = launcher(RunningApp[KitState], kit_state, create_app)

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from fakes.kit.app import create_app
 from fakes.kit.auth import admin_only
 from fakes.kit.metrics import AppMetrics
-from fakes.kit.state import KitState
+from fakes.kit.state import KitState, Wiring
 from tests.fakes.kit.appworld import ADMIN, ADMIN_KEY, Providers, RunningApp, served, settings_for
 
 pytestmark = pytest.mark.anyio
@@ -62,7 +62,7 @@ async def test_kit_admin_only_lets_in_the_admin_key_alone_and_nobody_without_one
 ) -> None:
     log = io.StringIO()
     settings = settings_for(**world_urls, admin_api_key=admin_api_key)
-    state = KitState(settings=settings, clock=providers.clock, metrics=AppMetrics(), log_stream=log)
+    state = KitState(settings=settings, metrics=AppMetrics(), wiring=Wiring(providers.clock, log_stream=log))
     app = create_app(state, [Route("/api/v1/admin/page", secret_page)])
     async with served(RunningApp, state, app, log) as running:
         answers = [
