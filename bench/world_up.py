@@ -23,7 +23,7 @@ from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
 from drills.world.protocol import WorldOptions
 from drills.world.worlds import world_spec
-from fakes.reports.cache import KEY_PREFIX
+from fakes.kit.cache import KEY_PREFIX
 from fakes.reports.fleet import GENERATION_KEY
 
 REPORT_TENANTS = 20

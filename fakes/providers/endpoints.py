@@ -10,8 +10,8 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from fakes.kit.request_limits import BodyLimits
 from fakes.providers.faults import Faults, Refusal
-from fakes.request_limits import BodyLimits
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
-from fakes.clock import ScaledClock, iso
+from fakes.kit.clock import ScaledClock, iso
 
 
 class FaultError(ValueError):

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from fakes.clock import ScaledClock, iso
+from fakes.kit.clock import ScaledClock, iso
 from fakes.providers.control import control_routes
 from fakes.providers.credentials import Credential, random_secret
 from fakes.providers.endpoints import BodyError, bearer, error, guarded, json_object, optional_text_field

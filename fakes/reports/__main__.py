@@ -1,26 +1,7 @@
-"""``python -m fakes.reports --host 127.0.0.1 --port N``: the reference app, configured from its environment."""
+"""``python -m fakes.reports --host 127.0.0.1 --port N``: the scheduled-report app, configured from its environment."""
 
-from __future__ import annotations
-
-from fakes.reports.config import settings_from_env
-from fakes.reports.main import create_app
-from fakes.reports.state import build_state
-from fakes.service import fail, parse_args, serve
-from fakes.settings import SettingError, clock_from
-
-PROG = "fakes.reports"
-
-
-def main() -> None:
-    args = parse_args(PROG)
-    try:
-        settings = settings_from_env()
-        clock = clock_from()
-    except SettingError as error:
-        fail(PROG, error)
-        return
-    serve(create_app(build_state(settings, clock)), args.host, args.port)
-
+from fakes.kit.service import run
+from fakes.reports.main import app_from_env
 
 if __name__ == "__main__":
-    main()
+    run("fakes.reports", app_from_env)

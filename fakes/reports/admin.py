@@ -9,11 +9,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from fakes.reports.auth import admin_only
+from fakes.kit.auth import admin_only
+from fakes.kit.providers import ProviderError
 from fakes.reports.fleet import invalidate_fleet
 from fakes.reports.oauth import connect, effective_token_state, load_connection
 from fakes.reports.overrides import rotate_timetracking_secret
-from fakes.reports.providers import ProviderError
 from fakes.reports.reports import run_due_reports
 from fakes.reports.state import AppState, app_state
 from fakes.reports.tenants import Tenant, get_tenant

@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from fakes.reports.auth import admin_only
+from fakes.kit.auth import admin_only
 from fakes.reports.state import AppState, app_state
 
 CACHE_KEY = "fleet:v1"

@@ -1,44 +1,17 @@
-"""Prometheus metrics in a registry of the app's own: requests, report runs, token refreshes, campaign sends,
-the dispatcher, the pool."""
+"""The scheduled-report app's Prometheus metrics: the kit's, and report runs and token refreshes."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable
+from prometheus_client import Counter
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-PREFIX = "drillbit_app"
+from fakes.kit.metrics import PREFIX, AppMetrics
 
 
-class PoolCollector:
-    """Reads the pool's figures at scrape time, so they are never stale."""
-
-    def __init__(self, stats: Callable[[], dict[str, int]]) -> None:
-        self._stats = stats
-
-    def collect(self) -> Iterable[Metric]:
-        stats = self._stats()
-        yield GaugeMetricFamily(f"{PREFIX}_db_pool_size", "Connections the pool may hold.", stats["size"])
-        yield GaugeMetricFamily(f"{PREFIX}_db_pool_open", "Connections the pool holds now.", stats["open"])
-        yield GaugeMetricFamily(f"{PREFIX}_db_pool_in_use", "Connections lent out now.", stats["in_use"])
-
-
-class AppMetrics:
-    """The app's instruments, all in ``registry`` (never the process-global one)."""
+class ReportMetrics(AppMetrics):
+    """The kit's instruments, and report runs and token refreshes by outcome."""
 
     def __init__(self) -> None:
-        self.registry = CollectorRegistry(auto_describe=True)
-        self.requests = Counter(
-            f"{PREFIX}_http_requests", "HTTP requests answered.", ["route", "method", "status"],
-            registry=self.registry,
-        )  # fmt: skip
-        self.latency = Histogram(
-            f"{PREFIX}_http_request_duration_seconds", "Time to answer, wall seconds.", ["route"],
-            registry=self.registry,
-        )  # fmt: skip
+        super().__init__()
         self.report_runs = Counter(
             f"{PREFIX}_report_runs", "Report runs by outcome (sent, failed, skipped).", ["status"],
             registry=self.registry,
@@ -46,51 +19,3 @@ class AppMetrics:
         self.token_refreshes = Counter(
             f"{PREFIX}_token_refreshes", "Access-token refreshes by outcome.", ["outcome"], registry=self.registry
         )
-        self.notifications = Counter(
-            f"{PREFIX}_notifications", "Admin notifications raised, by kind.", ["kind"], registry=self.registry
-        )
-        self.campaign_sends = Counter(
-            f"{PREFIX}_campaign_sends", "Campaign send attempts by outcome (sent, rate_limited, error, failed).",
-            ["outcome"], registry=self.registry,
-        )  # fmt: skip
-        self.campaign_targets_pending = Gauge(
-            f"{PREFIX}_campaign_targets_pending", "Campaign targets not yet sent or failed, as of the last tick.",
-            registry=self.registry,
-        )  # fmt: skip
-        self.dispatch_ticks = Counter(
-            f"{PREFIX}_dispatch_ticks", "Dispatcher ticks by outcome (ok, error).", ["outcome"], registry=self.registry
-        )
-
-    def watch_pool(self, stats: Callable[[], dict[str, int]]) -> None:
-        self.registry.register(PoolCollector(stats))
-
-    def exposition(self) -> bytes:
-        return generate_latest(self.registry)
-
-
-class RequestMetrics:
-    """ASGI middleware counting each HTTP request by its route template, so ids do not become labels."""
-
-    def __init__(self, app: ASGIApp, metrics: AppMetrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def observe(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, observe)
-        finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            self.metrics.requests.labels(route, scope["method"], str(status)).inc()
-            self.metrics.latency.labels(route).observe(time.perf_counter() - started)

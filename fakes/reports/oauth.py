@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from fakes.reports.notifications import TOKEN_REFRESH_FAILED, raise_notification, resolve_notification
-from fakes.reports.providers import ProviderError, TokenGrant
+from fakes.kit.providers import ProviderError
+from fakes.reports.schema import NOTIFICATIONS, TOKEN_REFRESH_FAILED
 from fakes.reports.state import AppState
 from fakes.reports.tenants import Tenant, pending_tenants
+from fakes.reports.timetracking import TokenGrant
 
 REFRESH_MARGIN_SCENARIO_SECONDS = 60.0
 REFRESH_MARGIN_WALL_SECONDS = 5.0
@@ -145,7 +146,7 @@ async def _refresh_failed(state: AppState, tenant: Tenant, error: ProviderError)
     await _record_failure(state, tenant.id, error.code, disconnect=error.code == "invalid_grant")
     state.log.emit("token_refresh_failed", tenant_id=tenant.id, error=error.code, status=error.status)
     message = f"refreshing the access token of tenant {tenant.id} ({tenant.account}) failed: {error.code}"
-    await raise_notification(state, TOKEN_REFRESH_FAILED, tenant.id, message)
+    await NOTIFICATIONS.notify(state, TOKEN_REFRESH_FAILED, tenant.id, message)
 
 
 def _outcome(code: str) -> str:
@@ -168,7 +169,7 @@ async def _store_grant(state: AppState, tenant_id: int, grant: TokenGrant) -> No
            WHERE tenant_id = %(tenant_id)s""",
         params,
     )
-    await resolve_notification(state, TOKEN_REFRESH_FAILED, tenant_id)
+    await NOTIFICATIONS.resolve(state, TOKEN_REFRESH_FAILED, tenant_id)
 
 
 async def _record_failure(state: AppState, tenant_id: int, code: str, disconnect: bool) -> None:

@@ -18,13 +18,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from fakes.reports.auth import secrets_match
+from fakes.kit.auth import secrets_match
+from fakes.kit.clock import parse_time
+from fakes.kit.providers import ProviderError
 from fakes.reports.fleet import invalidate_fleet
-from fakes.reports.notifications import REPORT_SEND_FAILED, raise_notification, resolve_notification
 from fakes.reports.oauth import Connection, TokenUnavailable, access_token
-from fakes.reports.providers import ProviderError, TimeEntry
+from fakes.reports.schema import NOTIFICATIONS, REPORT_SEND_FAILED
 from fakes.reports.state import AppState, app_state
 from fakes.reports.tenants import Tenant
+from fakes.reports.timetracking import TimeEntry
 
 # A ``sending`` row older than this (wall seconds) was left by a process that died mid-run: it may be retaken.
 ABANDONED_AFTER_WALL_SECONDS = 60.0
@@ -82,17 +84,6 @@ def report_slot(moment: datetime, interval_seconds: float) -> datetime:
     """The report slot a moment falls in: slots start at whole multiples of the interval (scenario time)."""
     start = moment.timestamp() // interval_seconds * interval_seconds
     return datetime.fromtimestamp(start, tz=UTC)
-
-
-def parse_slot(value: object) -> datetime | None:
-    """An ISO 8601 time (UTC when it names no zone), or None when it is not one."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 async def run_due_reports(state: AppState, moment: datetime, tenant_id: int | None = None) -> TickSummary:
@@ -161,7 +152,7 @@ async def run_report(state: AppState, claim: Claim, slot: datetime) -> RunOutcom
     except ProviderError as error:
         return await _failed(state, tenant, slot, f"mail: {error.code}")
     if claim.open_send_failure:
-        await resolve_notification(state, REPORT_SEND_FAILED, tenant.id)
+        await NOTIFICATIONS.resolve(state, REPORT_SEND_FAILED, tenant.id)
     return await _finish(state, tenant, slot, message_id=message.id, duplicate=message.duplicate)
 
 
@@ -181,7 +172,7 @@ async def _timesheets(state: AppState, claim: Claim, slot: datetime) -> list[Tim
 
 async def _failed(state: AppState, tenant: Tenant, slot: datetime, error: str) -> RunOutcome:
     message = f"the report of tenant {tenant.id} ({tenant.account}) for {slot.isoformat()} was not sent: {error}"
-    await raise_notification(state, REPORT_SEND_FAILED, tenant.id, message)
+    await NOTIFICATIONS.notify(state, REPORT_SEND_FAILED, tenant.id, message)
     return await _finish(state, tenant, slot, error=error)
 
 
@@ -250,4 +241,4 @@ async def _requested_slot(request: Request, state: AppState) -> datetime | None:
         return None
     if not isinstance(payload, dict):
         return None
-    return parse_slot(payload["slot"]) if "slot" in payload else state.clock.now_datetime()
+    return parse_time(payload["slot"]) if "slot" in payload else state.clock.now_datetime()

@@ -9,7 +9,7 @@ from typing import Any
 
 from faker import Faker
 
-from fakes.reports.db import MIGRATION_LOCK, Database
+from fakes.kit.db import Database, first_start
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,8 @@ def _slug(name: str) -> str:
 
 async def seed_tenants(db: Database, count: int, seed: int, now: datetime) -> int:
     """On first start (no tenant yet) insert ``count`` tenants in bulk; answers how many were inserted."""
-    async with db.connection(budget=120.0) as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-        cursor = await conn.execute("SELECT EXISTS (SELECT 1 FROM tenants) AS seeded")
-        row = await cursor.fetchone()
-        if row is None or row["seeded"] or count == 0:
+    async with first_start(db, "tenants") as conn:
+        if conn is None or count == 0:
             return 0
         async with conn.cursor().copy("COPY tenants (name, account, email, created_at) FROM STDIN") as copy:
             for values in seed_rows(count, seed, now):

@@ -1,7 +1,7 @@
 """``python -m fakes.scheduler --host 127.0.0.1 --port N``."""
 
+from fakes.kit.service import run
 from fakes.scheduler.app import app_from_env
-from fakes.service import run
 
 if __name__ == "__main__":
     run("fakes.scheduler", app_from_env)

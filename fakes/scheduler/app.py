@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from fakes.request_limits import BodyLimits
+from fakes.kit.request_limits import BodyLimits
 from fakes.scheduler.loop import due_slot, run, tick
 from fakes.scheduler.state import SchedulerState, state_from_env
 

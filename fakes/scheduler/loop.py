@@ -14,9 +14,9 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from fakes.clock import iso, sleep_until
+from fakes.kit.clock import iso, sleep_until
+from fakes.kit.tls import trusted
 from fakes.scheduler.state import SchedulerState, Tick
-from fakes.tls import trusted
 
 TARGET_PATH = "/api/v1/internal/run-due-reports"
 SECRET_HEADER = "X-Scheduler-Secret"

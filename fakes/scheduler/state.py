@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from fakes.clock import ScaledClock, iso
-from fakes.settings import SettingError, clock_from, flag, integer, number, text
+from fakes.kit.clock import ScaledClock, iso
+from fakes.kit.settings import SettingError, clock_from, flag, integer, number, text
 
 KEPT_TICKS = 100
 

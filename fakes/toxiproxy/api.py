@@ -3,7 +3,7 @@
 Routes that match run behind toxiproxy's guard (a browser's ``Mozilla/...`` user agent gets 403); an
 unknown path answers Go's ``404 page not found`` and a known path with the wrong method an empty 405.
 Errors become responses in ``error_response`` alone. Before any of that, a body past the fakes' limits
-(``fakes.request_limits``) is a 400 ``bad request body``.
+(``fakes.kit.request_limits``) is a 400 ``bad request body``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fakes.request_limits import BodyLimits
+from fakes.kit.request_limits import BodyLimits
 from fakes.toxiproxy import errors, gojson
 from fakes.toxiproxy.errors import ApiError, ProxyError
 from fakes.toxiproxy.proxy_input import ProxyInput, parse_create, parse_populate, parse_update

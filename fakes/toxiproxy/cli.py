@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fakes.settings import SettingError, integer
+from fakes.kit.settings import SettingError, integer
 from fakes.toxiproxy.errors import ProxyError
 from fakes.toxiproxy.server import bind_api, serve
 from fakes.toxiproxy.state import VERSION, Toxiproxy

@@ -14,7 +14,7 @@ import re
 import struct
 from decimal import Decimal
 
-from fakes.request_limits import BodyRefused, check_depth
+from fakes.kit.request_limits import BodyRefused, check_depth
 
 JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 

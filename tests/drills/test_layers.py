@@ -132,7 +132,7 @@ def test_layers_hold_in_drills_and_fakes() -> None:
 
 def test_layers_name_each_import_that_breaks_a_rule() -> None:
     made_up = [
-        ("drills/engine/runner.py", 3, "fakes.clock"),
+        ("drills/engine/runner.py", 3, "fakes.kit.clock"),
         ("fakes/reports/main.py", 4, "drills.timeline"),
         ("drills/world/env.py", 5, "rich.table"),
         ("fakes/toxiproxy/cli.py", 6, "typer"),
@@ -151,7 +151,7 @@ def test_layers_name_each_import_that_breaks_a_rule() -> None:
     ]
 
     assert violations(made_up, FLOORS) == [
-        "drills/engine/runner.py:3 imports fakes.clock: drills talks to fakes over the network, never by import",
+        "drills/engine/runner.py:3 imports fakes.kit.clock: drills talks to fakes over the network, never by import",
         "fakes/reports/main.py:4 imports drills.timeline: fakes never import drills",
         "drills/world/env.py:5 imports rich.table: only cli, play and the pytest plugin import rich or typer",
         "fakes/toxiproxy/cli.py:6 imports typer: only cli, play and the pytest plugin import rich or typer",

@@ -8,12 +8,12 @@ from collections.abc import Mapping
 
 from starlette.applications import Starlette
 
-from fakes.clock import ScaledClock
+from fakes.kit.clock import ScaledClock
+from fakes.kit.settings import clock_from, integer, text
 from fakes.providers.credentials import Credential
 from fakes.providers.endpoints import BodyError, body_limits, text_field
 from fakes.providers.faults import Faults
 from fakes.providers.outbox import Outbox, Style, outbox_routes
-from fakes.settings import clock_from, integer, text
 
 SEND_PATH = "/v1/messages"
 MAILBOX_PATH = "/v1/mailbox"

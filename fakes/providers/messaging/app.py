@@ -18,12 +18,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from fakes.clock import ScaledClock
+from fakes.kit.clock import ScaledClock
+from fakes.kit.settings import clock_from, integer, text
 from fakes.providers.credentials import Credential
 from fakes.providers.endpoints import BodyError, body_limits, text_field
 from fakes.providers.faults import Faults
 from fakes.providers.outbox import Outbox, Style, outbox_routes
-from fakes.settings import clock_from, integer, text
 
 MESSAGES_PATH = "/v1/messages"
 ACCOUNT_PATH = "/v1/account"

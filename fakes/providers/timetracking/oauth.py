@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from fakes.clock import ScaledClock, iso
+from fakes.kit.clock import ScaledClock, iso
 from fakes.providers.credentials import Credential, random_secret
 
 CODE_TTL = 600.0

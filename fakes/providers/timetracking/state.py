@@ -7,11 +7,11 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fakes.clock import ScaledClock
+from fakes.kit.clock import ScaledClock
+from fakes.kit.settings import SettingError, clock_from, integer, number, text
 from fakes.providers.credentials import Credential
 from fakes.providers.faults import Faults
 from fakes.providers.timetracking.oauth import OAuthServer
-from fakes.settings import SettingError, clock_from, integer, number, text
 
 AUTHORIZE_PATH = "/oauth/authorize"
 TOKEN_PATH = "/oauth/token"

@@ -74,7 +74,7 @@ def test_interrupted_drill_leaves_no_fault_and_no_process(
     assert (drill.returncode, report["outcome"]) == (130, "aborted")
     assert sorted((revert["fault"], revert["ok"]) for revert in reverts) == [
         ("forgotten-lock", True),
-        ("tenant-traffic", True),
+        ("booking-traffic", True),
     ]
     assert (len(pids) > 5, [pid for pid in pids if pid_alive(pid)]) == (True, [])
     assert list((drillbit_home / "worlds").iterdir()) == []

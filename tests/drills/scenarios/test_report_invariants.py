@@ -1,4 +1,4 @@
-"""Each invariant of the report scenarios (cron-secret-mismatch, oauth-refresh-failing, db-pool-exhausted) holds on
+"""Each invariant of the report scenarios (cron-secret-mismatch, oauth-refresh-failing) holds on
 a healthy world and breaks, naming what went wrong, when what protects it is switched off on a real world."""
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def scheduler_status(world: World) -> object:
     return last[0]["status"] if last else None
 
 
-@pytest.mark.parametrize("scenario", ["cron-secret-mismatch", "oauth-refresh-failing", "db-pool-exhausted"])
+@pytest.mark.parametrize("scenario", ["cron-secret-mismatch", "oauth-refresh-failing"])
 def test_no_report_mailed_twice_holds_while_each_report_went_out_once(world: World, scenario: str) -> None:
     wait_for("the first slot's reports are mailed", lambda: len(mailbox(world)) >= 6)
     assert check(world, scenario, "no report mailed twice") == {

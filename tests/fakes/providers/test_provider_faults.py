@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakes.clock import ScaledClock
+from fakes.kit.clock import ScaledClock
 from fakes.providers.faults import FaultError, Faults, Refusal, error_code, wall_seconds
 
 EPOCH = 1_700_000_000.0

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from fakes.clock import ScaledClock
+from fakes.kit.clock import ScaledClock
 from fakes.providers.mail import create_app as mail_app
 from fakes.providers.mail import mail_state
 from fakes.providers.messaging import create_app as messaging_app

@@ -1,4 +1,4 @@
-"""The app's settings from its environment, and the tenants its seed makes."""
+"""The scheduled-report app's settings from its environment, the tenants its seed makes, and its slots."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from fakes.kit.clock import parse_time
+from fakes.kit.settings import SettingError
 from fakes.reports.config import Settings, settings_from_env
-from fakes.reports.reports import parse_slot, report_slot
+from fakes.reports.reports import report_slot
 from fakes.reports.tenants import seed_rows
-from fakes.settings import SettingError
 
 REQUIRED = {
     "DATABASE_URL": "postgresql://db/app",
@@ -19,8 +20,6 @@ REQUIRED = {
     "TIMETRACKING_CLIENT_SECRET": "cs",
     "MAIL_URL": "http://mail",
     "MAIL_API_KEY": "mk",
-    "MESSAGING_URL": "http://messaging",
-    "MESSAGING_API_KEY": "xk",
     "SCHEDULER_SECRET": "shared",
     "ADMIN_API_KEY": "admin",
 }
@@ -36,8 +35,6 @@ def test_settings_from_env_defaults_as_the_world_contract_says() -> None:
         timetracking_client_secret="cs",
         mail_url="http://mail",
         mail_api_key="mk",
-        messaging_url="http://messaging",
-        messaging_api_key="xk",
         scheduler_secret="shared",
         admin_api_key="admin",
         db_pool_size=10,
@@ -78,45 +75,16 @@ def test_settings_from_env_reads_every_optional_setting() -> None:
     ) == (3, 0.5, "ops@x.test", 10_000, 3600.0, 4, 1.5, "2.0.0", 7)
 
 
-def test_settings_from_env_reads_the_campaign_settings() -> None:
-    env = {
-        **REQUIRED,
-        "CAMPAIGN_SEED_TARGETS": "500",
-        "DISPATCH_INTERVAL": "2.5",
-        "DISPATCH_BATCH": "50",
-        "DISPATCH_CONCURRENCY": "8",
-        "DISPATCH_MAX_ATTEMPTS": "3",
-    }
-    parsed = settings_from_env(env)
-    defaults = settings_from_env(REQUIRED)
-    assert (
-        parsed.campaign_seed_targets,
-        parsed.dispatch_interval,
-        parsed.dispatch_batch,
-        parsed.dispatch_concurrency,
-        parsed.dispatch_max_attempts,
-    ) == (500, 2.5, 50, 8, 3)
-    assert (
-        defaults.campaign_seed_targets,
-        defaults.dispatch_interval,
-        defaults.dispatch_batch,
-        defaults.dispatch_concurrency,
-        defaults.dispatch_max_attempts,
-    ) == (0, 10.0, 10, 5, 5)
-
-
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"CAMPAIGN_SEED_TARGETS": "-1"}, "CAMPAIGN_SEED_TARGETS must be 0 or more"),
-        ({"DISPATCH_INTERVAL": "0"}, "DISPATCH_INTERVAL must be above 0"),
-        ({"DISPATCH_BATCH": "0"}, "DISPATCH_BATCH must be above 0"),
-        ({"DISPATCH_MAX_ATTEMPTS": "x"}, "DISPATCH_MAX_ATTEMPTS='x' is not a whole number"),
         ({"DATABASE_URL": None}, "DATABASE_URL is not set"),
         ({"DB_POOL_SIZE": "0"}, "DB_POOL_SIZE must be above 0"),
         ({"TENANT_COUNT": "-1"}, "TENANT_COUNT must be 0 or more"),
         ({"HTTP_TIMEOUT": "soon"}, "HTTP_TIMEOUT='soon' is not a number"),
         ({"SCHEDULER_SECRET": ""}, "SCHEDULER_SECRET must not be empty"),
+        ({"ADMIN_API_KEY": ""}, "ADMIN_API_KEY must not be empty"),
+        ({"REPORT_CONCURRENCY": "0"}, "REPORT_CONCURRENCY must be above 0"),
     ],
 )
 def test_settings_from_env_names_the_bad_variable(change: dict[str, str | None], message: str) -> None:
@@ -147,6 +115,6 @@ def test_seed_rows_give_each_tenant_a_mailbox_named_after_its_account() -> None:
     ],
 )
 def test_report_slot_starts_at_a_multiple_of_the_interval(moment: str, interval: float, slot: str) -> None:
-    parsed = parse_slot(moment)
+    parsed = parse_time(moment)
     assert parsed is not None
     assert report_slot(parsed, interval).isoformat() == slot

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
 from fakes.reports.fleet import compute_fleet, invalidate_fleet
 from fakes.reports.tenants import seed_tenants
-from tests.fakes.reports.appworld import ADMIN, Providers, RunningApp, StartApp
+from tests.fakes.kit.app_tcp_proxy import StallingProxy
+from tests.fakes.kit.appworld import ADMIN, Providers
+from tests.fakes.reports.reportsworld import ReportsApp, StartApp
 
 pytestmark = pytest.mark.anyio
 
@@ -30,7 +33,7 @@ async def test_fleet_json_lists_every_tenant_connected(start_app: StartApp) -> N
     assert [t["id"] for t in fleet["tenants"]] == list(range(1, 26))
 
 
-async def test_fleet_json_tenant_entry_after_a_sent_report(app: RunningApp) -> None:
+async def test_fleet_json_tenant_entry_after_a_sent_report(app: ReportsApp) -> None:
     await app.tick(SLOT)
     tenant = (await app.fleet())["tenants"][0]
     assert {key: tenant[key] for key in ("connection", "token_state", "last_error", "last_run", "failures_7d")} == {
@@ -47,7 +50,7 @@ async def test_fleet_json_tenant_entry_after_a_sent_report(app: RunningApp) -> N
     }
 
 
-async def test_fleet_failures_older_than_seven_days_are_not_counted(app: RunningApp, providers: Providers) -> None:
+async def test_fleet_failures_older_than_seven_days_are_not_counted(app: ReportsApp, providers: Providers) -> None:
     await providers.control("mail", "rotate-credential", {"api_key": "mk_next"})
     await app.tick(SLOT)
     providers.wall.advance(timedelta(days=7, seconds=1).total_seconds())
@@ -56,7 +59,7 @@ async def test_fleet_failures_older_than_seven_days_are_not_counted(app: Running
     assert [t["failures_7d"] for t in fleet["tenants"]] == [0, 0, 0]
 
 
-async def test_fleet_view_is_refreshed_after_a_tick(app: RunningApp) -> None:
+async def test_fleet_view_is_refreshed_after_a_tick(app: ReportsApp) -> None:
     before = await app.fleet()
     await app.tick(SLOT)
     after = await app.fleet()
@@ -66,7 +69,7 @@ async def test_fleet_view_is_refreshed_after_a_tick(app: RunningApp) -> None:
     )
 
 
-async def test_fleet_html_escapes_what_tenants_wrote(app: RunningApp) -> None:
+async def test_fleet_html_escapes_what_tenants_wrote(app: ReportsApp) -> None:
     await app.state.db.execute("UPDATE tenants SET name = %s WHERE id = 1", ("<script>alert(1)</script> & Co",))
     await invalidate_fleet(app.state)
     page = await app.client.get("/admin/fleet-health", headers=ADMIN)
@@ -88,7 +91,17 @@ async def test_fleet_works_without_redis(start_app: StartApp) -> None:
     )
 
 
-async def ten_thousand_tenants(app: RunningApp) -> None:
+async def test_fleet_answers_when_redis_stops_answering(start_app: StartApp, app_redis_url: str) -> None:
+    parts = urlsplit(app_redis_url)
+    proxy = StallingProxy(parts.hostname or "", parts.port or 6379)
+    async with proxy.serving(), start_app(redis_url=proxy.through(app_redis_url)) as app:
+        proxy.stall()
+        fleet = await app.fleet()
+        proxy.flow()
+    assert fleet["summary"]["tenants"] == 3
+
+
+async def ten_thousand_tenants(app: ReportsApp) -> None:
     """Seeded in bulk, connected, and one run each (every tenth failed), straight into the database."""
     now = app.state.clock.now_datetime()
     await seed_tenants(app.state.db, 10_000, seed=0, now=now)

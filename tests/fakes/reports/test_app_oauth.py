@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes.reports.appworld import ADMIN, CLIENT_SECRET, Providers, RunningApp, StartApp
+from tests.fakes.kit.appworld import ADMIN, CLIENT_SECRET, Providers
+from tests.fakes.reports.reportsworld import ReportsApp, StartApp
 
 pytestmark = pytest.mark.anyio
 
@@ -19,12 +20,12 @@ def token_states(fleet: dict[str, object]) -> list[tuple[object, ...]]:
     return [(t["id"], t["connection"], t["token_state"], t["last_error"]) for t in tenants]
 
 
-async def secret_rotated_at_provider_and_token_expired(app: RunningApp, providers: Providers) -> None:
+async def secret_rotated_at_provider_and_token_expired(app: ReportsApp, providers: Providers) -> None:
     await providers.control("timetracking", "rotate-client-secret", {"client_secret": "cs_rotated"})
     providers.wall.advance(HOUR)
 
 
-async def test_start_connects_every_seeded_tenant(app: RunningApp, providers: Providers) -> None:
+async def test_start_connects_every_seeded_tenant(app: ReportsApp, providers: Providers) -> None:
     fleet = await app.fleet()
     grants = providers.timetracking.view()["accounts"]
     assert token_states(fleet) == [
@@ -43,7 +44,7 @@ async def test_restart_does_not_seed_or_connect_again(start_app: StartApp, provi
     assert (fleet["summary"]["tenants"], providers.timetracking.view()["token_requests"]["issued"]) == (3, 3)
 
 
-async def test_expired_token_is_refreshed_and_the_refresh_token_rotates(app: RunningApp, providers: Providers) -> None:
+async def test_expired_token_is_refreshed_and_the_refresh_token_rotates(app: ReportsApp, providers: Providers) -> None:
     before = await app.state.db.fetch_all("SELECT refresh_token FROM connections ORDER BY tenant_id")
     providers.wall.advance(HOUR)
     answer = await app.tick(SLOT_10)
@@ -52,13 +53,13 @@ async def test_expired_token_is_refreshed_and_the_refresh_token_rotates(app: Run
     assert all(old != new for old, new in zip(before, after, strict=True))
 
 
-async def test_expired_token_reads_expired_before_its_refresh(app: RunningApp, providers: Providers) -> None:
+async def test_expired_token_reads_expired_before_its_refresh(app: ReportsApp, providers: Providers) -> None:
     providers.wall.advance(HOUR)
     fleet = await app.fleet()
     assert [t["token_state"] for t in fleet["tenants"]] == ["expired"] * 3
 
 
-async def test_rotated_provider_secret_fails_refresh_with_invalid_client(app: RunningApp, providers: Providers) -> None:
+async def test_rotated_provider_secret_fails_refresh_with_invalid_client(app: ReportsApp, providers: Providers) -> None:
     await secret_rotated_at_provider_and_token_expired(app, providers)
     answer = await app.tick(SLOT_10)
     fleet = await app.fleet()
@@ -67,7 +68,7 @@ async def test_rotated_provider_secret_fails_refresh_with_invalid_client(app: Ru
     assert [t["last_run"]["error"] for t in fleet["tenants"]] == ["token: invalid_client"] * 3
 
 
-async def test_refresh_failure_notifies_once_per_incident(app: RunningApp, providers: Providers) -> None:
+async def test_refresh_failure_notifies_once_per_incident(app: ReportsApp, providers: Providers) -> None:
     await secret_rotated_at_provider_and_token_expired(app, providers)
     await app.tick(SLOT_10)
     providers.wall.advance(900)
@@ -81,7 +82,7 @@ async def test_refresh_failure_notifies_once_per_incident(app: RunningApp, provi
     assert (await app.notifications("report_send_failed"), len(app.events("notification_raised"))) == ([], 3)
 
 
-async def test_rotate_secret_and_reconnect_recover_the_tenant(app: RunningApp, providers: Providers) -> None:
+async def test_rotate_secret_and_reconnect_recover_the_tenant(app: ReportsApp, providers: Providers) -> None:
     await secret_rotated_at_provider_and_token_expired(app, providers)
     await app.tick(SLOT_10)
     rotated = await app.client.post(
@@ -102,7 +103,7 @@ async def test_rotate_secret_and_reconnect_recover_the_tenant(app: RunningApp, p
     )
 
 
-async def test_reconnect_resolves_the_tenants_notification(app: RunningApp, providers: Providers) -> None:
+async def test_reconnect_resolves_the_tenants_notification(app: ReportsApp, providers: Providers) -> None:
     await secret_rotated_at_provider_and_token_expired(app, providers)
     await app.tick(SLOT_10)
     await app.client.post("/api/v1/admin/provider/rotate-secret", json={"client_secret": "cs_rotated"}, headers=ADMIN)
@@ -111,13 +112,13 @@ async def test_reconnect_resolves_the_tenants_notification(app: RunningApp, prov
     assert sorted((n["tenant_id"], n["resolved_at"] is None) for n in raised) == [(1, True), (2, False), (3, True)]
 
 
-async def test_manual_run_report_respects_send_dedupe(app: RunningApp, providers: Providers) -> None:
+async def test_manual_run_report_respects_send_dedupe(app: ReportsApp, providers: Providers) -> None:
     first = await app.client.post("/api/v1/admin/tenants/1/run-report", headers=ADMIN)
     second = await app.client.post("/api/v1/admin/tenants/1/run-report", headers=ADMIN)
     assert (first.json()["outcome"], second.json()["outcome"], len(providers.mail.messages)) == ("sent", "skipped", 1)
 
 
-async def test_reconnect_with_the_old_secret_answers_502(app: RunningApp, providers: Providers) -> None:
+async def test_reconnect_with_the_old_secret_answers_502(app: ReportsApp, providers: Providers) -> None:
     await providers.control("timetracking", "rotate-client-secret", {"client_secret": "cs_rotated"})
     answer = await app.client.post("/api/v1/admin/tenants/1/reconnect", headers=ADMIN)
     assert (answer.status_code, answer.json()) == (
@@ -126,13 +127,13 @@ async def test_reconnect_with_the_old_secret_answers_502(app: RunningApp, provid
     )
 
 
-async def test_admin_tenant_endpoints_answer_404_for_an_unknown_tenant(app: RunningApp) -> None:
+async def test_admin_tenant_endpoints_answer_404_for_an_unknown_tenant(app: ReportsApp) -> None:
     reconnect = await app.client.post("/api/v1/admin/tenants/99/reconnect", headers=ADMIN)
     run = await app.client.post("/api/v1/admin/tenants/99/run-report", headers=ADMIN)
     assert [(r.status_code, r.json()) for r in (reconnect, run)] == [(404, {"error": "unknown_tenant"})] * 2
 
 
-async def test_transient_refresh_failure_recovers_on_the_next_tick(app: RunningApp, providers: Providers) -> None:
+async def test_transient_refresh_failure_recovers_on_the_next_tick(app: ReportsApp, providers: Providers) -> None:
     await providers.control("timetracking", "fail", {"status": 503, "paths": ["/oauth/token"], "count": 3})
     providers.wall.advance(HOUR)
     failing = await app.tick(SLOT_10)
@@ -144,7 +145,7 @@ async def test_transient_refresh_failure_recovers_on_the_next_tick(app: RunningA
     assert token_states(fleet) == [(i, "connected", "ok", None) for i in (1, 2, 3)]
 
 
-async def test_revoked_grant_disconnects_the_tenant_until_reconnected(app: RunningApp, providers: Providers) -> None:
+async def test_revoked_grant_disconnects_the_tenant_until_reconnected(app: ReportsApp, providers: Providers) -> None:
     account = (await app.fleet())["tenants"][0]["account"]
     await providers.control("timetracking", "revoke", {"account": account})
     failing = await app.tick("2026-01-05T09:00:00Z")
@@ -178,7 +179,7 @@ async def test_redeploy_with_a_new_secret_wins_over_an_older_rotation(start_app:
     assert (secret, after_redeploy_back) == ("cs_3", CLIENT_SECRET)
 
 
-async def test_log_lines_name_the_failure_without_secrets(app: RunningApp, providers: Providers) -> None:
+async def test_log_lines_name_the_failure_without_secrets(app: ReportsApp, providers: Providers) -> None:
     await secret_rotated_at_provider_and_token_expired(app, providers)
     await app.tick(SLOT_10)
     await app.client.post("/api/v1/admin/provider/rotate-secret", json={"client_secret": "cs_rotated"}, headers=ADMIN)
@@ -206,7 +207,7 @@ async def test_tenants_left_pending_at_start_are_connected_by_the_next_tick(
     assert (answer.json()["sent"], after) == (3, [(i, "connected", "ok", None) for i in (1, 2, 3)])
 
 
-async def test_failed_refresh_near_expiry_keeps_using_the_valid_token(app: RunningApp, providers: Providers) -> None:
+async def test_failed_refresh_near_expiry_keeps_using_the_valid_token(app: ReportsApp, providers: Providers) -> None:
     await providers.control("timetracking", "fail", {"status": 503, "paths": ["/oauth/token"]})
     providers.wall.advance(HOUR - 30)
     answer = await app.tick("2026-01-05T09:45:00Z")

@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from tests.fakes.reports.appworld import SCHEDULER_SECRET, Providers, RunningApp, StartApp
+from tests.fakes.kit.appworld import Providers
+from tests.fakes.reports.reportsworld import SCHEDULER_SECRET, ReportsApp, StartApp
 
 pytestmark = pytest.mark.anyio
 
@@ -19,7 +20,7 @@ def summary(due: int, sent: int = 0, failed: int = 0, skipped: int = 0, slot: st
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-Scheduler-Secret": "not-the-secret"}, {"X-Scheduler-Secret": ""}])
-async def test_run_due_reports_forbidden_without_the_shared_secret(app: RunningApp, headers: dict[str, str]) -> None:
+async def test_run_due_reports_forbidden_without_the_shared_secret(app: ReportsApp, headers: dict[str, str]) -> None:
     answer = await app.client.post("/api/v1/internal/run-due-reports", json={"slot": SLOT}, headers=headers)
     assert (answer.status_code, answer.json(), app.events("internal_forbidden")[0]["path"]) == (
         403,
@@ -28,37 +29,37 @@ async def test_run_due_reports_forbidden_without_the_shared_secret(app: RunningA
     )
 
 
-async def test_run_due_reports_forbidden_sends_nothing(app: RunningApp, providers: Providers) -> None:
+async def test_run_due_reports_forbidden_sends_nothing(app: ReportsApp, providers: Providers) -> None:
     await app.tick(SLOT, secret="wrong")
     assert providers.mail.messages == []
 
 
-async def test_run_due_reports_sends_each_due_tenant_one_report(app: RunningApp, providers: Providers) -> None:
+async def test_run_due_reports_sends_each_due_tenant_one_report(app: ReportsApp, providers: Providers) -> None:
     answer = await app.tick(SLOT)
     assert (answer.status_code, answer.json()) == (200, summary(due=3, sent=3))
     assert providers.delivered() == dict.fromkeys(await app.emails(), 1)
 
 
-async def test_run_due_reports_refired_slot_sends_nothing(app: RunningApp, providers: Providers) -> None:
+async def test_run_due_reports_refired_slot_sends_nothing(app: ReportsApp, providers: Providers) -> None:
     await app.tick(SLOT)
     again = await app.tick(SLOT)
     assert (again.json(), providers.delivered()) == (summary(due=3, skipped=3), dict.fromkeys(await app.emails(), 1))
 
 
-async def test_run_due_reports_slot_inside_the_interval_is_the_same_slot(app: RunningApp, providers: Providers) -> None:
+async def test_run_due_reports_slot_inside_the_interval_is_the_same_slot(app: ReportsApp, providers: Providers) -> None:
     await app.tick(SLOT)
     later = await app.tick("2026-01-05T09:07:30Z")
     assert (later.json(), len(providers.mail.messages)) == (summary(due=3, skipped=3), 3)
 
 
-async def test_run_due_reports_two_schedulers_on_one_slot_send_once(app: RunningApp, providers: Providers) -> None:
+async def test_run_due_reports_two_schedulers_on_one_slot_send_once(app: ReportsApp, providers: Providers) -> None:
     first, second = await asyncio.gather(app.tick(SLOT), app.tick(SLOT))
     sent = first.json()["sent"] + second.json()["sent"]
     skipped = first.json()["skipped"] + second.json()["skipped"]
     assert (sent, skipped, providers.delivered()) == (3, 3, dict.fromkeys(await app.emails(), 1))
 
 
-async def test_run_due_reports_next_slot_sends_again(app: RunningApp, providers: Providers) -> None:
+async def test_run_due_reports_next_slot_sends_again(app: ReportsApp, providers: Providers) -> None:
     await app.tick(SLOT)
     providers.wall.advance(900)
     answer = await app.tick("2026-01-05T09:15:00Z")
@@ -69,7 +70,7 @@ async def test_run_due_reports_next_slot_sends_again(app: RunningApp, providers:
 
 
 @pytest.mark.parametrize("body", [{"slot": "yesterday"}, {"slot": 42}, [1, 2]])
-async def test_run_due_reports_rejects_a_malformed_slot(app: RunningApp, body: object) -> None:
+async def test_run_due_reports_rejects_a_malformed_slot(app: ReportsApp, body: object) -> None:
     answer = await app.client.post(
         "/api/v1/internal/run-due-reports", json=body, headers={"X-Scheduler-Secret": SCHEDULER_SECRET}
     )
@@ -85,7 +86,7 @@ async def test_run_due_reports_twenty_tenants_each_get_one_report(start_app: Sta
 
 
 async def test_run_due_reports_mail_credential_expired_fails_and_notifies_once(
-    app: RunningApp, providers: Providers
+    app: ReportsApp, providers: Providers
 ) -> None:
     await providers.control("mail", "rotate-credential", {"api_key": "mk_next"})
     first = await app.tick(SLOT)
@@ -99,7 +100,7 @@ async def test_run_due_reports_mail_credential_expired_fails_and_notifies_once(
     ]
 
 
-async def test_run_due_reports_failed_slot_is_retried_after_the_fix(app: RunningApp, providers: Providers) -> None:
+async def test_run_due_reports_failed_slot_is_retried_after_the_fix(app: ReportsApp, providers: Providers) -> None:
     await providers.control("mail", "rotate-credential", {"api_key": "mk_next"})
     await app.tick(SLOT)
     app.state.credentials.mail_api_key = "mk_next"
@@ -114,7 +115,7 @@ async def test_run_due_reports_failed_slot_is_retried_after_the_fix(app: Running
     assert providers.delivered() == dict.fromkeys(await app.emails(), 1)
 
 
-async def test_run_due_reports_records_runs_and_failures_in_fleet(app: RunningApp, providers: Providers) -> None:
+async def test_run_due_reports_records_runs_and_failures_in_fleet(app: ReportsApp, providers: Providers) -> None:
     await providers.control("mail", "rotate-credential", {"api_key": "mk_next"})
     await app.tick(SLOT)
     fleet = await app.fleet()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes.reports.appworld import ADMIN, CLIENT_SECRET, SCHEDULER_SECRET, RunningApp
+from tests.fakes.kit.appworld import ADMIN, CLIENT_SECRET
+from tests.fakes.reports.reportsworld import SCHEDULER_SECRET, ReportsApp
 
 pytestmark = pytest.mark.anyio
 
@@ -16,18 +17,17 @@ DEEP = b"[" * 100_000 + b"]" * 100_000
 @pytest.mark.parametrize(
     ("path", "headers"),
     [
-        ("/api/v1/admin/campaigns", ADMIN),
         ("/api/v1/admin/provider/rotate-secret", ADMIN),
         ("/api/v1/internal/run-due-reports", {"X-Scheduler-Secret": SCHEDULER_SECRET}),
     ],
 )
-async def test_app_refuses_a_body_nested_too_deep_with_400(app: RunningApp, path: str, headers: dict[str, str]) -> None:
+async def test_app_refuses_a_body_nested_too_deep_with_400(app: ReportsApp, path: str, headers: dict[str, str]) -> None:
     answer = await app.client.post(path, content=DEEP, headers={**headers, "Content-Type": "application/json"})
 
     assert (answer.status_code, answer.json()) == (400, TOO_DEEP)
 
 
-async def test_app_refuses_a_body_over_1_mib_with_400_and_changes_nothing(app: RunningApp) -> None:
+async def test_app_refuses_a_body_over_1_mib_with_400_and_changes_nothing(app: ReportsApp) -> None:
     body = {"client_secret": "x" * 1024 * 1024}
 
     answer = await app.client.post("/api/v1/admin/provider/rotate-secret", json=body, headers=ADMIN)

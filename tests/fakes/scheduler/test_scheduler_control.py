@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from fakes.clock import ManualWall, ScaledClock
+from fakes.kit.clock import ManualWall, ScaledClock
 from fakes.scheduler import SchedulerState, Tick, create_app
 
 pytestmark = pytest.mark.anyio

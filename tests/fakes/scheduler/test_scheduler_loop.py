@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from fakes.clock import ManualWall, ScaledClock
+from fakes.kit.clock import ManualWall, ScaledClock
 from fakes.scheduler import SchedulerState, Tick
 from fakes.scheduler.loop import call, due_slot, next_slot, run, runs_of, tick, tick_line
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from fakes.kit.service import run
 from fakes.scheduler import app_from_env, state_from_env
-from fakes.service import run
 
 ENV = {"APP_URL": "http://127.0.0.1:8000/", "SCHEDULER_SECRET": "s"}
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from fakes.clock import ScaledClock
+from fakes.kit.clock import ScaledClock
 from fakes.providers.mail import create_app, mail_state
 from fakes.providers.outbox import Outbox
 

@@ -7,7 +7,7 @@ from unittest.mock import ANY
 import httpx
 import pytest
 
-from fakes.clock import ManualWall
+from fakes.kit.clock import ManualWall
 
 pytestmark = pytest.mark.anyio
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from fakes.kit.service import run
 from fakes.providers.messaging import app_from_env, state_from_env
-from fakes.service import run
 
 
 def test_messaging_state_from_env_reads_the_key() -> None:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import httpx
 import pytest
 
-from fakes.clock import ScaledClock
+from fakes.kit.clock import ScaledClock
 from fakes.providers.timetracking import TimetrackingState, create_app, timetracking_state
 
 CLIENT_ID = "drillbit-app"

@@ -8,7 +8,7 @@ from unittest.mock import ANY
 import httpx
 import pytest
 
-from fakes.clock import ManualWall
+from fakes.kit.clock import ManualWall
 from fakes.providers.timetracking import TimetrackingState
 
 pytestmark = pytest.mark.anyio

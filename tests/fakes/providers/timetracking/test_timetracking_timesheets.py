@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 import pytest
 
-from fakes.clock import ManualWall, ScaledClock
+from fakes.kit.clock import ManualWall, ScaledClock
 from fakes.providers.timetracking import create_app, timetracking_state
 
 pytestmark = pytest.mark.anyio
