@@ -73,6 +73,8 @@ class ServiceSpec:
     """Other names it answers to on the world's network: its Compose name, when its world calls it otherwise
     (each product's app is ``app`` in its world). Addresses in the world file use the Compose name."""
     container: ContainerSpec = field(default_factory=ContainerSpec)
+    databases: tuple[str, ...] = ()
+    """On Postgres: the databases it holds besides the world's own (a scratch copy, a restore target)."""
 
     def setting(self, name: str) -> SettingSpec | None:
         """The declaration of a setting the service reads; None when it does not read it."""
@@ -104,8 +106,6 @@ class WorldSpec:
     description: str = ""
     secrets: tuple[str, ...] = ()
     """The world variables that are secrets, random for each world (``POSTGRES_PASSWORD``...)."""
-    databases: tuple[str, ...] = ()
-    """Databases its Postgres holds besides the world's own (a scratch copy, a restore target)."""
     policy: Path | None = None
     """The world's severity policy file; None: drillbit's own."""
     source: Path | None = None
@@ -116,6 +116,11 @@ class WorldSpec:
             if service.name == name:
                 return service
         raise KeyError(name)
+
+    @property
+    def databases(self) -> tuple[str, ...]:
+        """Every database its Postgres holds besides the world's own."""
+        return tuple(database for service in self.services for database in service.databases)
 
     def names(self) -> tuple[str, ...]:
         return tuple(service.name for service in self.services)

@@ -85,7 +85,6 @@ class WorldBuilder:
             name=self.product,
             description=entry.description,
             secrets=tuple(self.file.extension.secrets),
-            databases=tuple(db for name in self.members for db in self.file.extensions[name].databases),
             policy=policy,
             source=self.file.path,
         )
@@ -170,6 +169,7 @@ class WorldBuilder:
             port=_port(service),
             aliases=(name,) if name != world_name else (),
             container=_container(service),
+            databases=tuple(extension.databases),
         )
 
 

@@ -121,10 +121,22 @@ def test_clean_orphans_keeps_a_world_whose_harness_lives(drillbit_home: Path) ->
 
 def test_local_runtime_refuses_a_container_only_service_before_starting_anything(drillbit_home: Path) -> None:
     container = ServiceSpec("vendor-api", ServiceKind.CONTAINER, HealthCheck(HealthKind.HTTP))
-    spec = replace(world_spec().only("postgres"), services=(*world_spec().only("postgres").services, container))
+    spec = replace(world_spec().only("postgres"), services=(world_spec().service("postgres"), container))
 
     with pytest.raises(InputError, match=r"vendor-api can run only as a container") as refused:
         LocalRuntime().up(spec, WorldOptions())
 
     assert refused.value.exit_code == 2
     assert not worlds_root().exists() or list(worlds_root().iterdir()) == []
+
+
+def test_local_runtime_creates_the_databases_its_world_file_names(drillbit_home: Path) -> None:
+    postgres = replace(world_spec().service("postgres"), databases=("scratch", "restore_target"))
+    world = LocalRuntime().up(replace(world_spec().only("postgres"), services=(postgres,)), WorldOptions())
+    try:
+        with psycopg.connect(world.endpoints["postgres"].url, connect_timeout=5) as conn:
+            names = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+    finally:
+        world.teardown()
+
+    assert {"drillbit", "scratch", "restore_target"} <= names

@@ -11,10 +11,11 @@ import pytest
 import yaml
 
 from drills.errors import UnknownNameError
+from drills.severity import Severity, load_policy
 from drills.world.spec import ServiceKind
 from drills.world.world_file import WorldFileError, read_world_file
 from drills.world.world_services import load_world
-from drills.world.worlds import shipped_world_file, world_spec
+from drills.world.worlds import shipped_world_file, world_file, world_spec
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMA = ROOT / "drills" / "world" / "schemas" / "compose-spec.json"
@@ -30,7 +31,7 @@ services:
   db:
     image: postgres:16-alpine
     expose: ["5432"]
-    x-drillbit: {run: postgres}
+    x-drillbit: {run: postgres, databases: [scratch]}
   proxy:
     image: ghcr.io/shopify/toxiproxy:2.12.0
     expose: ["8474"]
@@ -101,6 +102,7 @@ def test_a_product_s_world_has_its_services_under_their_world_names(tmp_path: Pa
     assert [(p.name, p.upstream, p.listen) for p in shop.proxies] == [("db", "db", 15432)]
     assert (shop.proxy_server, shop.secrets, shop.description) == ("proxy", ("DB_PASSWORD",), "a shop")
     assert blog.service("app").module == "fakes.portal"
+    assert (shop.service("db").databases, shop.databases) == (("scratch",), ("scratch",))
 
 
 def test_an_unknown_product_names_those_there_are(tmp_path: Path) -> None:
@@ -119,7 +121,7 @@ def test_an_unknown_product_names_those_there_are(tmp_path: Path) -> None:
             "10: services.db.exposes: unknown field; did you mean 'expose'?",
         ),
         (
-            ("x-drillbit: {run: postgres}", "x-drillbit: {runs: postgres}"),
+            ("x-drillbit: {run: postgres, databases", "x-drillbit: {runs: postgres, databases"),
             "11: services.db.x-drillbit.runs: unknown field; did you mean 'run'?",
         ),
         (
@@ -168,3 +170,12 @@ def test_the_default_world_is_scheduled_reports_with_its_app_behind_proxies() ->
     assert world.name == "scheduled-reports"
     assert {"app", "scheduler", "postgres", "redis", "toxiproxy"} <= set(world.names())
     assert world.service("app").env["DATABASE_URL"].endswith("@toxiproxy:15432/drillbit")
+
+
+def test_each_shipped_world_s_policy_loads_and_says_when_its_vendor_is_escalated() -> None:
+    policies = {product: world_spec(product).policy for product in world_file().products}
+    loaded = {product: load_policy(path) for product, path in policies.items() if path is not None}
+
+    assert sorted(loaded) == ["portal", "vouchers"]
+    assert loaded["vouchers"].targets(Severity.P1).escalate["L4"] == 15 * 60
+    assert loaded["portal"].targets(Severity.P2).escalate["L4"] == 30 * 60

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from drills.errors import ServiceStartError
 from drills.runtimes.local.drivers import ServiceDriver, register
@@ -97,13 +98,15 @@ class PostgresDriver(ServiceDriver):
         return Launch(PostgresInstall.of(servers, work).argv(LOOPBACK, port), base_env(), servers.account)
 
     def ready(self, service: ServiceSpec, address: Endpoint, secrets: Mapping[str, str]) -> bool:
-        """The server answers a query and the world's database exists (it is created on first success)."""
+        """The server answers a query and the world's databases exist (each is created on first success): its
+        own, and those its world file names (``x-drillbit.databases``)."""
         server = connection_url(address.host, address.port, secrets["postgres_password"], "postgres")
         try:
             with psycopg.connect(server, connect_timeout=1, autocommit=True) as conn:
-                exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone()
-                if exists is None:
-                    conn.execute(f"CREATE DATABASE {DATABASE}")
+                for database in (DATABASE, *service.databases):
+                    exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
+                    if exists is None:
+                        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
                 return True
         except psycopg.OperationalError:
             return False
