@@ -213,8 +213,17 @@ def world_options(request: pytest.FixtureRequest) -> WorldOptions:
 
 
 @pytest.fixture(scope="module")
-def world(world_options: WorldOptions) -> Iterator[World]:
-    """The reference world on the local runtime, shared by one test module, torn down after its last test.
+def world_name() -> str:
+    """Which world of the world file the ``world`` fixture brings up; override it in a module to choose another."""
+    from drills.world.worlds import DEFAULT_PRODUCT
+
+    return DEFAULT_PRODUCT
+
+
+@pytest.fixture(scope="module")
+def world(world_options: WorldOptions, world_name: str) -> Iterator[World]:
+    """The world ``world_name`` names (scheduled-reports by default) on the local runtime, shared by one test
+    module, torn down after its last test.
 
     Module scope: a world takes seconds to come up, too slow for every test, while one world per session would
     let a fault one module leaves behind break every later module. A test that breaks the world repairs it.
@@ -222,7 +231,7 @@ def world(world_options: WorldOptions) -> Iterator[World]:
     from drills.runtimes.local.runtime import LocalRuntime
     from drills.world.worlds import world_spec
 
-    running = LocalRuntime().up(world_spec(), world_options)
+    running = LocalRuntime().up(world_spec(world_name), world_options)
     try:
         yield running
     finally:

@@ -146,6 +146,14 @@ class WorldSpec:
         proxies = tuple(proxy for proxy in self.proxies if proxy.upstream in names)
         return replace(self, services=services, proxies=proxies)
 
+    def adding(self, other: WorldSpec, *names: str) -> WorldSpec:
+        """This world and the services ``names`` of ``other``, with the proxies in front of them and its secrets."""
+        part = other.only(*names)
+        secrets = tuple(dict.fromkeys((*self.secrets, *other.secrets)))
+        return replace(
+            self, services=(*self.services, *part.services), proxies=(*self.proxies, *part.proxies), secrets=secrets
+        )
+
     def with_copies(self, copies: Mapping[str, str]) -> WorldSpec:
         """This world and, for each ``name: original``, one more instance of ``original`` called ``name``: its
         environment, dependencies and settings the same (a scenario's staging scheduler)."""

@@ -261,3 +261,27 @@ def test_world_fixture_is_shared_by_a_module_and_torn_down_after_it(
     directory = (project.path / "first").read_text()
     assert (project.path / "second").read_text() == directory
     assert not Path(directory).exists()
+
+
+@pytest.mark.world
+def test_world_name_chooses_the_world_the_world_fixture_brings_up(
+    project: pytest.Pytester, drillbit_home: Path
+) -> None:
+    project.makepyfile(
+        test_clubs="""
+        import pytest
+
+        @pytest.fixture(scope="module")
+        def world_name():
+            return "clubs"
+
+        def test_the_clubs_world_is_up(world):
+            assert world.spec.name == "clubs"
+            assert sorted(world.spec.names()) == ["app", "postgres", "redis", "toxiproxy"]
+            assert world.healthy("app")
+        """
+    )
+
+    result = project.runpytest_subprocess(timeout=WORLD_TIMEOUT)
+
+    result.assert_outcomes(passed=1)

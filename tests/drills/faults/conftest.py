@@ -22,6 +22,8 @@ from drills.world.spec import HealthKind
 from drills.world.worlds import world_spec
 
 PROVIDERS = ("timetracking", "mail", "messaging")
+FAULTS_WORLD = world_spec().adding(world_spec("vouchers"), "messaging")
+"""The scheduled-reports world and the vouchers world's messaging provider: every provider a fault acts on."""
 
 UP_ATTEMPTS = 3
 _FAULTS: TypeAdapter[Fault] = TypeAdapter(Fault)
@@ -32,7 +34,7 @@ def _up(home: Path) -> LocalWorld:
         patch.setenv("DRILLBIT_HOME", str(home))
         for attempt in range(1, UP_ATTEMPTS + 1):
             try:
-                return LocalRuntime().up(world_spec(), WorldOptions(seed=7))
+                return LocalRuntime().up(FAULTS_WORLD, WorldOptions(seed=7))
             except FileNotFoundError:
                 # registry.write_record races when a wave starts services in parallel (reported); retry.
                 if attempt == UP_ATTEMPTS:
@@ -42,7 +44,7 @@ def _up(home: Path) -> LocalWorld:
 
 @pytest.fixture(scope="session")
 def world() -> Iterator[LocalWorld]:
-    """The whole reference world (app, scheduler, Postgres, Redis, providers, toxiproxy) for the session."""
+    """The whole scheduled-reports world (app, scheduler, Postgres, Redis, toxiproxy), and every provider."""
     home = Path(tempfile.mkdtemp(prefix="drillbit-faults-"))
     home.chmod(0o755)
     world = _up(home)

@@ -99,6 +99,11 @@ def database(world: World) -> psycopg.Connection[tuple[object, ...]]:
 
 
 @pytest.fixture(scope="module")
+def world_name() -> str:
+    return "vouchers"
+
+
+@pytest.fixture(scope="module")
 def world_options(deploy_home: Path) -> WorldOptions:
     """The scenario's world, its files in a folder of the module's own (read by the plugin's ``world`` fixture)."""
     return scenario_world_options(SCENARIO, DrillSettings())
@@ -112,7 +117,7 @@ def campaign(world: World) -> dict[str, object]:
 @pytest.fixture
 def own_world(world_options: WorldOptions, drillbit_home: Path) -> Iterator[World]:
     """A world for one test: what the provider accepted cannot be taken back, so a test that breaks it has its own."""
-    running = LocalRuntime().up(world_spec(), world_options)
+    running = LocalRuntime().up(world_spec("vouchers"), world_options)
     try:
         yield running
     finally:
