@@ -40,7 +40,8 @@ DOCS = HERE.parents[2] / "docs" / "scenarios.md"
 EXAMPLES = HERE / "scenario_examples"
 BROKEN = HERE / "broken_scenarios"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
-_REFERENCE = WorldNames.of(world_spec())
+_REFERENCE = WorldNames.of(world_spec().adding(world_spec("vouchers"), "messaging"))
+"""The scheduled-reports world with the messaging provider: the catalog examples below are written against both."""
 EXAMPLE_WORLD = replace(
     _REFERENCE,
     settings={
@@ -75,7 +76,7 @@ BROKEN_FILES = {
     "bad_reference": ":8: steady_state[0].url: unknown reference {app.uri}: a service offers "
     "{app.host}, {app.port}, {app.url}",
     "unknown_namespace": ":8: steady_state[0].url: unknown reference {ap.url}: 'ap' is not a service or one of "
-    "app, mail, messaging, postgres, redis, scheduler, timetracking, toxiproxy, saved, secrets, settings, world\n"
+    "app, mail, postgres, redis, scheduler, timetracking, toxiproxy, saved, secrets, settings, world\n"
     "Hint: did you mean {app.url}?",
     "missing_runbook_anchor": ":6: runbook: runbooks/minimal.md has no section #rollback\n"
     "Hint: one of: #minimal-runbook, #fix",
@@ -92,7 +93,7 @@ BROKEN_FILES = {
     "duplicate_fault_id": ":11: faults[1].id: duplicate fault id 'stop-scheduler': first used at line 10",
     "unknown_service": (
         ":10: faults[0].service: world scheduled-reports has no service named 'schedular'\n"
-        "Hint: did you mean 'scheduler'? its services: app, mail, messaging, postgres, redis, scheduler, "
+        "Hint: did you mean 'scheduler'? its services: app, mail, postgres, redis, scheduler, "
         "timetracking, toxiproxy"
     ),
     "unknown_monitor": ":18: response[0].monitor: there is no monitor named 'no-tick'\nHint: did you mean 'no-ticks'?",

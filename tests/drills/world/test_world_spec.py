@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drills.world.spec import HealthCheck, HealthKind, ServiceKind, ServiceSpec, WorldSpec
-from drills.world.worlds import world_spec
+from drills.world.worlds import world_file, world_spec
 
 
 def _service(name: str, *depends_on: str) -> ServiceSpec:
@@ -23,17 +23,18 @@ def test_waves_refuse_a_dependency_cycle() -> None:
         spec.waves()
 
 
-def test_reference_world_starts_dependencies_then_app_then_scheduler() -> None:
-    waves = [sorted(s.name for s in wave) for wave in world_spec().waves()]
+def test_scheduled_reports_world_starts_dependencies_then_app_then_scheduler() -> None:
+    waves = [sorted(s.name for s in wave) for wave in world_spec("scheduled-reports").waves()]
     assert waves == [
-        ["mail", "messaging", "postgres", "redis", "timetracking", "toxiproxy"],
+        ["mail", "postgres", "redis", "timetracking", "toxiproxy"],
         ["app"],
         ["scheduler"],
     ]
 
 
-def test_reference_world_proxies_every_dependency_of_the_app() -> None:
-    world = world_spec()
+@pytest.mark.parametrize("product", world_file().products)
+def test_each_world_proxies_every_dependency_of_its_app(product: str) -> None:
+    world = world_spec(product)
     proxied = {proxy.name for proxy in world.proxies}
     app_dependencies = set(world.service("app").depends_on) - {"toxiproxy"}
     assert proxied == app_dependencies
