@@ -20,7 +20,7 @@ from rich.console import Console
 from drills.durations import format_duration, parse_duration
 from drills.engine.interrupts import stop_on_terminate
 from drills.engine.responder import AutoResponder
-from drills.engine.runner import Drill, DrillSettings, drill_policy
+from drills.engine.runner import Drill, DrillSettings, drill_policy, drill_world
 from drills.engine.watch import Watch
 from drills.errors import DrillbitError, FormatWarning, InputError
 from drills.play.hints import hint_ladder
@@ -111,7 +111,8 @@ def play(
     )
     promises = drill_policy(scenario, settings)
     limit = _time_limit(scenario, time_limit, promises)
-    console.print(briefing(scenario, name, scale, chosen_seed, _runbooks(scenario), promises))
+    world = drill_world(scenario, settings)
+    console.print(briefing(scenario, name, scale, chosen_seed, _runbooks(scenario), promises, world))
     terminal = PlayTerminal(sys.stdin, console)
 
     def session(scenario: Scenario, context: DrillContext, recorder: TimelineRecorder, watch: Watch) -> PlaySession:

@@ -20,6 +20,7 @@ from drills.scoring.history import Comparison
 from drills.scoring.score import METRICS, MetricName, Score, objective_targets
 from drills.severity import DEFAULT_POLICY, SeverityPolicy
 from drills.timeline import Event
+from drills.world.spec import WorldSpec
 
 LABELS: dict[MetricName, str] = {
     "time_to_detect": "time to detect",
@@ -48,6 +49,13 @@ def wall_text(scenario_seconds: float, scale: float) -> str:
     return format_duration(scenario_seconds / scale)
 
 
+def _product(world: WorldSpec | None) -> str:
+    if world is None:
+        return "the world"
+    described = world.description.rstrip(".")
+    return f"the {world.name} world ({described})" if described else f"the {world.name} world"
+
+
 def briefing(
     scenario: Scenario,
     responder: str,
@@ -55,6 +63,7 @@ def briefing(
     seed: int,
     runbooks: list[Path],
     policy: SeverityPolicy = DEFAULT_POLICY,
+    world: WorldSpec | None = None,
 ) -> RenderableType:
     """Who is on call for what, the targets, the tools; no spoiler of the fault."""
     targets = objective_targets(scenario.summary(), policy)
@@ -70,10 +79,9 @@ def briefing(
         f"a scenario minute is {format_duration(60 / scale)}."
     )
     about = Text(
-        "You are on call for the reference world: the app (tenants with OAuth connections to a time-tracking "
-        "provider, scheduled timesheet reports sent by mail, campaigns sent by messaging), its scheduler, "
-        "Postgres, Redis, and the providers behind a Toxiproxy fault proxy. Something will go wrong at a moment "
-        "you do not know; when a monitor fires, you are paged here."
+        f"You are on call for {_product(world)}: its services are {', '.join(world.names()) if world else 'up'}, "
+        "its dependencies behind a Toxiproxy fault proxy. Something will go wrong at a moment you do not know; "
+        "when a monitor fires, you are paged here."
     )
     books = ", ".join(str(path) for path in runbooks) or "none found"
     return Panel(

@@ -93,7 +93,7 @@ class ToxiproxyApi:
         if url is None:
             raise FaultError(
                 f"this world has no {context.world.spec.proxy_server} service to put network faults on",
-                hint="network faults need a world with toxiproxy, like the reference world",
+                hint="network faults need a world with a toxiproxy service, as every world of docker-compose.yml has",
             )
         return cls(url)
 

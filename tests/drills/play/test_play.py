@@ -264,6 +264,7 @@ def test_the_briefing_gives_no_spoiler(play: Any) -> None:
         False,
     ]
     assert "drillbit shell" in briefing
+    assert "You are on call for the scheduled-reports world (Scheduled-report service" in briefing
 
 
 def test_a_terminal_gets_a_prompt_and_its_typed_lines(drillbit_home: Path, tmp_path: Path) -> None:
