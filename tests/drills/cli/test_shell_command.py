@@ -62,7 +62,7 @@ def test_shell_interactive_names_the_world_in_a_banner_and_in_the_users_own_prom
     done = shell(deploy_home, tmp_path, stdin='echo "prompt=$PS1"; redis-cli -u "$REDIS_URL" ping; exit 3\n')
     assert (done.returncode, done.stdout) == (3, f"prompt=(drillbit {world.name}) custom> \nPONG\n"), done.stderr
     assert done.stderr.splitlines()[0] == (
-        f"drillbit shell on world {world.name}: ADMIN_API_KEY, APP_URL, DATABASE_URL, MAIL_URL, MESSAGING_URL, "
+        f"drillbit shell on world {world.name}: ADMIN_API_KEY, APP_URL, DATABASE_URL, MAIL_URL, "
         "PG*, REDIS_URL, SCHEDULER_URL, TIMETRACKING_URL, TOXIPROXY_URL are set; psql and redis-cli come first on "
         "PATH. `exit` leaves."
     )

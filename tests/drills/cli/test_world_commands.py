@@ -28,7 +28,7 @@ pytestmark = pytest.mark.world
 
 ROOT = Path(__file__).parents[3]
 WAIT_SECONDS = 30.0
-SERVICES = "postgres, redis, toxiproxy, timetracking, mail, messaging, app, scheduler"
+SERVICES = "postgres, redis, toxiproxy, timetracking, mail, app, scheduler"
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from tests.drills.deploy.deploy_fake_world import (
     FakeWorld,
 )
 
-SERVICES = "postgres, redis, toxiproxy, timetracking, mail, messaging, app, scheduler"
+SERVICES = "postgres, redis, toxiproxy, timetracking, mail, app, scheduler"
 APP_SETTINGS = "ADMIN_API_KEY, DATABASE_URL, DB_POOL_SIZE, SCHEDULER_SECRET"
 SETTING_NAME_HINT = "a setting name is capitals, digits and _, like DB_POOL_SIZE"
 

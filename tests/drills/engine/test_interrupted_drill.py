@@ -73,8 +73,8 @@ def test_interrupted_drill_leaves_no_fault_and_no_process(
     reverts = [event["data"] for event in report["timeline"] if event["kind"] == "fault_reverted"]
     assert (drill.returncode, report["outcome"]) == (130, "aborted")
     assert sorted((revert["fault"], revert["ok"]) for revert in reverts) == [
-        ("forgotten-lock", True),
         ("booking-traffic", True),
+        ("forgotten-lock", True),
     ]
-    assert (len(pids) > 5, [pid for pid in pids if pid_alive(pid)]) == (True, [])
+    assert (len(pids) >= 5, [pid for pid in pids if pid_alive(pid)]) == (True, [])  # the bookings world: 5 services
     assert list((drillbit_home / "worlds").iterdir()) == []

@@ -58,7 +58,7 @@ def test_reference_world_every_service_is_healthy(world: LocalWorld) -> None:
 def test_reference_world_app_reaches_each_dependency_through_its_proxy(world: LocalWorld) -> None:
     settings = world.settings("app")
     variables = {"postgres": "DATABASE_URL", "redis": "REDIS_URL", "timetracking": "TIMETRACKING_URL"}
-    variables.update(mail="MAIL_URL", messaging="MESSAGING_URL")
+    variables.update(mail="MAIL_URL")
     ports = {name: urlsplit(settings[variable]).port for name, variable in variables.items()}
     assert ports == {name: world.proxies[name].port for name in variables}
 
