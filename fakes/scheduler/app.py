@@ -19,7 +19,11 @@ from fakes.scheduler.loop import due_slot, run, tick
 from fakes.scheduler.state import SchedulerState, state_from_env
 
 
-async def health(request: Request) -> Response:
+async def health(state: SchedulerState, request: Request) -> Response:
+    """Ready once started: with catch_up, once the tick of the slot under way has been made (whatever it got),
+    so that a world is up only when its scheduler's start-up work is done, not while it is still in flight."""
+    if not state.started:
+        return JSONResponse({"status": "starting", "detail": "catching up on the slot under way"}, status_code=503)
     return JSONResponse({"status": "ok"})
 
 
@@ -47,7 +51,7 @@ async def ticking(state: SchedulerState, app: Starlette) -> AsyncIterator[None]:
 
 def create_app(state: SchedulerState) -> Starlette:
     routes = [
-        Route("/_control/health", health, methods=["GET"]),
+        Route("/_control/health", partial(health, state), methods=["GET"]),
         Route("/_control/state", partial(control_state, state), methods=["GET"]),
         Route("/_control/fire", partial(fire, state), methods=["POST"]),
     ]

@@ -91,6 +91,7 @@ async def run(state: SchedulerState, sleep: Sleep = asyncio.sleep, log: Log = pr
     log(f"scheduler app_url={state.app_url} tick_interval={interval} first_slot={iso(slot)}")
     if state.catch_up:
         await _tick_safely(state, due_slot(state.clock.now(), interval), log)
+    state.started = True
     while True:
         state.next_slot = slot
         await sleep_until(state.clock, slot, sleep)

@@ -51,6 +51,8 @@ class SchedulerState:
     skipped: int = 0
     catch_up: bool = False
     """Tick the slot already under way once at start, as a persistent timer does for a run missed while down."""
+    started: bool = False
+    """Whether its start-up is done (with catch_up, the first tick made): its health says ready only then."""
 
     def view(self) -> dict[str, object]:
         return {

@@ -25,10 +25,17 @@ async def control(state: SchedulerState, method: str, path: str) -> httpx.Respon
         return await client.request(method, path)
 
 
-async def test_scheduler_health_answers_ok(clock: ScaledClock) -> None:
-    answer = await control(SchedulerState("http://app.test", "s", clock), "GET", "/_control/health")
+async def test_scheduler_health_answers_ok_once_started(clock: ScaledClock) -> None:
+    state = SchedulerState("http://app.test", "s", clock, catch_up=True)
+    starting = await control(state, "GET", "/_control/health")
+    state.started = True
+    started = await control(state, "GET", "/_control/health")
 
-    assert (answer.status_code, answer.json()) == (200, {"status": "ok"})
+    assert (starting.status_code, starting.json()) == (
+        503,
+        {"status": "starting", "detail": "catching up on the slot under way"},
+    )
+    assert (started.status_code, started.json()) == (200, {"status": "ok"})
 
 
 async def test_scheduler_state_shows_config_and_recent_ticks(clock: ScaledClock) -> None:

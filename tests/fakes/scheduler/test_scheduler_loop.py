@@ -223,3 +223,19 @@ async def test_scheduler_run_with_catch_up_ticks_the_slot_under_way_first(clock:
         (FIRST_SLOT - 900, started),
         (FIRST_SLOT, FIRST_SLOT),
     ]
+
+
+async def test_scheduler_is_started_only_once_its_catch_up_tick_is_made(clock: ScaledClock, wall: ManualWall) -> None:
+    """Its health says ready only then: a world is up once the scheduler's start-up work is done, not in flight."""
+    seen: list[bool] = []
+    state = scheduler(clock, recording([], clock, wall))
+    state.catch_up = True
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(state.started)
+        return httpx.Response(200, json={"due": 2, "sent": 1, "failed": 1, "skipped": 0})
+
+    state.transport = httpx.MockTransport(handle)
+    await run_until(state, wall, ticks=2, log=[])
+
+    assert (seen, state.started) == ([False, True], True)
