@@ -179,3 +179,17 @@ def test_each_shipped_world_s_policy_loads_and_says_when_its_vendor_is_escalated
     assert sorted(loaded) == ["portal", "vouchers"]
     assert loaded["vouchers"].targets(Severity.P1).escalate["L4"] == 15 * 60
     assert loaded["portal"].targets(Severity.P2).escalate["L4"] == 30 * 60
+
+
+def test_the_readme_s_own_stack_example_is_a_world_file(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    example = readme[readme.index("**Your own stack.**") :]
+    path = tmp_path / "shop.yml"
+    path.write_text(example.split("```yaml\n", 1)[1].split("```", 1)[0])
+
+    shop = load_world(read_world_file(path), "shop")
+
+    assert (shop.names(), shop.secrets) == (("postgres", "app"), ("POSTGRES_PASSWORD",))
+    assert (
+        shop.service("app").env["DATABASE_URL"] == "postgresql://postgres:${POSTGRES_PASSWORD}@postgres:5432/drillbit"
+    )
