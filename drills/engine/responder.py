@@ -18,6 +18,7 @@ from pydantic import JsonValue
 
 from drills.engine.watch import Watch
 from drills.errors import ScenarioError, TargetRefusedError
+from drills.faults.changes import VERSION_SETTING
 from drills.language.conditions import capture
 from drills.language.templating import resolve_model
 from drills.probes import ProbeResult, evaluate, wait_until
@@ -184,7 +185,7 @@ class AutoResponder:
         changes: dict[str, str | None] = dict(step.settings)
         changes.update(dict.fromkeys(step.unset))
         if step.version is not None:
-            changes["APP_VERSION"] = step.version
+            changes[VERSION_SETTING] = step.version
         world = self.context.world
         self.context.learn_settings(step.service, changes)  # a secret the step sets is one from now on
         try:
