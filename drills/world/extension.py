@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from drills.world.settings import SettingType
+from drills.world.settings import SettingSpec
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
 VariableName = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")]
@@ -46,19 +46,6 @@ class PythonRun(Strict):
     module: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$")]
 
 
-class SettingEntry(Strict):
-    """One environment variable the service reads (see :class:`drills.world.settings.SettingSpec`)."""
-
-    type: SettingType = SettingType.TEXT
-    description: str = ""
-    min: float | None = None
-    max: float | None = None
-    min_exclusive: bool = False
-    required: bool = False
-    secret: bool = False
-    default: str | None = None
-
-
 class ProxyEntry(Strict):
     """A proxy of the proxy server: the port it listens on, on the world's network, and the address it forwards to."""
 
@@ -75,7 +62,16 @@ class ServiceExtension(Strict):
     health: str | None = None
     """The path that answers 200 once a Python service is ready."""
     description: str = ""
-    settings: dict[VariableName, SettingEntry] = Field(default_factory=dict)
+    settings: dict[VariableName, SettingSpec] = Field(default_factory=dict)
+    """Each written as ``NAME: {type, description, min, ...}``: the fields of :class:`SettingSpec` but its name."""
     proxies: dict[Name, ProxyEntry] = Field(default_factory=dict)
     databases: list[DatabaseName] = Field(default_factory=list)
     """Databases its Postgres holds besides the world's own (a scratch copy, a restore target)."""
+
+    @field_validator("settings", mode="before")
+    @classmethod
+    def _named(cls, written: object) -> object:
+        """Each setting's name is its key."""
+        if not isinstance(written, dict):
+            return written
+        return {key: {"name": key, **fields} if isinstance(fields, dict) else fields for key, fields in written.items()}

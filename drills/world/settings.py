@@ -12,7 +12,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from types import MappingProxyType
+from typing import ClassVar, Final
 from urllib.parse import urlsplit
 
 TRUE_WORDS: Final = ("1", "true", "yes", "on")
@@ -56,6 +57,9 @@ class SettingSpec:
     required: bool = False
     secret: bool = False
     default: str | None = None
+
+    __pydantic_config__: ClassVar[Mapping[str, str]] = MappingProxyType({"extra": "forbid"})  # pydantic's config
+    """A world file's setting is read into this class itself: a field it does not have is a mistake."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "type", SettingType(self.type))  # a world file gives the type as text

@@ -7,6 +7,7 @@ proxy in front of a service with no port). Every mistake is ``file:line: message
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -129,7 +130,7 @@ def _model(
 
 def _message(detail: Any, model: type[BaseModel], loc: tuple[Hashable, ...]) -> str:
     kind = detail["type"]
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # a model's, a dataclass's
         fields = _fields_at(model, loc[:-1])
         close = did_you_mean(str(loc[-1]), fields)
         return f"unknown field{'; ' + close if close else ''} (fields here: {', '.join(fields)})"
@@ -150,15 +151,17 @@ def _fields_at(model: type[BaseModel], loc: tuple[Hashable, ...]) -> list[str]:
         current = _model_in(field.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
+    if dataclasses.is_dataclass(current):  # a setting, whose name is its key
+        return [field.name for field in dataclasses.fields(current) if field.name != "name"]
     return []
 
 
 def _model_in(annotation: Any) -> Any:
-    """The model a field holds, directly or as the values of a dict or a union's member."""
-    for candidate in (annotation, *getattr(annotation, "__args__", ())):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-        inner = _model_in(candidate) if getattr(candidate, "__args__", None) else None
+    """The model (or dataclass) a field holds, directly or as the values of a dict or a union's member."""
+    if isinstance(annotation, type) and (issubclass(annotation, BaseModel) or dataclasses.is_dataclass(annotation)):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        inner = _model_in(argument)
         if inner is not None:
             return inner
     return None

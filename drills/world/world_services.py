@@ -14,8 +14,7 @@ from typing import Any, Final
 
 from drills.errors import UnknownNameError, did_you_mean
 from drills.language.source import DataPath, YamlDocument
-from drills.world.extension import FileExtension, PythonRun, ServiceExtension, SettingEntry
-from drills.world.settings import SettingSpec
+from drills.world.extension import FileExtension, PythonRun, ServiceExtension
 from drills.world.spec import ContainerSpec, HealthCheck, HealthKind, ProxySpec, ServiceKind, ServiceSpec, WorldSpec
 
 EXTENSION: Final = "x-drillbit"
@@ -165,7 +164,7 @@ class WorldBuilder:
             env=_environment(service),
             depends_on=tuple(self.names[dependency] for dependency in _depends_on(service)),
             description=extension.description,
-            settings=tuple(_setting(setting, entry) for setting, entry in extension.settings.items()),
+            settings=tuple(extension.settings.values()),
             port=_port(service),
             aliases=(name,) if name != world_name else (),
             container=_container(service),
@@ -231,10 +230,6 @@ def _container(service: Mapping[str, Any]) -> ContainerSpec:
         command=tuple(command.split() if isinstance(command, str) else map(str, command)),
         healthcheck=tuple(health.split() if isinstance(health, str) else map(str, health)),
     )
-
-
-def _setting(name: str, entry: SettingEntry) -> SettingSpec:
-    return SettingSpec(name, **entry.model_dump())
 
 
 def _unknown_profile(service: str, profile: str, products: tuple[str, ...]) -> str:

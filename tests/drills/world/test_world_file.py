@@ -193,3 +193,12 @@ def test_the_readme_s_own_stack_example_is_a_world_file(tmp_path: Path) -> None:
     assert (
         shop.service("app").env["DATABASE_URL"] == "postgresql://postgres:${POSTGRES_PASSWORD}@postgres:5432/drillbit"
     )
+
+
+def test_a_misspelled_field_of_a_setting_names_the_fields_a_setting_has(tmp_path: Path) -> None:
+    found = problems(tmp_path, SMALL.replace("DATABASE_URL: {type: url, required: true}", "DATABASE_URL: {typ: url}"))
+
+    assert found == [
+        "33: services.shop.x-drillbit.settings.DATABASE_URL.typ: unknown field; did you mean 'type'? (fields here: "
+        "type, description, min, max, min_exclusive, required, secret, default)"
+    ]
