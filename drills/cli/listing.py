@@ -23,6 +23,8 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from drills.world.home import user_cache
+
 if TYPE_CHECKING:
     from drills.scenario.model import Scenario
 
@@ -79,9 +81,7 @@ def scenario_rows(directory: Path, world_file: Path | None = None) -> list[Row]:
 
 def cache_root() -> Path | None:
     """The user's cache folder for `drillbit list`, or None when there is none (no absolute home to put it in)."""
-    given = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(given) if os.path.isabs(given) else Path(os.path.expanduser("~")) / ".cache"
-    return base / "drillbit" / "list" if base.is_absolute() else None
+    return user_cache("list")
 
 
 def runbook_files(scenario: Scenario) -> list[Path]:

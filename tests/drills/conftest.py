@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from drills.world.home import default_home
+
 
 @pytest.fixture
 def drillbit_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    home = Path(tempfile.mkdtemp(prefix="drillbit-test-"))
+    home = Path(tempfile.mkdtemp(prefix="drillbit-test-", dir=default_home().parent))
     home.chmod(0o755)
     monkeypatch.setenv("DRILLBIT_HOME", str(home))
     yield home
@@ -22,7 +24,7 @@ def drillbit_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def deploy_home() -> Iterator[Path]:
     """A DRILLBIT_HOME for a module's world, so a deploy-tool command finds that world's session and no other."""
-    home = Path(tempfile.mkdtemp(prefix="drillbit-deploy-"))
+    home = Path(tempfile.mkdtemp(prefix="drillbit-deploy-", dir=default_home().parent))
     home.chmod(0o755)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DRILLBIT_HOME", str(home))

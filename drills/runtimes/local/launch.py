@@ -30,6 +30,8 @@ class Launch:
     argv: list[str]
     env: dict[str, str]
     run_as: RunAs | None = None
+    stdin: bytes | None = None
+    """What the command reads on its standard input (a command run to its end only); None: nothing."""
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,10 @@ class ServiceProcess:
         *,
         cwd: Path | None = None,
         run_as: RunAs | None = None,
+        stdin: bytes | None = None,
     ) -> ServiceProcess:
+        """Starts the process, its output appended to ``log_path``; ``stdin`` is written to it and closed (a short
+        text: a pipe holds 64 KiB), else it reads nothing."""
         log_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Readable by the world's owner only: a service may log what a secret unlocked.
         descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -52,7 +55,7 @@ class ServiceProcess:
                 list(argv),
                 env=dict(env),
                 cwd=cwd,
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -60,6 +63,9 @@ class ServiceProcess:
                 group=run_as.gid if run_as else None,
                 extra_groups=[] if run_as else None,
             )
+        if popen.stdin is not None:
+            with contextlib.suppress(BrokenPipeError), popen.stdin:
+                popen.stdin.write(stdin or b"")
         return cls(name, popen, log_path)
 
     def alive(self) -> bool:

@@ -11,7 +11,7 @@ from drills.runtimes.local.launch import Servers
 from drills.runtimes.local.privileges import reachable_install, service_account
 from drills.runtimes.local.world import LocalWorld
 from drills.world.binaries import find_postgres, find_redis
-from drills.world.home import new_world_folder, worlds_root
+from drills.world.home import install_cache, new_world_folder
 from drills.world.protocol import WorldOptions
 from drills.world.spec import ServiceKind, WorldSpec
 
@@ -21,7 +21,7 @@ def servers() -> Servers:
     account = service_account()
     postgres_bin = find_postgres().path.parent
     if account is not None:
-        postgres_bin = reachable_install(postgres_bin.parent, worlds_root().parent / "cache") / "bin"
+        postgres_bin = reachable_install(postgres_bin.parent, install_cache()) / "bin"
     return Servers(postgres_bin=postgres_bin, redis=find_redis(), account=account)
 
 

@@ -141,7 +141,7 @@ class LocalWorld(RunningWorld):
     def _launch(self, service: str, how: Launch) -> ServiceProcess:
         """Starts a process of the world, its tag in its environment: the reaper knows it from its first instruction."""
         env = {**how.env, TAG_VARIABLE: str(self.directory)}
-        return ServiceProcess.spawn(service, how.argv, env, self.log_path(service), run_as=how.run_as)
+        return ServiceProcess.spawn(service, how.argv, env, self.log_path(service), run_as=how.run_as, stdin=how.stdin)
 
     def _run_to_end(self, service: str, how: Launch) -> Finished:
         """Runs a command of the service's preparation (initdb) as a process of the world, its output in the log."""

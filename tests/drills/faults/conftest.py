@@ -17,6 +17,7 @@ from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
 from drills.scenario.kinds import Fault
 from drills.world.context import DrillContext
+from drills.world.home import default_home
 from drills.world.protocol import WorldOptions
 from drills.world.spec import HealthKind
 from drills.world.worlds import world_spec
@@ -45,7 +46,7 @@ def _up(home: Path) -> LocalWorld:
 @pytest.fixture(scope="session")
 def world() -> Iterator[LocalWorld]:
     """The whole scheduled-reports world (app, scheduler, Postgres, Redis, toxiproxy), and every provider."""
-    home = Path(tempfile.mkdtemp(prefix="drillbit-faults-"))
+    home = Path(tempfile.mkdtemp(prefix="drillbit-faults-", dir=default_home().parent))
     home.chmod(0o755)
     world = _up(home)
     yield world

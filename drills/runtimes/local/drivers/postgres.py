@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +13,12 @@ from psycopg import sql
 
 from drills.errors import ServiceStartError
 from drills.runtimes.local.drivers import ServiceDriver, register
+from drills.runtimes.local.drivers.postgres_template import (
+    copy_template,
+    keep_template,
+    template_name,
+    throwaway_password,
+)
 from drills.runtimes.local.launch import Launch, RunToEnd, Servers, base_env
 from drills.runtimes.local.privileges import hand_over
 from drills.runtimes.local.processes import RunAs
@@ -22,6 +28,11 @@ from drills.world.targets import LOOPBACK
 
 SUPERUSER = "postgres"
 DATABASE = "drillbit"
+
+INITDB_OPTIONS = (
+    *("-U", SUPERUSER, "-E", "UTF8", "--locale=C"),
+    *("--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync", "--no-instructions"),
+)
 
 # Durability is not what a drill tests, and fsync on a shared CI disk costs seconds.
 FAST_SETTINGS = {
@@ -46,22 +57,28 @@ class PostgresInstall:
     def of(cls, servers: Servers, work: Path) -> PostgresInstall:
         return cls(servers.postgres_bin, work / "data", servers.account)
 
-    def initialise(self, password: str, run: RunToEnd) -> None:
-        """initdb with password auth over TCP; the data directory belongs to the server's account."""
+    def initialise(self, password: str, databases: Sequence[str], run: RunToEnd) -> None:
+        """A data directory for the servers' account with ``databases`` in it and ``password`` for the superuser:
+        a copy of the template these make, the template made first if there is none yet."""
         work = self.data_dir.parent
         work.mkdir(mode=0o700, parents=True, exist_ok=True)
+        hand_over(work, self.account)
+        template = template_name(self.bin_dir, INITDB_OPTIONS, databases)
+        if not copy_template(template, self.data_dir, self.account, run):
+            self._initdb(throwaway_password(), run)
+            self.single_user([f"CREATE DATABASE {sql_identifier(name)};" for name in databases], run)
+            keep_template(template, self.data_dir)
+        self.single_user([f"ALTER ROLE {SUPERUSER} PASSWORD {sql_literal(password)};"], run)
+
+    def _initdb(self, password: str, run: RunToEnd) -> None:
+        """initdb with password auth over TCP, the password read from a file only the servers' account reads."""
+        work = self.data_dir.parent
         password_file = work / "pwfile"
         descriptor = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as file:
             file.write(password + "\n")
         hand_over(work, self.account)
-        argv = [
-            str(self.bin_dir / "initdb"),
-            *("-D", str(self.data_dir), "-U", SUPERUSER, "-E", "UTF8", "--locale=C"),
-            *("--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={password_file}"),
-            "--no-sync",
-            "--no-instructions",
-        ]
+        argv = [str(self.bin_dir / "initdb"), "-D", str(self.data_dir), *INITDB_OPTIONS, f"--pwfile={password_file}"]
         try:
             done = run(Launch(argv, base_env(), self.account))
         finally:
@@ -69,10 +86,26 @@ class PostgresInstall:
         if done.returncode != 0:
             raise ServiceStartError("postgres", "initdb failed", done.output[-2000:])
 
+    def single_user(self, statements: Sequence[str], run: RunToEnd) -> None:
+        """Runs ``statements`` (one a line) in single-user mode, the server not started: read on its standard input,
+        so a password in one is in no process's arguments."""
+        argv = [str(self.bin_dir / "postgres"), "--single", "-D", str(self.data_dir), "-c", "fsync=off", "postgres"]
+        done = run(Launch(argv, base_env(), self.account, stdin="".join(f"{line}\n" for line in statements).encode()))
+        if done.returncode != 0 or "ERROR:" in done.output:
+            raise ServiceStartError("postgres", "preparing its data directory failed", done.output[-2000:])
+
     def argv(self, host: str, port: int) -> list[str]:
         settings = {**FAST_SETTINGS, "listen_addresses": host, "port": str(port)}
         flags = [item for key, value in settings.items() for item in ("-c", f"{key}={value}")]
         return [str(self.bin_dir / "postgres"), "-D", str(self.data_dir), *flags]
+
+
+def sql_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def connection_url(host: str, port: int, password: str, database: str = DATABASE) -> str:
@@ -90,7 +123,8 @@ class PostgresDriver(ServiceDriver):
     def prepare(
         self, service: ServiceSpec, work: Path, servers: Servers, secrets: Mapping[str, str], run: RunToEnd
     ) -> None:
-        PostgresInstall.of(servers, work).initialise(secrets["postgres_password"], run)
+        databases = (DATABASE, *service.databases)
+        PostgresInstall.of(servers, work).initialise(secrets["postgres_password"], databases, run)
 
     def launch(
         self, service: ServiceSpec, port: int, settings: Mapping[str, str], servers: Servers, work: Path

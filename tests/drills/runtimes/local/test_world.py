@@ -15,6 +15,7 @@ import pytest
 from drills.runtimes.local.privileges import service_account
 from drills.runtimes.local.runtime import LocalRuntime
 from drills.runtimes.local.world import LocalWorld
+from drills.world.home import default_home
 from drills.world.protocol import WorldOptions
 from drills.world.worlds import world_spec
 
@@ -28,7 +29,7 @@ SPEC = world_spec().only("postgres", "redis", "mail")
 
 @pytest.fixture(scope="module")
 def world() -> Iterator[LocalWorld]:
-    home = Path(tempfile.mkdtemp(prefix="drillbit-world-"))
+    home = Path(tempfile.mkdtemp(prefix="drillbit-world-", dir=default_home().parent))
     home.chmod(0o755)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DRILLBIT_HOME", str(home))
