@@ -53,7 +53,6 @@ def up(
     runtime: RuntimeName = None,
 ) -> None:
     """Bring a world up and keep it until Ctrl-C."""
-    from drills.deploy.server import DeployServer
     from drills.engine.interrupts import stop_on_terminate
     from drills.runtimes.choice import runtime_named
     from drills.world.protocol import WorldOptions
@@ -68,6 +67,8 @@ def up(
             healthy = show(world)
             if check:
                 raise typer.Exit(0 if all(healthy.values()) else 1)
+            from drills.deploy.server import DeployServer
+
             with DeployServer(world, world.directory, on_action=tell_deploy_action):
                 console.print(
                     f"[bold]The world {world.name} ({spec.name}) is up.[/] From another terminal, "

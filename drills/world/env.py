@@ -10,13 +10,15 @@ import functools
 import os
 import sys
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from drills.errors import MissingBinaryError
 from drills.world.binaries import companion, find_postgres, find_redis
-from drills.world.context import DrillContext
 from drills.world.home import TAG_VARIABLE
 from drills.world.protocol import World
+
+if TYPE_CHECKING:
+    from drills.world.context import DrillContext
 
 INHERITED: Final = ("HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TERM", "TMPDIR", "TZ", "SHELL", "DRILLBIT_HOME")
 """Variables taken from the harness's own environment; anything else there (a PGHOST, a cloud credential)

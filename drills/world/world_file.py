@@ -7,8 +7,10 @@ proxy in front of a service with no port). Every mistake is ``file:line: message
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Hashable, Iterator, Mapping
@@ -21,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from drills.errors import InputError, did_you_mean
 from drills.language.source import DataPath, YamlDocument, YamlSyntaxError, read_yaml
 from drills.world.extension import FileExtension, ServiceExtension
+from drills.world.home import user_cache
 from drills.world.world_services import WorldBuilder, WorldFile
 
 EXTENSION: Final = "x-drillbit"
@@ -34,16 +37,29 @@ class WorldFileError(InputError):
         super().__init__("\n".join(problems))
 
 
+CHECKED_FOLDER: Final = "compose-checked"
+"""In the user's cache: one empty file for each world file text the Compose schema found nothing wrong with."""
+
+
 @functools.cache
-def _schema() -> Any:
-    return json.loads(files("drills.world").joinpath("schemas/compose-spec.json").read_text())
+def _schema_text() -> str:
+    return files("drills.world").joinpath("schemas/compose-spec.json").read_text()
+
+
+def _checked_marker(text: str) -> Path | None:
+    """Where a pass of the schema over ``text`` is remembered: named by the schema's and the text's digest, so that
+    another schema or any change to the file checks it again."""
+    folder = user_cache(CHECKED_FOLDER)
+    digest = hashlib.sha256(f"{_schema_text()}\0{text}".encode()).hexdigest()
+    return None if folder is None else folder / digest
 
 
 def read_world_file(path: Path) -> WorldFile:
     """The world file at ``path``, checked; a :class:`WorldFileError` lists every problem found."""
     shown = str(path)
     try:
-        document = read_yaml(path.read_text())
+        text = path.read_text()
+        document = read_yaml(text)
     except OSError as error:
         raise InputError(f"{shown}: cannot read the world file: {error.strerror}") from None
     except YamlSyntaxError as error:
@@ -52,7 +68,7 @@ def read_world_file(path: Path) -> WorldFile:
         f"{shown}:{duplicate.line}: {_where(duplicate.path)} is written twice (first at line {duplicate.first_line})"
         for duplicate in document.duplicates
     ]
-    problems += [f"{shown}:{line}: {message}" for line, message in _schema_problems(document)]
+    problems += [f"{shown}:{line}: {message}" for line, message in _schema_problems(document, text)]
     if problems:
         raise WorldFileError(problems)
     data: dict[str, Any] = document.data  # type: ignore[assignment]  # the schema says it is a mapping
@@ -67,10 +83,24 @@ def read_world_file(path: Path) -> WorldFile:
     return world_file
 
 
-def _schema_problems(document: YamlDocument) -> Iterator[tuple[int, str]]:
+def _schema_problems(document: YamlDocument, text: str) -> list[tuple[int, str]]:
+    """What the Compose schema finds wrong; a text it passed once is not checked again (the check, and importing
+    jsonschema for it, cost a command a tenth of a second)."""
+    marker = _checked_marker(text)
+    if marker is not None and marker.exists():
+        return []
+    problems = list(_validate(document))
+    if not problems and marker is not None:
+        with contextlib.suppress(OSError):  # a cache that cannot be written costs the next command the check
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+    return problems
+
+
+def _validate(document: YamlDocument) -> Iterator[tuple[int, str]]:
     import jsonschema
 
-    validator = jsonschema.Draft201909Validator(_schema())
+    validator = jsonschema.Draft201909Validator(json.loads(_schema_text()))
     for error in sorted(validator.iter_errors(document.data), key=lambda found: list(map(str, found.path))):
         path = tuple(error.absolute_path)
         unknown = _unknown_keys(error)

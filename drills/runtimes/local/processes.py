@@ -44,9 +44,11 @@ class ServiceProcess:
         cwd: Path | None = None,
         run_as: RunAs | None = None,
         stdin: bytes | None = None,
+        waiting: bool = False,
     ) -> ServiceProcess:
         """Starts the process, its output appended to ``log_path``; ``stdin`` is written to it and closed (a short
-        text: a pipe holds 64 KiB), else it reads nothing."""
+        text: a pipe holds 64 KiB), else it reads nothing; ``waiting``: its standard input stays open for the one
+        order :meth:`give_order` writes."""
         log_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Readable by the world's owner only: a service may log what a secret unlocked.
         descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -55,7 +57,7 @@ class ServiceProcess:
                 list(argv),
                 env=dict(env),
                 cwd=cwd,
-                stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+                stdin=subprocess.DEVNULL if stdin is None and not waiting else subprocess.PIPE,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -63,10 +65,16 @@ class ServiceProcess:
                 group=run_as.gid if run_as else None,
                 extra_groups=[] if run_as else None,
             )
-        if popen.stdin is not None:
-            with contextlib.suppress(BrokenPipeError), popen.stdin:
-                popen.stdin.write(stdin or b"")
-        return cls(name, popen, log_path)
+        process = cls(name, popen, log_path)
+        if stdin is not None:
+            process.give_order(stdin)
+        return process
+
+    def give_order(self, order: bytes) -> None:
+        """Writes ``order`` to the process's standard input and closes it; one that is gone hears nothing."""
+        if self.popen.stdin is not None:
+            with contextlib.suppress(BrokenPipeError), self.popen.stdin:
+                self.popen.stdin.write(order)
 
     def alive(self) -> bool:
         return self.popen.poll() is None
@@ -85,6 +93,9 @@ class ServiceProcess:
 
     def stop(self, signum: int = signal.SIGTERM, grace: float = STOP_GRACE_SECONDS) -> None:
         """Ask politely, then kill the group; always reaps the process."""
+        if self.popen.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.popen.stdin.close()
         if self.alive():
             self.send(signum)
             with contextlib.suppress(subprocess.TimeoutExpired):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import httpx
-
 from drills.errors import WorldError
 from drills.world.protocol import Endpoint
 from drills.world.spec import ProxySpec
@@ -29,6 +27,8 @@ def create(
         }
         for p in proxies
     ]
+    import httpx  # here, not above: the runtime loads while a world's first processes start
+
     try:
         answer = httpx.post(f"{api.url}/populate", json=entries, timeout=10.0, verify=trusted())
     except httpx.HTTPError as error:

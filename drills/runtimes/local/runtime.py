@@ -65,6 +65,7 @@ class LocalRuntime:
 
     def _bring_up(self, world: LocalWorld) -> None:
         spec = world.spec
+        world.warm_up()
         for wave in spec.waves():
             self._create_proxies(world)
             with ThreadPoolExecutor(max_workers=len(wave)) as pool:

@@ -60,6 +60,7 @@ class LocalWorld(RunningWorld):
         self._processes: dict[str, ServiceProcess] = {}
         self._prepared: set[str] = set()
         self._preparing: dict[str, ServiceProcess] = {}
+        self._warm: dict[str, tuple[ServiceProcess, Launch]] = {}
         # Services of one wave start in parallel threads; the reaper's pipe and the record are shared.
         self._record_lock = threading.Lock()
         # The reaper first, then the folder with its record: from here on, nothing of the world outlives us.
@@ -122,6 +123,30 @@ class LocalWorld(RunningWorld):
     def _ready(self, spec: ServiceSpec, endpoint: Endpoint) -> bool:
         return driver_for(spec.kind).ready(spec, endpoint, self._secrets)
 
+    def warm_up(self) -> None:
+        """Starts now, ahead of their turn, the processes of services whose driver can make them wait for it (a
+        Python service imports what it needs meanwhile); each still starts running only at its turn."""
+        for spec in self._spec.services:
+            how = driver_for(spec.kind).warm(spec)
+            if how is not None and spec.name not in self._processes:
+                process = self._launch(spec.name, how, waiting=True)
+                with self._record_lock:
+                    self._warm[spec.name] = (process, how)
+                self._watch(process)
+
+    def _take_warm(self, spec: ServiceSpec, how: Launch) -> ServiceProcess | None:
+        """The service's warm process, told to run ``how``; None when it has none alive, or it cannot take it."""
+        with self._record_lock:
+            process, warm = self._warm.pop(spec.name, (None, None))
+        if process is None or warm is None:
+            return None
+        order = driver_for(spec.kind).order(spec, how, warm)
+        if order is None or not process.alive():
+            process.stop(grace=0)
+            return None
+        process.give_order(order)
+        return process
+
     def _spawn(self, spec: ServiceSpec) -> ServiceProcess:
         driver = driver_for(spec.kind)
         if spec.name not in self._endpoints:
@@ -132,16 +157,17 @@ class LocalWorld(RunningWorld):
             driver.prepare(spec, work, self._servers, self._secrets, lambda how: self._run_to_end(spec.name, how))
             self._prepared.add(spec.name)
         how = driver.launch(spec, self._endpoints[spec.name].port, settings, self._servers, work)
-        process = self._launch(spec.name, how)
+        process = self._take_warm(spec, how) or self._launch(spec.name, how)
         with self._record_lock:
             self._processes[spec.name] = process
         self._watch(process)
         return process
 
-    def _launch(self, service: str, how: Launch) -> ServiceProcess:
+    def _launch(self, service: str, how: Launch, *, waiting: bool = False) -> ServiceProcess:
         """Starts a process of the world, its tag in its environment: the reaper knows it from its first instruction."""
         env = {**how.env, TAG_VARIABLE: str(self.directory)}
-        return ServiceProcess.spawn(service, how.argv, env, self.log_path(service), run_as=how.run_as, stdin=how.stdin)
+        log = self.log_path(service)
+        return ServiceProcess.spawn(service, how.argv, env, log, run_as=how.run_as, stdin=how.stdin, waiting=waiting)
 
     def _run_to_end(self, service: str, how: Launch) -> Finished:
         """Runs a command of the service's preparation (initdb) as a process of the world, its output in the log."""
@@ -272,10 +298,16 @@ class LocalWorld(RunningWorld):
                 self._reaper.watch(process.pid, started)
             recorded = {name: found.pid for name, found in self._processes.items()}
             recorded |= {f"{name} (preparing)": found.pid for name, found in self._preparing.items()}
+            recorded |= {f"{name} (warm)": found.pid for name, (found, _) in self._warm.items()}
             registry.write_record(self.directory, os.getpid(), recorded, reaper=self._reaper.pid)
 
     def teardown(self) -> None:
         """Stops every process (all at once, then waits), removes the world's files, then lets the reaper go."""
+        with self._record_lock:
+            unused = [process for process, _ in self._warm.values()]
+            self._warm.clear()
+        for process in unused:
+            process.stop(grace=0)
         for name, process in self._processes.items():
             if process.alive():
                 process.send(self._stop_signal(name))

@@ -82,7 +82,7 @@ def test_local_runtime_world_is_reaped_when_the_harness_is_killed(drillbit_home:
         harness.wait(timeout=5)
         if harness.stdout:
             harness.stdout.close()
-    # How soon (about two seconds) is a figure of bench/world_up.py; here, a bounded wait for it to happen at all.
+    # How soon (about two seconds) is a figure of bench/world_figures.py; here, a bounded wait for it to happen at all.
     directory = Path(started["dir"])
     deadline = time.monotonic() + WAIT_SECONDS
     while directory.exists() and time.monotonic() < deadline:

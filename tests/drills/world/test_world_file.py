@@ -12,6 +12,7 @@ import yaml
 
 from drills.errors import UnknownNameError
 from drills.severity import Severity, load_policy
+from drills.world import world_file as world_file_module
 from drills.world.spec import ServiceKind
 from drills.world.world_file import WorldFileError, read_world_file
 from drills.world.world_services import load_world
@@ -202,3 +203,34 @@ def test_a_misspelled_field_of_a_setting_names_the_fields_a_setting_has(tmp_path
         "33: services.shop.x-drillbit.settings.DATABASE_URL.typ: unknown field; did you mean 'type'? (fields here: "
         "type, description, min, max, min_exclusive, required, secret, default)"
     ]
+
+
+def test_a_text_the_compose_schema_passed_once_is_not_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "world.yml"
+    path.write_text(SMALL)
+    read_world_file(path)
+    checks: list[str] = []
+    monkeypatch.setattr(world_file_module, "_validate", lambda document: checks.append("checked") or iter(()))
+
+    read_world_file(path)
+    path.write_text(SMALL + "\n# changed\n")
+    read_world_file(path)
+
+    assert checks == ["checked"]
+    assert len(list((tmp_path / "cache" / "drillbit" / "compose-checked").iterdir())) == 2
+
+
+def test_a_text_the_compose_schema_refused_is_checked_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "world.yml"
+    path.write_text(SMALL.replace('    expose: ["5432"]', "    expose: 5432"))
+
+    for _ in range(2):
+        with pytest.raises(WorldFileError, match="Compose Specification"):
+            read_world_file(path)
+    assert not (tmp_path / "cache" / "drillbit" / "compose-checked").exists()

@@ -122,7 +122,7 @@ async def ten_thousand_tenants(app: ReportsApp) -> None:
 
 
 async def test_fleet_of_ten_thousand_tenants_renders_every_row(start_app: StartApp) -> None:
-    # How fast (the target is under half a second) is a figure of bench/world_up.py.
+    # How fast (the target is under half a second) is a figure of bench/world_figures.py.
     async with start_app(tenant_count=0) as app:
         await ten_thousand_tenants(app)
         await invalidate_fleet(app.state)

@@ -78,7 +78,7 @@ async def test_run_due_reports_rejects_a_malformed_slot(app: ReportsApp, body: o
 
 
 async def test_run_due_reports_twenty_tenants_each_get_one_report(start_app: StartApp, providers: Providers) -> None:
-    # How long such a tick takes is a figure of bench/world_up.py.
+    # How long such a tick takes is a figure of bench/world_figures.py.
     async with start_app(tenant_count=20, db_pool_size=10) as app:
         answer = await app.tick(SLOT)
         emails = await app.emails()

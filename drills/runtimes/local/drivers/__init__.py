@@ -52,6 +52,16 @@ class ServiceDriver(Protocol):
         """The command, environment and account that start the service once on loopback at ``port``."""
         ...
 
+    def warm(self, service: ServiceSpec) -> Launch | None:
+        """A process to start with the world, ahead of the service's turn, that gets ready to run it and then waits
+        for its launch order on its standard input. None (most kinds): the service starts cold at its turn."""
+        return None
+
+    def order(self, service: ServiceSpec, launch: Launch, warm: Launch) -> bytes | None:
+        """The order that makes a process started as ``warm`` run ``launch``; None when it cannot (a setting the
+        interpreter reads as it starts differs, say): that process is then stopped and the service starts cold."""
+        return None
+
     def ready(self, service: ServiceSpec, address: Endpoint, secrets: Mapping[str, str]) -> bool:
         """One readiness check: never raises, never waits more than about a second."""
         ...

@@ -8,9 +8,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
-
 from drills.errors import ServiceStartError
 from drills.runtimes.local.drivers import ServiceDriver, register
 from drills.runtimes.local.drivers.postgres_template import (
@@ -134,6 +131,9 @@ class PostgresDriver(ServiceDriver):
     def ready(self, service: ServiceSpec, address: Endpoint, secrets: Mapping[str, str]) -> bool:
         """The server answers a query and the world's databases exist (each is created on first success): its
         own, and those its world file names (``x-drillbit.databases``)."""
+        import psycopg  # here, not above: the runtime loads while a world's first processes start
+        from psycopg import sql
+
         server = connection_url(address.host, address.port, secrets["postgres_password"], "postgres")
         try:
             with psycopg.connect(server, connect_timeout=1, autocommit=True) as conn:

@@ -6,10 +6,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
-
 from drills.runtimes.local.drivers import ServiceDriver, register
 from drills.runtimes.local.launch import Launch, Servers, base_env
 from drills.runtimes.local.registry import write_private
@@ -46,6 +42,10 @@ class RedisDriver(ServiceDriver):
         return Launch(argv, base_env())
 
     def ready(self, service: ServiceSpec, address: Endpoint, secrets: Mapping[str, str]) -> bool:
+        import redis  # here, not above: the runtime loads while a world's first processes start
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
         client = redis.Redis(
             host=address.host,
             port=address.port,
