@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from drills.clock import SystemClock
 from drills.runtimes.local.privileges import service_account
-from drills.runtimes.local.runtime import LocalRuntime
+from drills.runtimes.local.runtime import LocalRuntime, servers
 from drills.runtimes.local.world import LocalWorld
-from drills.world.home import default_home
+from drills.world.home import default_home, new_world_folder
 from drills.world.protocol import WorldOptions
 from drills.world.worlds import world_spec
 
@@ -102,3 +103,33 @@ def test_local_world_shows_no_secret_on_a_command_line(world: LocalWorld) -> Non
         if value.encode() in command
     )
     assert (sorted(commands), shown) == (["mail", "postgres", "redis"], [])
+
+
+def command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def test_local_world_starts_a_python_service_warm_and_restarts_it_cold(drillbit_home: Path) -> None:
+    world = LocalRuntime().up(world_spec().only("mail"), WorldOptions())
+    try:
+        first = command_line(world.processes["mail"].pid)
+        world.restart("mail")
+        again = command_line(world.processes["mail"].pid)
+        healthy = world.healthy("mail")
+    finally:
+        world.teardown()
+
+    assert "warm_start.py fakes.providers.mail" in first
+    assert "-m fakes.providers.mail --host 127.0.0.1 --port" in again
+    assert healthy is True
+
+
+def test_local_world_teardown_stops_a_warm_process_whose_turn_never_came(drillbit_home: Path) -> None:
+    spec = world_spec().only("mail")
+    world = LocalWorld(spec, WorldOptions(), new_world_folder(), servers(), SystemClock())
+    world.warm_up()
+    services = json.loads((world.directory / "world.json").read_text())["services"]
+    waiting = services["mail (warm)"]
+    world.teardown()
+
+    assert (Path(f"/proc/{waiting}").exists(), world.directory.exists()) == (False, False)
