@@ -1,14 +1,20 @@
-"""The deploy tool's client: a running world's deploy actions, called over its harness's unix socket."""
+"""The deploy tool's client: a running world's deploy actions, called over its harness's unix socket.
+
+It speaks httpcore, the transport under httpx, directly: a call over a unix socket needs nothing of httpx's
+client (redirects, auth, cookies), and importing httpx would cost `drillbit world status` a tenth of a second more
+than the 0.3 s it has.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Self
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-import httpx
+import httpcore
 
 from drills.deploy.results import Backup, ServiceStatus, Settings
 from drills.deploy.session import START_ONE, Session, choose_session
@@ -16,7 +22,9 @@ from drills.errors import DrillbitError, WorldError
 from drills.world.tls import plain_only
 
 # A redeploy or a restore is answered when it is done: tens of seconds at worst.
-TIMEOUT: Final = httpx.Timeout(90.0, connect=5.0)
+TIMEOUTS: Final = {"connect": 5.0, "read": 90.0, "write": 90.0, "pool": 90.0}
+ORIGIN: Final = "http://deploy"
+TRANSPORT_ERRORS: Final = (httpcore.NetworkError, httpcore.TimeoutException, httpcore.ProtocolError)
 
 
 class DeployClient:
@@ -24,8 +32,7 @@ class DeployClient:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        transport = httpx.HTTPTransport(uds=str(session.socket), verify=plain_only())
-        self._http = httpx.Client(transport=transport, base_url="http://deploy", timeout=TIMEOUT)
+        self._http = httpcore.ConnectionPool(uds=str(session.socket), ssl_context=plain_only())
 
     @classmethod
     def find(cls, world: str | None = None) -> DeployClient:
@@ -85,19 +92,26 @@ class DeployClient:
         return self._line("POST", f"/backups/{_part(name)}/restore", {})
 
     def _line(self, method: str, path: str, body: dict[str, Any]) -> str:
-        return str(self._call(method, path, json=body)["line"])
+        return str(self._call(method, path, json_body=body)["line"])
 
-    def _call(self, method: str, path: str, **arguments: Any) -> Any:
+    def _call(
+        self, method: str, path: str, *, params: Mapping[str, str] | None = None, json_body: object = None
+    ) -> Any:
         # Checked first: httpcore leaks the socket of a failed unix connection.
         if not self.session.socket.exists():
             raise self._silent("its socket is gone")
+        url = ORIGIN + path + (f"?{urlencode(params)}" if params else "")
+        content = None if json_body is None else json.dumps(json_body).encode()
+        headers = [] if content is None else [(b"Content-Type", b"application/json")]
         try:
-            response = self._http.request(method, path, **arguments)
-        except httpx.TransportError as error:
-            raise self._silent(str(error)) from error
-        if not response.is_success:
-            raise error_from(response)
-        return response.json()
+            response = self._http.request(
+                method, url, headers=headers, content=content, extensions={"timeout": TIMEOUTS}
+            )
+        except TRANSPORT_ERRORS as error:
+            raise self._silent(str(error) or type(error).__name__) from error
+        if not 200 <= response.status < 300:
+            raise error_from(response.status, response.content)
+        return json.loads(response.content)
 
     def _silent(self, reason: str) -> WorldError:
         return WorldError(
@@ -106,13 +120,14 @@ class DeployClient:
         )
 
 
-def error_from(response: httpx.Response) -> DrillbitError:
+def error_from(status: int, content: bytes) -> DrillbitError:
     """The error the server raised, as the same type (or the nearest one built from a message and a hint)."""
     try:
-        body = response.json()
+        body = json.loads(content)
         kind, message, hint = str(body["error"]), str(body["message"]), body["hint"]
     except (ValueError, KeyError, TypeError):
-        return WorldError(f"the deploy tool answered {response.status_code}: {response.text[:200]}")
+        text = content.decode(errors="replace")[:200]
+        return WorldError(f"the deploy tool answered {status}: {text}")
     return _error_type(kind)(message, hint=None if hint is None else str(hint))
 
 
