@@ -278,6 +278,8 @@ def merge(
     for path in found:
         record = read_report(path)
         results.append(DrillResult(record, score(record), ReportPaths.inside(path.parent)))
+    # By scenario, as `ci` lists them: not by folder name, whose time says which shard happened to start first.
+    results.sort(key=lambda result: result.record.scenario.id)
     _finish_ci(results, junit, scenarios)
 
 

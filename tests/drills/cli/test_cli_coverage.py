@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -153,3 +154,17 @@ def test_merge_writes_coverage_md_and_json_beside_its_junit_file(tmp_path: Path)
     assert (done.returncode, expected_line in done.stdout.splitlines()) == (1, True), done.stdout + done.stderr
     assert markdown.read_text() == drillbit("coverage", str(reports), "--scenarios", str(scenarios)).stdout
     assert json.loads(data.read_text())["totals"] == {"blocks": 17, "run": 4, "proven": 2, "percent": 11.7}
+
+
+def test_merge_lists_the_drills_by_scenario_whatever_their_folders_are_called(tmp_path: Path) -> None:
+    reports, scenarios = reports_and_runbooks(tmp_path)
+    # Shards name folders by the time each drill started: here the later scenario's folder sorts first.
+    for folder in reports.iterdir():
+        folder.rename(reports / (("2-" if "cron" in folder.name else "1-") + folder.name))
+    junit = tmp_path / "merged.xml"
+
+    drillbit("merge", str(reports), "--junit", str(junit), "--scenarios", str(scenarios))
+
+    cases = [case.attrib["name"] for case in ET.parse(junit).getroot().iter("testcase")]
+    assert sorted(path.name[:2] for path in reports.iterdir()) == ["1-", "2-"]
+    assert cases == ["cron-secret-mismatch", "db-pool-exhausted"]
