@@ -23,10 +23,11 @@ from drills.errors import MissingBinaryError, ScenarioError
 from drills.language.files import read_text
 from drills.language.runbook import parse_runbook
 from drills.runtimes.docker.engine import engine_answers
+from drills.runtimes.local.drivers.postgres_template import templates_root
 from drills.runtimes.local.privileges import service_account
 from drills.world.binaries import Binary, companion, find_postgres, find_redis
 from drills.world.env import shell_env
-from drills.world.home import worlds_root
+from drills.world.home import RAM_FOLDER, worlds_root
 
 RUNBOOKS: Final = Path("scenarios/runbooks")
 SHELL_LANGUAGES: Final = frozenset({"sh", "bash", "shell", "zsh", "console"})
@@ -301,7 +302,12 @@ def report(console: Console, runbooks: Path = RUNBOOKS) -> bool:
     account = service_account()
     who = "the current user" if account is None else f"uid {account.uid} (the harness runs as root)"
     _row(table, "servers run as", who, "Postgres refuses to run as root", True)
-    _row(table, "worlds folder", str(worlds_root()), "world files and logs", True)
+    root = worlds_root()
+    memory = "in memory (tmpfs)" if root.is_relative_to(RAM_FOLDER.resolve()) else "on disk"
+    _row(table, "worlds folder", str(root), f"world files and logs, {memory}", True)
+    templates = [made for made in templates_root().glob("cluster-*") if ".partial-" not in made.name]
+    made = f"{len(templates)} made" if templates else "none yet: the first world makes one"
+    _row(table, "postgres templates", str(templates_root()), f"{made}; each world copies one", True)
     _docker_engine(table)
     console.print(table)
     return runbook_report(console, runbooks) and ok

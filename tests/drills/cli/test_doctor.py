@@ -154,3 +154,22 @@ def test_doctor_says_why_no_docker_engine_answers_and_still_passes(
     reason = "no Docker engine answers at unix:///x.sock (no such file or directory): start one"
 
     assert _engine_row(monkeypatch, tmp_path, reason) == (True, ["docker engine", "none", "-", reason])
+
+
+def _row_text(console_text: str, what: str) -> str:
+    return next(line for line in console_text.splitlines() if what in line)
+
+
+def test_doctor_says_how_many_postgres_templates_are_made(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(doctor, "engine_answers", lambda: None)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    runbooks = _runbooks(tmp_path, "# Ops\n")
+    before, after = _console(), _console()
+
+    doctor.report(before, runbooks)
+    (tmp_path / "cache" / "drillbit" / "postgres-templates" / "cluster-0123").mkdir(parents=True)
+    (tmp_path / "cache" / "drillbit" / "postgres-templates" / "cluster-0123.partial-ab12").mkdir()
+    doctor.report(after, runbooks)
+
+    assert "none yet: the first world makes one" in _row_text(before.file.getvalue(), "postgres templates")
+    assert "1 made; each world copies one" in _row_text(after.file.getvalue(), "postgres templates")
