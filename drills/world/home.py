@@ -29,10 +29,13 @@ def default_home() -> Path:
     (tmpfs) with 1 GiB of room, else ``<tmp>/drillbit``.
 
     A world's files are scratch, gone with the world, and Postgres alone makes a thousand of them: on a shared
-    disk that costs a world more than half a second to make and again to remove, in memory a few hundredths.
+    disk that costs a world more than half a second to make and again to remove, in memory a few hundredths. Once
+    made, the RAM folder's ``drillbit`` stays the choice whatever its room, so that every tool keeps finding the
+    worlds there while memory fills up.
     """
-    if _roomy_tmpfs(RAM_FOLDER):
-        return RAM_FOLDER / "drillbit"
+    in_memory = RAM_FOLDER / "drillbit"
+    if in_memory.is_dir() or _roomy_tmpfs(RAM_FOLDER):
+        return in_memory
     return Path(tempfile.gettempdir()) / "drillbit"
 
 
