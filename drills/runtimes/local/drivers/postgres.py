@@ -60,12 +60,16 @@ class PostgresInstall:
         work = self.data_dir.parent
         work.mkdir(mode=0o700, parents=True, exist_ok=True)
         hand_over(work, self.account)
+        from psycopg import sql  # here, not above: the runtime loads while a world's first processes start
+
         template = template_name(self.bin_dir, INITDB_OPTIONS, databases)
         if not copy_template(template, self.data_dir, self.account, run):
             self._initdb(throwaway_password(), run)
-            self.single_user([f"CREATE DATABASE {sql_identifier(name)};" for name in databases], run)
+            create = [sql.SQL("CREATE DATABASE {};").format(sql.Identifier(name)) for name in databases]
+            self.single_user([statement.as_string() for statement in create], run)
             keep_template(template, self.data_dir)
-        self.single_user([f"ALTER ROLE {SUPERUSER} PASSWORD {sql_literal(password)};"], run)
+        set_password = sql.SQL("ALTER ROLE {} PASSWORD {};").format(sql.Identifier(SUPERUSER), sql.Literal(password))
+        self.single_user([set_password.as_string()], run)
 
     def _initdb(self, password: str, run: RunToEnd) -> None:
         """initdb with password auth over TCP, the password read from a file only the servers' account reads."""
@@ -95,14 +99,6 @@ class PostgresInstall:
         settings = {**FAST_SETTINGS, "listen_addresses": host, "port": str(port)}
         flags = [item for key, value in settings.items() for item in ("-c", f"{key}={value}")]
         return [str(self.bin_dir / "postgres"), "-D", str(self.data_dir), *flags]
-
-
-def sql_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def connection_url(host: str, port: int, password: str, database: str = DATABASE) -> str:
