@@ -1,4 +1,5 @@
-"""Issue 3's figures: `drillbit up --check` time to all healthy, teardown time, the world's RSS, one scheduler
+"""Issue 3's figures (each world's `drillbit up --check` is bench/world_up.py's): the reference world's time to all
+healthy in-process, teardown time, the world's RSS, one scheduler
 tick's reports for the world's 20 tenants, how soon the reaper removes the world of a SIGKILLed harness, and the
 fleet-health page for 10,000 tenants (as served, and built afresh). Prints one line per figure; bounded in time;
 loopback only.
@@ -92,14 +93,6 @@ def reaped_seconds() -> float:
     return time.monotonic() - killed
 
 
-def cli_check_seconds() -> float:
-    started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "drills.cli", "up", "--check"], capture_output=True, timeout=120)
-    if done.returncode != 0:
-        raise SystemExit(f"drillbit up --check failed:\n{done.stdout.decode()}\n{done.stderr.decode()}")
-    return time.monotonic() - started
-
-
 def report_tick_seconds(world: LocalWorld, run: int) -> float:
     """One scheduler tick, as the scheduler sends it, for a slot of its own: every tenant's report is due."""
     url = world.endpoints["app"].url
@@ -148,9 +141,7 @@ def main() -> None:
         rss.append(memory)
         ticks.append(report_tick_seconds(world, run))
         downs.append(timed_teardown(world))
-    cli = [cli_check_seconds() for _ in range(3)]
     print(f"world up to all healthy (in-process): median {statistics.median(ups):.2f} s, max {max(ups):.2f} s")
-    print(f"`drillbit up --check` whole command:  median {statistics.median(cli):.2f} s (includes teardown)")
     print(f"teardown:                              median {statistics.median(downs):.2f} s, max {max(downs):.2f} s")
     print(f"world RSS (all processes):             max {max(rss) / 2**20:.0f} MiB")
     print(
